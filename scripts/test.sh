@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The README's test command: set up, run every test project (real OpenCV, FFmpeg, ONNX Runtime, SQLite,
+# Chromium), then print one line "tests: N passed, N failed" counted from the test results.
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh || exit 1
+
+results=artifacts/test-results
+rm -rf "$results"; mkdir -p "$results"
+rc=0
+# One project at a time: the browser and video tests are heavy for small machines.
+for proj in tests/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  echo "[test] $name"
+  dotnet test "$proj" -c Release --no-build -nologo --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" "$@" || rc=1
+done
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [[ -f $trx ]] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<< "$counters"; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+(( files == 0 || passed == 0 )) && rc=1
+line="tests: $passed passed, $failed failed"
+(( skipped )) && line+=", $skipped skipped"
+echo "$line"
+(( failed )) && rc=1
+exit $rc

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using CamReview.Cli.Commands;
+
+namespace CamReview.Cli;
+
+/// <summary>The command line: the same code as the portal, for batch evaluation and scripting.
+/// Contract: every command takes --json (one JSON object on stdout); bad input exits non-zero with one line
+/// on stderr.</summary>
+public static class CliApp
+{
+    public const int ExitBadInput = 1;
+    public const int ExitUsage = 2;
+
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand("CamReview: measure, render and compare camera-motion transfer.");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = CreateRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line, as scripts expect; --help shows the whole usage.
+            var command = parse.CommandResult.Command;
+            var usage = command is RootCommand ? "camreview --help" : $"camreview {command.Name} --help";
+            Console.Error.WriteLine($"camreview: {parse.Errors[0].Message} (see {usage})");
+            return ExitUsage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (CliErrors.IsUserFacing(e))
+        {
+            Console.Error.WriteLine($"camreview: {CliErrors.OneLine(e)}");
+            return ExitBadInput;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using CamReview.Cli;
+
+return await CliApp.RunAsync(args);

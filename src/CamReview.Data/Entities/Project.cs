@@ -1,0 +1,10 @@
+namespace CamReview.Data.Entities;
+
+/// <summary>A team's workspace: reference videos, target images, their pairs and the outputs to compare.</summary>
+public sealed class Project
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public DateTime CreatedUtc { get; set; }
+}

@@ -1,0 +1,194 @@
+using System.Numerics;
+using CamReview.Vision.Native;
+
+namespace CamReview.Vision;
+
+public enum FeatureKind { Orb = 0, Sift = 1 }
+
+// Keypoint detector + descriptor. Holds only settings (a native detector is created per call), so one instance
+// can be shared by parallel workers.
+public sealed class FeatureExtractor
+{
+    public FeatureExtractor(FeatureKind kind = FeatureKind.Orb, int maxFeatures = 2000)
+    {
+        if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind));
+        // SIFT accepts 0 = unlimited; ORB needs a positive budget.
+        if (maxFeatures < 0 || (kind == FeatureKind.Orb && maxFeatures == 0))
+            throw new ArgumentOutOfRangeException(nameof(maxFeatures), "ORB needs maxFeatures > 0 (SIFT accepts 0 = unlimited)");
+        Kind = kind;
+        MaxFeatures = maxFeatures;
+    }
+
+    public FeatureKind Kind { get; }
+    public int MaxFeatures { get; }
+
+    // Compute once per frame, then match against both neighbours.
+    public Features Detect(Image image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int status = NativeMethods.cvr_features_detect(image.Live, (int)Kind, MaxFeatures, out FeaturesHandle handle);
+        if (status != NativeMethods.StatusOk)
+        {
+            handle.Dispose();
+            NativeMethods.Check(status, $"Could not detect {Kind} features");
+        }
+        try
+        {
+            return new Features(Kind, handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+}
+
+// Keypoints of one image: positions copied to managed memory, descriptors kept natively for matching.
+// Immutable; may be matched from several threads at once.
+public sealed unsafe class Features : IDisposable
+{
+    internal Features(FeatureKind kind, FeaturesHandle handle)
+    {
+        Kind = kind;
+        Handle = handle;
+        NativeMethods.Check(NativeMethods.cvr_features_points(handle, null, 0, out int count), "Could not read keypoints");
+        var points = new Vector2[count];
+        fixed (Vector2* p = points)
+            NativeMethods.Check(NativeMethods.cvr_features_points(handle, (float*)p, count, out _), "Could not read keypoints");
+        _points = points;
+        if (kind == FeatureKind.Orb) _orbDescriptors = CopyOrbDescriptors(handle, count);
+    }
+
+    // ORB descriptors are 32 bytes = 4 ulongs per keypoint; matched in managed code (see FeatureMatcher).
+    private static ulong[] CopyOrbDescriptors(FeaturesHandle handle, int count)
+    {
+        const int Cv8U = 0;
+        NativeMethods.Check(NativeMethods.cvr_features_descriptors(handle, null, 0, out int rows, out int cols, out int type), "Could not read descriptors");
+        if (rows == 0) return [];
+        if (rows != count || cols != 32 || type != Cv8U) throw new VisionException($"Unexpected ORB descriptor shape {rows}x{cols} (type {type})");
+        var words = new ulong[rows * 4];
+        fixed (ulong* p = words)
+            NativeMethods.Check(NativeMethods.cvr_features_descriptors(handle, (byte*)p, words.Length * 8L, out _, out _, out _), "Could not read descriptors");
+        return words;
+    }
+
+    private readonly ulong[]? _orbDescriptors;
+
+    internal ReadOnlySpan<ulong> OrbDescriptors => _orbDescriptors ?? throw new InvalidOperationException("Not ORB features");
+
+    private readonly Vector2[] _points;
+
+    internal FeaturesHandle Handle { get; }
+
+    public FeatureKind Kind { get; }
+
+    // Keypoint positions in pixels of the full-resolution image.
+    public ReadOnlySpan<Vector2> Points => _points;
+
+    public int Count => _points.Length;
+
+    internal FeaturesHandle Live
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+            return Handle;
+        }
+    }
+
+    public void Dispose() => Handle.Dispose();
+}
+
+// Correspondences between two feature sets: Source[i] (in a) matches Destination[i] (in b).
+public sealed record FeatureMatches(Vector2[] Source, Vector2[] Destination, int[] SourceIndices, int[] DestinationIndices)
+{
+    public int Count => Source.Length;
+}
+
+public static class FeatureMatcher
+{
+    // Brute force k = 2 nearest neighbours, kept when best < ratio * second best (Lowe's ratio test).
+    // ORB (Hamming): matched here in C# with hardware popcount — about 10x faster than OpenCV's BFMatcher in
+    // Debian's baseline build (measured ~60 ms vs ~6 ms for 2000 x 2000). SIFT (L2): OpenCV's BFMatcher.
+    public static FeatureMatches Match(Features a, Features b, double ratio = 0.75)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Kind != b.Kind) throw new ArgumentException($"Cannot match {a.Kind} features against {b.Kind} features");
+        if (ratio is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(ratio), "Ratio must be in (0, 1]");
+        ObjectDisposedException.ThrowIf(a.Handle.IsClosed, a);
+        ObjectDisposedException.ThrowIf(b.Handle.IsClosed, b);
+
+        var query = new int[a.Count];
+        var train = new int[a.Count];
+        int count = a.Kind == FeatureKind.Orb
+            ? MatchHamming(a.OrbDescriptors, b.OrbDescriptors, ratio, query, train)
+            : MatchNative(a, b, ratio, query, train);
+        return Build(a, b, query, train, count);
+    }
+
+    // OpenCV's BFMatcher for either kind: the reference the managed ORB path is tested against.
+    internal static FeatureMatches MatchWithOpenCv(Features a, Features b, double ratio = 0.75)
+    {
+        var query = new int[a.Count];
+        var train = new int[a.Count];
+        int count = MatchNative(a, b, ratio, query, train);
+        return Build(a, b, query, train, count);
+    }
+
+    private static unsafe int MatchNative(Features a, Features b, double ratio, int[] query, int[] train)
+    {
+        int count;
+        fixed (int* q = query, t = train)
+            NativeMethods.Check(NativeMethods.cvr_match(a.Live, b.Live, ratio, q, t, query.Length, out count), "Could not match features");
+        return count;
+    }
+
+    // Same semantics as cv::BFMatcher(NORM_HAMMING).knnMatch(k = 2) + ratio test, ties included.
+    // Pointers rather than spans: the inner loop runs count(a) * count(b) times and bounds checks cost ~3x.
+    private static unsafe int MatchHamming(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, double ratio, int[] query, int[] train)
+    {
+        int na = a.Length / 4, nb = b.Length / 4, n = 0;
+        if (nb < 2) return 0;
+        fixed (ulong* pa = a, pb = b)
+        {
+            for (int i = 0; i < na; i++)
+            {
+                ulong a0 = pa[4 * i], a1 = pa[4 * i + 1], a2 = pa[4 * i + 2], a3 = pa[4 * i + 3];
+                int best = int.MaxValue, second = int.MaxValue, bestJ = -1;
+                ulong* d0 = pb;
+                for (int j = 0; j < nb; j++, d0 += 4)
+                {
+                    int d = BitOperations.PopCount(a0 ^ d0[0]) + BitOperations.PopCount(a1 ^ d0[1])
+                          + BitOperations.PopCount(a2 ^ d0[2]) + BitOperations.PopCount(a3 ^ d0[3]);
+                    if (d < second)
+                    {
+                        if (d < best) { second = best; best = d; bestJ = j; }
+                        else second = d;
+                    }
+                }
+                if (best < ratio * second)
+                {
+                    query[n] = i;
+                    train[n] = bestJ;
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static FeatureMatches Build(Features a, Features b, int[] query, int[] train, int count)
+    {
+        var src = new Vector2[count];
+        var dst = new Vector2[count];
+        ReadOnlySpan<Vector2> pa = a.Points, pb = b.Points;
+        for (int i = 0; i < count; i++)
+        {
+            src[i] = pa[query[i]];
+            dst[i] = pb[train[i]];
+        }
+        return new FeatureMatches(src, dst, query[..count], train[..count]);
+    }
+}

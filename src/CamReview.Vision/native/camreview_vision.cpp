@@ -1,0 +1,339 @@
+// Thin, dumb extern "C" layer over OpenCV for CamReview.Vision (all logic lives in C#).
+// Contract: every entry point returns a status (0 = ok); on failure the message is kept in a
+// thread-local string that the managed side reads right away with cvr_last_error().
+// Every object handed out is counted in g_live so tests can prove nothing leaks.
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/features2d.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/photo.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#define CVR_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+constexpr int kOk = 0, kOpenCvError = 1, kStdError = 2, kUnknownError = 3, kFailed = 4;
+
+thread_local std::string g_last_error;
+std::atomic<int64_t> g_live{0};
+
+struct Features {
+    std::vector<cv::KeyPoint> keypoints;
+    cv::Mat descriptors;
+    int norm = cv::NORM_HAMMING;
+};
+
+template <class T, class... A> T* make(A&&... args) {
+    T* p = new T(std::forward<A>(args)...);
+    g_live.fetch_add(1, std::memory_order_relaxed);
+    return p;
+}
+
+template <class T> void destroy(T* p) {
+    if (!p) return;
+    delete p;
+    g_live.fetch_sub(1, std::memory_order_relaxed);
+}
+
+int fail(const std::string& message) {
+    g_last_error = message;
+    return kFailed;
+}
+
+// Nothing may unwind into the CLR: translate every exception into a status + message.
+template <class F> int guard(F&& body) {
+    try {
+        return body();
+    } catch (const cv::Exception& e) {
+        g_last_error = e.what();
+        return kOpenCvError;
+    } catch (const std::exception& e) {
+        g_last_error = e.what();
+        return kStdError;
+    } catch (...) {
+        g_last_error = "unknown native exception";
+        return kUnknownError;
+    }
+}
+
+int hand_out(cv::Mat&& m, cv::Mat** out) {
+    *out = make<cv::Mat>(std::move(m));
+    return kOk;
+}
+
+}  // namespace
+
+// ---- diagnostics ------------------------------------------------------------------------------
+
+CVR_API const char* cvr_last_error() { return g_last_error.c_str(); }
+CVR_API int64_t cvr_live_objects() { return g_live.load(); }
+CVR_API const char* cvr_opencv_version() { return CV_VERSION; }
+
+// ---- Mat ---------------------------------------------------------------------------------------
+
+CVR_API void cvr_mat_delete(cv::Mat* m) { destroy(m); }
+
+CVR_API int cvr_mat_from_bytes(const uint8_t* data, int width, int height, int channels, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat m(height, width, CV_8UC(channels));
+        std::memcpy(m.data, data, m.total() * m.elemSize());
+        return hand_out(std::move(m), out);
+    });
+}
+
+CVR_API int cvr_mat_filled(int width, int height, int channels, double value, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] { return hand_out(cv::Mat(height, width, CV_8UC(channels), cv::Scalar::all(value)), out); });
+}
+
+CVR_API int cvr_mat_info(const cv::Mat* m, int* width, int* height, int* channels, int* depth) {
+    return guard([&] {
+        *width = m->cols;
+        *height = m->rows;
+        *channels = m->channels();
+        *depth = m->depth();
+        return kOk;
+    });
+}
+
+// Row by row so a non-continuous Mat still comes out packed.
+CVR_API int cvr_mat_copy_to(const cv::Mat* m, uint8_t* dst, int64_t capacity) {
+    return guard([&] {
+        const size_t row = m->cols * m->elemSize();
+        if ((int64_t)(row * m->rows) > capacity) return fail("destination buffer too small");
+        for (int y = 0; y < m->rows; ++y) std::memcpy(dst + y * row, m->ptr(y), row);
+        return kOk;
+    });
+}
+
+CVR_API int cvr_mat_clone(const cv::Mat* m, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] { return hand_out(m->clone(), out); });
+}
+
+// ---- image I/O and processing --------------------------------------------------------------------
+
+CVR_API int cvr_imread(const char* path, int flags, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat m = cv::imread(path, flags);
+        if (m.empty()) return fail("OpenCV could not decode the file (unsupported format or corrupt data)");
+        return hand_out(std::move(m), out);
+    });
+}
+
+CVR_API int cvr_imwrite(const cv::Mat* m, const char* path) {
+    return guard([&] { return cv::imwrite(path, *m) ? kOk : fail("cv::imwrite returned false"); });
+}
+
+CVR_API int cvr_resize(const cv::Mat* src, int width, int height, int interpolation, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat dst;
+        cv::resize(*src, dst, cv::Size(width, height), 0, 0, interpolation);
+        return hand_out(std::move(dst), out);
+    });
+}
+
+CVR_API int cvr_cvt_color(const cv::Mat* src, int code, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat dst;
+        cv::cvtColor(*src, dst, code);
+        return hand_out(std::move(dst), out);
+    });
+}
+
+CVR_API int cvr_warp_perspective(const cv::Mat* src, const double* h9, int width, int height, int interpolation,
+                                 int border, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat h(3, 3, CV_64F, const_cast<double*>(h9));
+        cv::Mat dst;
+        cv::warpPerspective(*src, dst, h, cv::Size(width, height), interpolation, border, cv::Scalar::all(0));
+        return hand_out(std::move(dst), out);
+    });
+}
+
+CVR_API int cvr_threshold(const cv::Mat* src, double thresh, double maxval, int type, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat dst;
+        cv::threshold(*src, dst, thresh, maxval, type);
+        return hand_out(std::move(dst), out);
+    });
+}
+
+CVR_API int cvr_inpaint(const cv::Mat* src, const cv::Mat* mask, double radius, cv::Mat** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Mat dst;
+        cv::inpaint(*src, *mask, dst, radius, cv::INPAINT_TELEA);
+        return hand_out(std::move(dst), out);
+    });
+}
+
+// Per-channel mean of |a - b| (up to 4 channels).
+CVR_API int cvr_mean_abs_diff(const cv::Mat* a, const cv::Mat* b, double* out4) {
+    return guard([&] {
+        cv::Mat d;
+        cv::absdiff(*a, *b, d);
+        cv::Scalar s = cv::mean(d);
+        for (int i = 0; i < 4; ++i) out4[i] = s[i];
+        return kOk;
+    });
+}
+
+// ---- video decoding --------------------------------------------------------------------------------
+
+CVR_API void cvr_video_delete(cv::VideoCapture* cap) { destroy(cap); }
+
+CVR_API int cvr_video_open(const char* path, cv::VideoCapture** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::VideoCapture* cap = make<cv::VideoCapture>();
+        bool opened = false;
+        try {
+            opened = cap->open(path, cv::CAP_FFMPEG);
+        } catch (...) {
+            destroy(cap);
+            throw;
+        }
+        if (!opened) {
+            destroy(cap);
+            return fail("OpenCV/FFmpeg could not open the file as a video");
+        }
+        *out = cap;
+        return kOk;
+    });
+}
+
+CVR_API int cvr_video_props(cv::VideoCapture* cap, double* fps, double* frame_count, int* width, int* height) {
+    return guard([&] {
+        *fps = cap->get(cv::CAP_PROP_FPS);
+        *frame_count = cap->get(cv::CAP_PROP_FRAME_COUNT);
+        *width = (int)cap->get(cv::CAP_PROP_FRAME_WIDTH);
+        *height = (int)cap->get(cv::CAP_PROP_FRAME_HEIGHT);
+        return kOk;
+    });
+}
+
+CVR_API int cvr_video_read(cv::VideoCapture* cap, int* got, cv::Mat** out) {
+    *out = nullptr;
+    *got = 0;
+    return guard([&] {
+        cv::Mat frame;
+        if (!cap->read(frame) || frame.empty()) return kOk;
+        *got = 1;
+        return hand_out(std::move(frame), out);
+    });
+}
+
+// Decodes without the colour conversion: the cheap way to count frames.
+CVR_API int cvr_video_grab(cv::VideoCapture* cap, int* got) {
+    return guard([&] {
+        *got = cap->grab() ? 1 : 0;
+        return kOk;
+    });
+}
+
+// ---- features, matching, homography --------------------------------------------------------------
+
+CVR_API void cvr_features_delete(Features* f) { destroy(f); }
+
+// kind: 0 = ORB, 1 = SIFT. A detector per call keeps this thread-safe without shared state.
+CVR_API int cvr_features_detect(const cv::Mat* img, int kind, int max_features, Features** out) {
+    *out = nullptr;
+    return guard([&] {
+        cv::Ptr<cv::Feature2D> detector;
+        if (kind == 0) detector = cv::ORB::create(max_features);
+        else if (kind == 1) detector = cv::SIFT::create(max_features);
+        else return fail("unknown feature kind");
+        Features result;
+        result.norm = kind == 0 ? cv::NORM_HAMMING : cv::NORM_L2;
+        detector->detectAndCompute(*img, cv::noArray(), result.keypoints, result.descriptors);
+        *out = make<Features>(std::move(result));
+        return kOk;
+    });
+}
+
+// Interleaved x,y of each keypoint; capacity is in points.
+CVR_API int cvr_features_points(const Features* f, float* xy, int capacity, int* count) {
+    return guard([&] {
+        *count = (int)f->keypoints.size();
+        if (capacity < *count) return kOk;  // caller asked for the count only
+        for (int i = 0; i < *count; ++i) {
+            xy[2 * i] = f->keypoints[i].pt.x;
+            xy[2 * i + 1] = f->keypoints[i].pt.y;
+        }
+        return kOk;
+    });
+}
+
+// Descriptor matrix (rows x cols, OpenCV type) copied out; capacity in bytes. Call with capacity 0 for the shape.
+CVR_API int cvr_features_descriptors(const Features* f, uint8_t* dst, int64_t capacity, int* rows, int* cols, int* type) {
+    return guard([&] {
+        const cv::Mat& d = f->descriptors;
+        *rows = d.rows;
+        *cols = d.cols;
+        *type = d.type();
+        const size_t row = d.cols * d.elemSize();
+        if (capacity < (int64_t)(row * d.rows)) return kOk;
+        for (int y = 0; y < d.rows; ++y) std::memcpy(dst + y * row, d.ptr(y), row);
+        return kOk;
+    });
+}
+
+// Brute-force kNN (k = 2) + Lowe ratio test. At most one match per keypoint of a, so capacity = count(a).
+CVR_API int cvr_match(const Features* a, const Features* b, double ratio, int* query_idx, int* train_idx,
+                      int capacity, int* count) {
+    *count = 0;
+    return guard([&] {
+        if (a->norm != b->norm) return fail("cannot match features of different kinds (ORB vs SIFT)");
+        if (a->descriptors.empty() || b->descriptors.empty()) return kOk;
+        if (capacity < a->descriptors.rows) return fail("match buffer too small");
+        std::vector<std::vector<cv::DMatch>> knn;
+        cv::BFMatcher(a->norm, false).knnMatch(a->descriptors, b->descriptors, knn, 2);
+        int n = 0;
+        for (const auto& m : knn) {
+            if (m.size() < 2 || !(m[0].distance < ratio * m[1].distance)) continue;
+            query_idx[n] = m[0].queryIdx;
+            train_idx[n] = m[0].trainIdx;
+            ++n;
+        }
+        *count = n;
+        return kOk;
+    });
+}
+
+// src/dst: n interleaved float points. h9 gets row-major H when *found; inlier_mask gets n bytes (0/1).
+CVR_API int cvr_find_homography(const float* src, const float* dst, int n, int method, double reproj_threshold,
+                                double confidence, int max_iters, double* h9, uint8_t* inlier_mask, int* found) {
+    *found = 0;
+    return guard([&] {
+        cv::Mat s(n, 1, CV_32FC2, const_cast<float*>(src));
+        cv::Mat d(n, 1, CV_32FC2, const_cast<float*>(dst));
+        cv::Mat mask;
+        cv::Mat h = cv::findHomography(s, d, method, reproj_threshold, mask, max_iters, confidence);
+        if (h.empty()) return kOk;
+        h.convertTo(h, CV_64F);
+        for (int i = 0; i < 9; ++i) h9[i] = h.at<double>(i / 3, i % 3);
+        std::memset(inlier_mask, 0, n);
+        if (mask.total() == (size_t)n) {
+            mask = mask.reshape(1, n);
+            for (int i = 0; i < n; ++i) inlier_mask[i] = mask.at<uint8_t>(i) ? 1 : 0;
+        }
+        *found = 1;
+        return kOk;
+    });
+}

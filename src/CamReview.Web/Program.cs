@@ -1,0 +1,3 @@
+using CamReview.Web;
+
+await Portal.Build(args).RunAsync();

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CamReview.Web.Tests;
+
+public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task HealthReportsDatabaseAndNativeLibraries()
+    {
+        using var response = await portal.Http.GetAsync("health");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        var entries = json.RootElement.GetProperty("entries");
+        Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+        var database = entries.GetProperty("database").GetProperty("data");
+        Assert.Equal("wal", database.GetProperty("journalMode").GetString());
+        Assert.Equal(0, database.GetProperty("pendingMigrations").GetInt32());
+        Assert.StartsWith(portal.DataDir, database.GetProperty("file").GetString());
+        var native = entries.GetProperty("native").GetProperty("data");
+        Assert.StartsWith("4.", native.GetProperty("opencv").GetString());
+        Assert.Equal("1.30.0", native.GetProperty("onnxruntime").GetString());
+        Assert.Contains("CPUExecutionProvider", native.GetProperty("onnxProviders").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Theory]
+    [InlineData("lib/bootstrap/bootstrap.min.css", "text/css")]
+    [InlineData("lib/plotly/plotly.min.js", "text/javascript")]
+    [InlineData("css/app.css", "text/css")]
+    [InlineData("_framework/blazor.web.js", "text/javascript")]
+    [InlineData("CamReview.Web.styles.css", "text/css")]
+    public async Task StaticAssetsAreServed(string path, string contentType)
+    {
+        using var response = await portal.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 100, $"{path} is (nearly) empty");
+    }
+
+    [Fact]
+    public async Task UnknownPathIsNotFound()
+    {
+        using var response = await portal.Http.GetAsync("no/such/page");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Not found", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ReviewHubNegotiates()
+    {
+        using var response = await portal.Http.PostAsync("hubs/review/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("connectionToken").GetString()));
+        Assert.Contains(json.RootElement.GetProperty("availableTransports").EnumerateArray(),
+            t => t.GetProperty("transport").GetString() == "WebSockets");
+    }
+
+    [Fact]
+    public async Task NavigationShowsTheFlow()
+    {
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync("");
+        foreach (var name in new[] { "Projects", "Compare", "Studies" })
+            await Assertions.Expect(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+        await page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Studies" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CreatingAProjectOverTheCircuitStoresItAndShowsIt()
+    {
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync("projects");
+        await WaitForCircuitAsync(page);
+        var name = $"Orbit study {Guid.NewGuid():N}"[..20];
+
+        await page.Locator("#project-name").FillAsync(name);
+        await page.Locator("#project-description").FillAsync("Arc shots around a statue");
+        await page.GetByTestId("create-project").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("project-list")).ToContainTextAsync(name);
+        await using (var db = portal.OpenDb())
+        {
+            var stored = await db.Projects.SingleAsync(p => p.Name == name);
+            Assert.Equal("Arc shots around a statue", stored.Description);
+        }
+
+        // The same name again: refused with a message, and nothing else stored.
+        await page.Locator("#project-name").FillAsync(name);
+        await page.GetByTestId("create-project").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("project-error")).ToContainTextAsync("already exists");
+        await using (var db = portal.OpenDb())
+            Assert.Equal(1, await db.Projects.CountAsync(p => p.Name == name));
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The prerendered page keeps its submit button disabled until the circuit is interactive.</summary>
+    private static async Task WaitForCircuitAsync(IPage page) =>
+        await Assertions.Expect(page.GetByTestId("create-project")).ToBeEnabledAsync();
+}
