@@ -7,12 +7,23 @@ cd "$root"
 say() { printf '[setup] %s\n' "$*"; }
 t0=$(date +%s)
 
+# --skip-apt: the system packages are provided otherwise (e.g. a container image's own apt step).
+# --skip-build: stop before `dotnet build` (a container build publishes instead).
+skip_apt=0; skip_build=0
+for arg in "$@"; do
+  case $arg in
+    --skip-apt) skip_apt=1 ;;
+    --skip-build) skip_build=1 ;;
+    *) echo "usage: scripts/setup.sh [--skip-apt] [--skip-build]" >&2; exit 2 ;;
+  esac
+done
+
 # 1. Debian packages (only the missing ones).
 apt_packages=(libopencv-dev ffmpeg cmake g++ pkg-config chromium fonts-dejavu-core ca-certificates)
 # Node.js may come from elsewhere than Debian (an image or NodeSource install): only ask apt when absent.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
-for p in "${apt_packages[@]}"; do
+((skip_apt)) || for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -62,6 +73,7 @@ fi
 
 # 5. Restore and build everything (Release), incremental.
 mkdir -p artifacts
+((skip_build)) && { say "ready (build skipped) in $(( $(date +%s) - t0 )) s"; exit 0; }
 say "building (Release)"
 dotnet build CamReview.sln -c Release -nologo -v quiet -clp:NoSummary -p:WarningLevel=0 /nowarn:NU1603 >artifacts/build.log 2>&1 \
   || { tail -40 artifacts/build.log >&2; echo "[setup] build failed; full log: artifacts/build.log" >&2; exit 1; }

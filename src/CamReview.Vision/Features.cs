@@ -1,5 +1,5 @@
 using System.Numerics;
-using CamReview.Vision.Native;
+using CamReview.Vision.Interop;
 
 namespace CamReview.Vision;
 
@@ -44,7 +44,8 @@ public sealed class FeatureExtractor
     }
 }
 
-// Keypoints of one image: positions copied to managed memory, descriptors kept natively for matching.
+// Keypoints of one image: positions copied to managed memory; descriptors kept natively (SIFT is matched by
+// OpenCV), ORB's 32-byte descriptors also copied to managed memory for the managed Hamming matcher.
 // Immutable; may be matched from several threads at once.
 public sealed unsafe class Features : IDisposable
 {

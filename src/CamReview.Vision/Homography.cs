@@ -1,5 +1,5 @@
 using System.Numerics;
-using CamReview.Vision.Native;
+using CamReview.Vision.Interop;
 
 namespace CamReview.Vision;
 

@@ -1,4 +1,4 @@
-using CamReview.Vision.Native;
+using CamReview.Vision.Interop;
 
 namespace CamReview.Vision;
 

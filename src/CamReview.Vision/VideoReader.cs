@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using CamReview.Vision.Native;
+using CamReview.Vision.Interop;
 
 namespace CamReview.Vision;
 

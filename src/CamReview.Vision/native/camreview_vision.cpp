@@ -13,6 +13,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,10 +34,9 @@ struct Features {
     int norm = cv::NORM_HAMMING;
 };
 
-template <class T, class... A> T* make(A&&... args) {
-    T* p = new T(std::forward<A>(args)...);
+template <class T> T* hand_out(std::unique_ptr<T> p) {
     g_live.fetch_add(1, std::memory_order_relaxed);
-    return p;
+    return p.release();
 }
 
 template <class T> void destroy(T* p) {
@@ -65,70 +66,66 @@ template <class F> int guard(F&& body) {
     }
 }
 
-int hand_out(cv::Mat&& m, cv::Mat** out) {
-    *out = make<cv::Mat>(std::move(m));
-    return kOk;
-}
-
-}  // namespace
-
-// ---- diagnostics ------------------------------------------------------------------------------
-
-CVR_API const char* cvr_last_error() { return g_last_error.c_str(); }
-CVR_API int64_t cvr_live_objects() { return g_live.load(); }
-CVR_API const char* cvr_opencv_version() { return CV_VERSION; }
-
-// ---- Mat ---------------------------------------------------------------------------------------
-
-CVR_API void cvr_mat_delete(cv::Mat* m) { destroy(m); }
-
-CVR_API int cvr_mat_from_bytes(const uint8_t* data, int width, int height, int channels, cv::Mat** out) {
+// Runs op(dst) and hands dst to the caller as a new owned Mat.
+template <class F> int produce(cv::Mat** out, F&& op) {
     *out = nullptr;
     return guard([&] {
-        cv::Mat m(height, width, CV_8UC(channels));
-        std::memcpy(m.data, data, m.total() * m.elemSize());
-        return hand_out(std::move(m), out);
-    });
-}
-
-CVR_API int cvr_mat_filled(int width, int height, int channels, double value, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] { return hand_out(cv::Mat(height, width, CV_8UC(channels), cv::Scalar::all(value)), out); });
-}
-
-CVR_API int cvr_mat_info(const cv::Mat* m, int* width, int* height, int* channels, int* depth) {
-    return guard([&] {
-        *width = m->cols;
-        *height = m->rows;
-        *channels = m->channels();
-        *depth = m->depth();
+        cv::Mat dst;
+        op(dst);
+        *out = hand_out(std::make_unique<cv::Mat>(std::move(dst)));
         return kOk;
     });
 }
 
-// Row by row so a non-continuous Mat still comes out packed.
+// Packed row-major copy (a Mat may have padded rows).
+void copy_rows(const cv::Mat& m, uint8_t* dst) {
+    const size_t row = m.cols * m.elemSize();
+    for (int y = 0; y < m.rows; ++y) std::memcpy(dst + y * row, m.ptr(y), row);
+}
+
+}  // namespace
+
+// ---- diagnostics
+CVR_API const char* cvr_last_error() { return g_last_error.c_str(); }
+CVR_API int64_t cvr_live_objects() { return g_live.load(); }
+CVR_API const char* cvr_opencv_version() { return CV_VERSION; }
+
+// ---- Mat
+CVR_API void cvr_mat_delete(cv::Mat* m) { destroy(m); }
+
+CVR_API int cvr_mat_from_bytes(const uint8_t* data, int width, int height, int channels, cv::Mat** out) {
+    return produce(out, [&](cv::Mat& dst) {
+        dst.create(height, width, CV_8UC(channels));
+        std::memcpy(dst.data, data, dst.total() * dst.elemSize());
+    });
+}
+
+CVR_API int cvr_mat_filled(int width, int height, int channels, double value, cv::Mat** out) {
+    return produce(out, [&](cv::Mat& dst) { dst = cv::Mat(height, width, CV_8UC(channels), cv::Scalar::all(value)); });
+}
+
+CVR_API int cvr_mat_info(const cv::Mat* m, int* width, int* height, int* channels, int* depth) {
+    *width = m->cols, *height = m->rows, *channels = m->channels(), *depth = m->depth();
+    return kOk;
+}
+
 CVR_API int cvr_mat_copy_to(const cv::Mat* m, uint8_t* dst, int64_t capacity) {
     return guard([&] {
-        const size_t row = m->cols * m->elemSize();
-        if ((int64_t)(row * m->rows) > capacity) return fail("destination buffer too small");
-        for (int y = 0; y < m->rows; ++y) std::memcpy(dst + y * row, m->ptr(y), row);
+        if ((int64_t)(m->total() * m->elemSize()) > capacity) return fail("destination buffer too small");
+        copy_rows(*m, dst);
         return kOk;
     });
 }
 
 CVR_API int cvr_mat_clone(const cv::Mat* m, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] { return hand_out(m->clone(), out); });
+    return produce(out, [&](cv::Mat& dst) { m->copyTo(dst); });
 }
 
-// ---- image I/O and processing --------------------------------------------------------------------
-
+// ---- image I/O and processing
 CVR_API int cvr_imread(const char* path, int flags, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] {
-        cv::Mat m = cv::imread(path, flags);
-        if (m.empty()) return fail("OpenCV could not decode the file (unsupported format or corrupt data)");
-        return hand_out(std::move(m), out);
+    return produce(out, [&](cv::Mat& dst) {
+        dst = cv::imread(path, flags);
+        if (dst.empty()) throw std::runtime_error("OpenCV could not decode the file (unsupported format or corrupt data)");
     });
 }
 
@@ -137,50 +134,27 @@ CVR_API int cvr_imwrite(const cv::Mat* m, const char* path) {
 }
 
 CVR_API int cvr_resize(const cv::Mat* src, int width, int height, int interpolation, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] {
-        cv::Mat dst;
-        cv::resize(*src, dst, cv::Size(width, height), 0, 0, interpolation);
-        return hand_out(std::move(dst), out);
-    });
+    return produce(out, [&](cv::Mat& dst) { cv::resize(*src, dst, cv::Size(width, height), 0, 0, interpolation); });
 }
 
 CVR_API int cvr_cvt_color(const cv::Mat* src, int code, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] {
-        cv::Mat dst;
-        cv::cvtColor(*src, dst, code);
-        return hand_out(std::move(dst), out);
-    });
+    return produce(out, [&](cv::Mat& dst) { cv::cvtColor(*src, dst, code); });
 }
 
 CVR_API int cvr_warp_perspective(const cv::Mat* src, const double* h9, int width, int height, int interpolation,
                                  int border, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] {
+    return produce(out, [&](cv::Mat& dst) {
         cv::Mat h(3, 3, CV_64F, const_cast<double*>(h9));
-        cv::Mat dst;
         cv::warpPerspective(*src, dst, h, cv::Size(width, height), interpolation, border, cv::Scalar::all(0));
-        return hand_out(std::move(dst), out);
     });
 }
 
 CVR_API int cvr_threshold(const cv::Mat* src, double thresh, double maxval, int type, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] {
-        cv::Mat dst;
-        cv::threshold(*src, dst, thresh, maxval, type);
-        return hand_out(std::move(dst), out);
-    });
+    return produce(out, [&](cv::Mat& dst) { cv::threshold(*src, dst, thresh, maxval, type); });
 }
 
 CVR_API int cvr_inpaint(const cv::Mat* src, const cv::Mat* mask, double radius, cv::Mat** out) {
-    *out = nullptr;
-    return guard([&] {
-        cv::Mat dst;
-        cv::inpaint(*src, *mask, dst, radius, cv::INPAINT_TELEA);
-        return hand_out(std::move(dst), out);
-    });
+    return produce(out, [&](cv::Mat& dst) { cv::inpaint(*src, *mask, dst, radius, cv::INPAINT_TELEA); });
 }
 
 // Per-channel mean of |a - b| (up to 4 channels).
@@ -194,26 +168,15 @@ CVR_API int cvr_mean_abs_diff(const cv::Mat* a, const cv::Mat* b, double* out4) 
     });
 }
 
-// ---- video decoding --------------------------------------------------------------------------------
-
+// ---- video decoding
 CVR_API void cvr_video_delete(cv::VideoCapture* cap) { destroy(cap); }
 
 CVR_API int cvr_video_open(const char* path, cv::VideoCapture** out) {
     *out = nullptr;
     return guard([&] {
-        cv::VideoCapture* cap = make<cv::VideoCapture>();
-        bool opened = false;
-        try {
-            opened = cap->open(path, cv::CAP_FFMPEG);
-        } catch (...) {
-            destroy(cap);
-            throw;
-        }
-        if (!opened) {
-            destroy(cap);
-            return fail("OpenCV/FFmpeg could not open the file as a video");
-        }
-        *out = cap;
+        auto cap = std::make_unique<cv::VideoCapture>();
+        if (!cap->open(path, cv::CAP_FFMPEG)) return fail("OpenCV/FFmpeg could not open the file as a video");
+        *out = hand_out(std::move(cap));
         return kOk;
     });
 }
@@ -235,7 +198,8 @@ CVR_API int cvr_video_read(cv::VideoCapture* cap, int* got, cv::Mat** out) {
         cv::Mat frame;
         if (!cap->read(frame) || frame.empty()) return kOk;
         *got = 1;
-        return hand_out(std::move(frame), out);
+        *out = hand_out(std::make_unique<cv::Mat>(std::move(frame)));
+        return kOk;
     });
 }
 
@@ -247,8 +211,7 @@ CVR_API int cvr_video_grab(cv::VideoCapture* cap, int* got) {
     });
 }
 
-// ---- features, matching, homography --------------------------------------------------------------
-
+// ---- features, matching, homography
 CVR_API void cvr_features_delete(Features* f) { destroy(f); }
 
 // kind: 0 = ORB, 1 = SIFT. A detector per call keeps this thread-safe without shared state.
@@ -259,10 +222,10 @@ CVR_API int cvr_features_detect(const cv::Mat* img, int kind, int max_features, 
         if (kind == 0) detector = cv::ORB::create(max_features);
         else if (kind == 1) detector = cv::SIFT::create(max_features);
         else return fail("unknown feature kind");
-        Features result;
-        result.norm = kind == 0 ? cv::NORM_HAMMING : cv::NORM_L2;
-        detector->detectAndCompute(*img, cv::noArray(), result.keypoints, result.descriptors);
-        *out = make<Features>(std::move(result));
+        auto result = std::make_unique<Features>();
+        result->norm = kind == 0 ? cv::NORM_HAMMING : cv::NORM_L2;
+        detector->detectAndCompute(*img, cv::noArray(), result->keypoints, result->descriptors);
+        *out = hand_out(std::move(result));
         return kOk;
     });
 }
@@ -287,9 +250,7 @@ CVR_API int cvr_features_descriptors(const Features* f, uint8_t* dst, int64_t ca
         *rows = d.rows;
         *cols = d.cols;
         *type = d.type();
-        const size_t row = d.cols * d.elemSize();
-        if (capacity < (int64_t)(row * d.rows)) return kOk;
-        for (int y = 0; y < d.rows; ++y) std::memcpy(dst + y * row, d.ptr(y), row);
+        if (capacity >= (int64_t)(d.total() * d.elemSize())) copy_rows(d, dst);
         return kOk;
     });
 }

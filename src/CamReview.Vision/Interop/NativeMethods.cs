@@ -1,12 +1,26 @@
 using System.Runtime.InteropServices;
 
-namespace CamReview.Vision.Native;
+namespace CamReview.Vision.Interop;
 
 // P/Invoke surface of libcamreview_vision.so (src/CamReview.Vision/native). Source-generated marshalling:
 // pointers for bulk data (no copies), SafeHandles for ownership, UTF-8 for paths.
 internal static unsafe partial class NativeMethods
 {
     private const string Lib = "camreview_vision";
+
+    // A missing shim otherwise surfaces as a bare DllNotFoundException; say how to fix it.
+    static NativeMethods()
+    {
+        NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, (name, assembly, searchPath) =>
+        {
+            if (name != Lib) return IntPtr.Zero;
+            if (NativeLibrary.TryLoad(name, assembly, searchPath, out IntPtr handle)) return handle;
+            throw new DllNotFoundException(
+                $"Could not load lib{Lib}.so (the OpenCV shim) from {AppContext.BaseDirectory} or the library path. " +
+                "Run scripts/build-native.sh before `dotnet build` (the .so is picked up at build time), and make sure " +
+                "the OpenCV runtime libraries (libopencv-dev) are installed.");
+        });
+    }
 
     internal const int StatusOk = 0;
     internal const int StatusOpenCvError = 1;

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace CamReview.Vision.Native;
+namespace CamReview.Vision.Interop;
 
 // One SafeHandle type per native object kind: Dispose and the finalizer both end in the shim's delete.
 // Public parameterless constructors are required by the LibraryImport generator for `out` handles.

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CamReview.Cli.Tests;
+
+public sealed class GeneralCommandTests
+{
+    [Fact]
+    public async Task InfoReportsTheNativeLibrariesAsJson()
+    {
+        var result = await Cli.RunAsync("info", "--json");
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        Assert.StartsWith("4.", json.GetProperty("opencv").GetString());
+        Assert.Equal("1.30.0", json.GetProperty("onnxruntime").GetString());
+        Assert.Contains("CPUExecutionProvider", json.GetProperty("onnxProviders").EnumerateArray().Select(p => p.GetString()));
+        Assert.Single(result.Stdout.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("no-such-command")]
+    [InlineData("info", "--no-such-option")]
+    public async Task BadArgumentsExitNonZeroWithOneLine(params string[] args)
+    {
+        var result = await Cli.RunAsync(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("camreview: ", line);
+    }
+
+    [Fact]
+    public async Task ServeStartsThePortalAtThePrintedUrlWithANewDatabase()
+    {
+        var data = Directory.CreateTempSubdirectory("camreview-serve-").FullName;
+        try
+        {
+            using var process = Process.Start(Cli.StartInfo(["serve", "--urls", "http://127.0.0.1:0", "--data", data]))!;
+            try
+            {
+                var url = await ReadPrintedUrlAsync(process);
+                using var http = new HttpClient { BaseAddress = new Uri(url) };
+                using var health = await http.GetAsync("health");
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+                using var report = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
+                Assert.Equal("Healthy", report.RootElement.GetProperty("status").GetString());
+                Assert.True(File.Exists(Path.Combine(data, "camreview.db")));
+                Assert.Contains("CamReview", await http.GetStringAsync("/"));
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<string> ReadPrintedUrlAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            var match = Regex.Match(line, @"running at (http://\S+) ");
+            if (match.Success) return match.Groups[1].Value;
+        }
+        throw new InvalidOperationException($"serve exited without printing its URL: {await process.StandardError.ReadToEndAsync()}");
+    }
+}
