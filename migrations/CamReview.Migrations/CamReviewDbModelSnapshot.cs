@@ -13,15 +13,149 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
     {
         modelBuilder.HasAnnotation("ProductVersion", "9.0.20");
 
+        modelBuilder.Entity("CamReview.Data.Entities.Asset", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("CreatedByUserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("DisplayName").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<double?>("DurationSeconds").HasColumnType("REAL");
+            b.Property<double?>("Fps").HasColumnType("REAL");
+            b.Property<int?>("FrameCount").HasColumnType("INTEGER");
+            b.Property<int>("Height").HasColumnType("INTEGER");
+            b.Property<string>("Kind").IsRequired().HasMaxLength(24).HasColumnType("TEXT");
+            b.Property<string>("MediaType").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<string>("MethodName").HasMaxLength(100).HasColumnType("TEXT");
+            b.Property<int?>("PairId").HasColumnType("INTEGER");
+            b.Property<int>("ProjectId").HasColumnType("INTEGER");
+            b.Property<string>("Sha256").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<long>("SizeBytes").HasColumnType("INTEGER");
+            b.Property<int>("Width").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("CreatedByUserId");
+            b.HasIndex("PairId");
+            b.HasIndex("Sha256");
+            b.HasIndex("ProjectId", "Kind", "Sha256").IsUnique();
+            b.ToTable("Assets");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Pair", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("CreatedByUserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<int?>("DepthAssetId").HasColumnType("INTEGER");
+            b.Property<string>("Name").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<int>("ProjectId").HasColumnType("INTEGER");
+            b.Property<int>("ReferenceAssetId").HasColumnType("INTEGER");
+            b.Property<int>("TargetAssetId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("CreatedByUserId");
+            b.HasIndex("DepthAssetId");
+            b.HasIndex("ReferenceAssetId");
+            b.HasIndex("TargetAssetId");
+            b.HasIndex("ProjectId", "Name").IsUnique();
+            b.ToTable("Pairs");
+        });
+
         modelBuilder.Entity("CamReview.Data.Entities.Project", b =>
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
             b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
             b.Property<string>("Description").HasMaxLength(2000).HasColumnType("TEXT");
             b.Property<string>("Name").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<int>("TeamId").HasColumnType("INTEGER");
             b.HasKey("Id");
-            b.HasIndex("Name").IsUnique();
+            b.HasIndex("TeamId", "Name").IsUnique();
             b.ToTable("Projects");
         });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Team", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("Name").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("Name").IsUnique();
+            b.ToTable("Teams");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.TeamMember", b =>
+        {
+            b.Property<int>("TeamId").HasColumnType("INTEGER");
+            b.Property<int>("UserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("AddedUtc").HasColumnType("TEXT");
+            b.Property<string>("Role").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.HasKey("TeamId", "UserId");
+            b.HasIndex("UserId");
+            b.ToTable("TeamMembers");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.User", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("DisplayName").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<string>("Email").IsRequired().HasMaxLength(256).HasColumnType("TEXT");
+            b.Property<bool>("IsAdministrator").HasColumnType("INTEGER");
+            b.Property<DateTime?>("LastSignInUtc").HasColumnType("TEXT");
+            b.Property<bool>("MustChangePassword").HasColumnType("INTEGER");
+            b.Property<string>("PasswordHash").IsRequired().HasColumnType("TEXT");
+            b.Property<string>("SecurityStamp").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("Email").IsUnique();
+            b.ToTable("Users");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Asset", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.User", "CreatedBy").WithMany().HasForeignKey("CreatedByUserId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Pair", "Pair").WithMany("Outputs").HasForeignKey("PairId").OnDelete(DeleteBehavior.NoAction);
+            b.HasOne("CamReview.Data.Entities.Project", "Project").WithMany("Assets").HasForeignKey("ProjectId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("CreatedBy");
+            b.Navigation("Pair");
+            b.Navigation("Project");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Pair", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.User", "CreatedBy").WithMany().HasForeignKey("CreatedByUserId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Asset", "DepthAsset").WithMany().HasForeignKey("DepthAssetId").OnDelete(DeleteBehavior.NoAction);
+            b.HasOne("CamReview.Data.Entities.Project", "Project").WithMany("Pairs").HasForeignKey("ProjectId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.HasOne("CamReview.Data.Entities.Asset", "ReferenceAsset").WithMany().HasForeignKey("ReferenceAssetId").OnDelete(DeleteBehavior.NoAction).IsRequired();
+            b.HasOne("CamReview.Data.Entities.Asset", "TargetAsset").WithMany().HasForeignKey("TargetAssetId").OnDelete(DeleteBehavior.NoAction).IsRequired();
+            b.Navigation("CreatedBy");
+            b.Navigation("DepthAsset");
+            b.Navigation("Project");
+            b.Navigation("ReferenceAsset");
+            b.Navigation("TargetAsset");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Project", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Team", "Team").WithMany("Projects").HasForeignKey("TeamId").OnDelete(DeleteBehavior.Restrict).IsRequired();
+            b.Navigation("Team");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.TeamMember", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Team", "Team").WithMany("Members").HasForeignKey("TeamId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.HasOne("CamReview.Data.Entities.User", "User").WithMany("Memberships").HasForeignKey("UserId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Team");
+            b.Navigation("User");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Pair", b => b.Navigation("Outputs"));
+        modelBuilder.Entity("CamReview.Data.Entities.Project", b =>
+        {
+            b.Navigation("Assets");
+            b.Navigation("Pairs");
+        });
+        modelBuilder.Entity("CamReview.Data.Entities.Team", b =>
+        {
+            b.Navigation("Members");
+            b.Navigation("Projects");
+        });
+        modelBuilder.Entity("CamReview.Data.Entities.User", b => b.Navigation("Memberships"));
     }
 }

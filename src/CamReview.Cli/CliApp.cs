@@ -15,7 +15,12 @@ public static class CliApp
     {
         var root = new RootCommand("CamReview: measure, render and compare camera-motion transfer.");
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(HomographyCommand.Create());
+        root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
         return root;
     }
 
@@ -27,7 +32,7 @@ public static class CliApp
             // One line, as scripts expect; --help shows the whole usage.
             var command = parse.CommandResult.Command;
             var usage = command is RootCommand ? "camreview --help" : $"camreview {command.Name} --help";
-            Console.Error.WriteLine($"camreview: {parse.Errors[0].Message} (see {usage})");
+            Console.Error.WriteLine($"camreview: {CliErrors.OneLine(parse.Errors[0].Message)} (see {usage})");
             return ExitUsage;
         }
         try

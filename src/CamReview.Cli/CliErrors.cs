@@ -8,9 +8,12 @@ public sealed class CliException(string message) : Exception(message);
 
 internal static class CliErrors
 {
-    public static bool IsUserFacing(Exception e) => e is CliException or FileNotFoundException or DirectoryNotFoundException
+    // ArgumentException: option values the pipeline refuses (e.g. --frames beyond the clip's length).
+    public static bool IsUserFacing(Exception e) => e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
         or InvalidDataException or UnauthorizedAccessException or VisionException or FfmpegException or OnnxRuntimeException
         or OnnxRuntimeLoadException or IOException;
 
-    public static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").Trim();
+    public static string OneLine(Exception e) => OneLine(e.Message);
+
+    public static string OneLine(string message) => string.Join(' ', message.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -8,16 +8,77 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
 {
     public const int NameMaxLength = 200;
     public const int DescriptionMaxLength = 2000;
+    public const int EmailMaxLength = 256;
+    public const int MethodNameMaxLength = 100;
 
     public DbSet<Project> Projects => Set<Project>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<Pair> Pairs => Set<Pair>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        model.Entity<User>(e =>
+        {
+            e.Property(u => u.Email).HasMaxLength(EmailMaxLength);
+            e.Property(u => u.DisplayName).HasMaxLength(NameMaxLength);
+            e.Property(u => u.SecurityStamp).HasMaxLength(64);
+            e.HasIndex(u => u.Email).IsUnique();
+        });
+
+        model.Entity<Team>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(NameMaxLength);
+            e.HasIndex(t => t.Name).IsUnique();
+        });
+
+        model.Entity<TeamMember>(e =>
+        {
+            e.HasKey(m => new { m.TeamId, m.UserId });
+            // Stored by name, so the table reads well and the enum's numbers may change.
+            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
+            e.HasOne(m => m.Team).WithMany(t => t.Members).HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(m => m.User).WithMany(u => u.Memberships).HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(m => m.UserId);
+        });
+
         model.Entity<Project>(e =>
         {
             e.Property(p => p.Name).HasMaxLength(NameMaxLength);
             e.Property(p => p.Description).HasMaxLength(DescriptionMaxLength);
-            e.HasIndex(p => p.Name).IsUnique();
+            // A team's projects never disappear with a team by accident: delete them first.
+            e.HasOne(p => p.Team).WithMany(t => t.Projects).HasForeignKey(p => p.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(p => new { p.TeamId, p.Name }).IsUnique();
+        });
+
+        model.Entity<Asset>(e =>
+        {
+            e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(24);
+            e.Property(a => a.DisplayName).HasMaxLength(NameMaxLength);
+            e.Property(a => a.Sha256).HasMaxLength(64);
+            e.Property(a => a.MediaType).HasMaxLength(64);
+            e.Property(a => a.MethodName).HasMaxLength(MethodNameMaxLength);
+            e.HasOne(a => a.Project).WithMany(p => p.Assets).HasForeignKey(a => a.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            // Deletes of pairs and outputs are done (and confirmed) by the application, never by a cascade.
+            e.HasOne(a => a.Pair).WithMany(p => p.Outputs).HasForeignKey(a => a.PairId).OnDelete(DeleteBehavior.NoAction);
+            e.HasOne(a => a.CreatedBy).WithMany().HasForeignKey(a => a.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            // One asset per content and kind in a project: the same upload twice is answered "already uploaded".
+            e.HasIndex(a => new { a.ProjectId, a.Kind, a.Sha256 }).IsUnique();
+            // Whether any asset (in any project) still uses a stored file.
+            e.HasIndex(a => a.Sha256);
+        });
+
+        model.Entity<Pair>(e =>
+        {
+            e.Property(p => p.Name).HasMaxLength(NameMaxLength);
+            e.HasOne(p => p.Project).WithMany(p => p.Pairs).HasForeignKey(p => p.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(p => p.ReferenceAsset).WithMany().HasForeignKey(p => p.ReferenceAssetId).OnDelete(DeleteBehavior.NoAction);
+            e.HasOne(p => p.TargetAsset).WithMany().HasForeignKey(p => p.TargetAssetId).OnDelete(DeleteBehavior.NoAction);
+            e.HasOne(p => p.DepthAsset).WithMany().HasForeignKey(p => p.DepthAssetId).OnDelete(DeleteBehavior.NoAction);
+            e.HasOne(p => p.CreatedBy).WithMany().HasForeignKey(p => p.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(p => new { p.ProjectId, p.Name }).IsUnique();
         });
     }
 }

@@ -1,8 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using CamReview.Data;
+using CamReview.Web.Accounts;
+using CamReview.Web.Api;
+using CamReview.Web.Authorization;
 using CamReview.Web.Components;
 using CamReview.Web.Health;
 using CamReview.Web.Hubs;
+using CamReview.Web.Media;
 using CamReview.Web.Services;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 
@@ -12,6 +20,8 @@ namespace CamReview.Web;
 /// by the tests, so all three run the same application.</summary>
 public static class Portal
 {
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -23,28 +33,66 @@ public static class Portal
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseStaticWebAssets();
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
         var options = PortalOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
 
         builder.Services.AddDbContextFactory<CamReviewDb>(db => db.UseCamReviewSqlite(options.DataDir));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSignalR();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+
+        // Accounts and authorization: a signed-in user is required everywhere (pages, API, media, hubs, and addresses
+        // that do not exist) unless an endpoint says [AllowAnonymous]; what they may do in a team is decided by
+        // AccessService (roles per team, via TeamRoleHandler).
+        builder.Services.AddPortalAuthentication(options);
+        builder.Services.AddAuthorization(auth => auth.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddSingleton<IAuthorizationHandler, TeamRoleHandler>();
+        builder.Services.AddSingleton<AccessService>();
+        builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "CamReview.Antiforgery");
+
+        builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<ProjectService>();
+        builder.Services.AddSingleton<TeamService>();
+        builder.Services.AddSingleton<AssetService>();
+        builder.Services.AddSingleton<PairService>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<NativeLibrariesHealthCheck>("native");
 
         var app = builder.Build();
         Migrate(app, options);
+        app.Services.GetRequiredService<MediaStore>().CleanTemp();
+        AdminBootstrap.RunAsync(app.Configuration, app.Services.GetRequiredService<AccountService>(), app.Logger).GetAwaiter().GetResult();
 
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
+        app.Use((context, next) =>
+        {
+            // The API and media answer with JSON bodies of their own, never with the HTML "not found" page.
+            if (PortalAuthentication.IsMachinePath(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+                pages.Enabled = false;
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseMiddleware<PortalGate>();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapHub<ReviewHub>(ReviewHub.Path);
-        app.MapHealthChecks("/health", HealthReportWriter.Options);
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
+        {
+            // The framework's script is needed by the sign-in and setup pages too.
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.TrimStart('/').StartsWith("_framework/", StringComparison.Ordinal))
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+        });
+        app.MapPortalApi();
+        app.MapHub<ReviewHub>(ReviewHub.Path).RequireAuthorization();
+        app.MapHealthChecks("/health", HealthReportWriter.Options).AllowAnonymous();
         return app;
     }
 

@@ -31,16 +31,23 @@ public sealed class GeneralCommandTests
         Assert.StartsWith("camreview: ", line);
     }
 
-    [Fact]
-    public async Task ServeStartsThePortalAtThePrintedUrlWithANewDatabase()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ServeStartsThePortalAtThePrintedUrlWithANewDatabase(bool dataFolderFromEnvironment)
     {
         var data = Directory.CreateTempSubdirectory("camreview-serve-").FullName;
         try
         {
-            using var process = Process.Start(Cli.StartInfo(["serve", "--urls", "http://127.0.0.1:0", "--data", data]))!;
+            var start = Cli.StartInfo(dataFolderFromEnvironment
+                ? ["serve", "--urls", "http://127.0.0.1:0"]
+                : ["serve", "--urls", "http://127.0.0.1:0", "--data", data]);
+            if (dataFolderFromEnvironment) start.Environment["CAMREVIEW__DATADIR"] = data;
+            using var process = Process.Start(start)!;
             try
             {
-                var url = await ReadPrintedUrlAsync(process);
+                var (url, printedData) = await ReadPrintedUrlAsync(process);
+                Assert.Equal(data, printedData);
                 using var http = new HttpClient { BaseAddress = new Uri(url) };
                 using var health = await http.GetAsync("health");
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -61,13 +68,13 @@ public sealed class GeneralCommandTests
         }
     }
 
-    private static async Task<string> ReadPrintedUrlAsync(Process process)
+    private static async Task<(string Url, string DataDir)> ReadPrintedUrlAsync(Process process)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
-            var match = Regex.Match(line, @"running at (http://\S+) ");
-            if (match.Success) return match.Groups[1].Value;
+            var match = Regex.Match(line, @"running at (http://\S+) \(data folder: (.+)\)\.");
+            if (match.Success) return (match.Groups[1].Value, match.Groups[2].Value);
         }
         throw new InvalidOperationException($"serve exited without printing its URL: {await process.StandardError.ReadToEndAsync()}");
     }

@@ -1,11 +1,16 @@
 using CamReview.Data.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CamReview.Data.Tests;
 
 public sealed class MigrationTests : IDisposable
 {
+    private const string Initial = "20261121000000_Initial";
+    private const string AccountsAndAssets = "20261121010000_AccountsAndAssets";
+
     private readonly TempDataDir _data = new();
 
     public void Dispose() => _data.Dispose();
@@ -27,8 +32,8 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Contains("20261121000000_Initial", await db.Database.GetAppliedMigrationsAsync());
-            db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow });
+            Assert.Equal([Initial, AccountsAndAssets], await db.Database.GetAppliedMigrationsAsync());
+            db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }
         Assert.True(File.Exists(Path.Combine(_data.Path, Database.FileName)));
@@ -42,13 +47,16 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
-    public async Task ProjectNamesAreUniqueAndBounded()
+    public async Task ProjectNamesAreUniqueWithinATeamAndBounded()
     {
         await using var db = _data.OpenDb();
         await Database.MigrateAsync(db);
-        db.Projects.Add(new Project { Name = "Orbit", CreatedUtc = DateTime.UtcNow });
+        var lab = new Team { Name = "Lab" };
+        var studio = new Team { Name = "Studio" };
+        db.Projects.Add(new Project { Name = "Orbit", CreatedUtc = DateTime.UtcNow, Team = lab });
+        db.Projects.Add(new Project { Name = "Orbit", CreatedUtc = DateTime.UtcNow, Team = studio });
         await db.SaveChangesAsync();
-        db.Projects.Add(new Project { Name = "Orbit", CreatedUtc = DateTime.UtcNow });
+        db.Projects.Add(new Project { Name = "Orbit", CreatedUtc = DateTime.UtcNow, Team = lab });
         var ex = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
         Assert.Contains("UNIQUE", ex.InnerException!.Message);
     }
@@ -58,13 +66,128 @@ public sealed class MigrationTests : IDisposable
     {
         await using var db = _data.OpenDb();
         await Database.MigrateAsync(db);
+        Assert.Equal(["Id", "Name", "Description", "CreatedUtc", "TeamId"], await ColumnsAsync("Projects"));
+        Assert.Equal(["TeamId", "UserId", "Role", "AddedUtc"], await ColumnsAsync("TeamMembers"));
+        Assert.Contains("Sha256", await ColumnsAsync("Assets"));
+        Assert.Contains("DepthAssetId", await ColumnsAsync("Pairs"));
+        // The foreign keys are in the database, not only in the model.
+        Assert.Equal(["Teams"], await ScalarsAsync("SELECT \"table\" FROM pragma_foreign_key_list('Projects')"));
+        Assert.Equal(["Assets", "Assets", "Assets", "Projects", "Users"],
+            (await ScalarsAsync("SELECT \"table\" FROM pragma_foreign_key_list('Pairs')")).Order());
+    }
+
+    [Fact]
+    public async Task ProjectsStoredBeforeTeamsExistedSurviveInADefaultTeam()
+    {
+        await using (var db = _data.OpenDb())
+        {
+            await db.GetService<IMigrator>().MigrateAsync(Initial);
+            Assert.Equal([Initial], await db.Database.GetAppliedMigrationsAsync());
+        }
+        // Rows as the Initial schema had them (the current model has a TeamId it did not have).
+        await ExecuteAsync("""
+            INSERT INTO "Projects" ("Name", "Description", "CreatedUtc") VALUES
+              ('Dolly shots', 'Forward moves', '2026-11-01 10:00:00'),
+              ('Orbits', NULL, '2026-11-02 11:30:00');
+            """);
+
+        await using (var db = _data.OpenDb())
+        {
+            await Database.MigrateAsync(db);
+            var projects = await db.Projects.Include(p => p.Team).OrderBy(p => p.Id).ToListAsync();
+            Assert.Equal(["Dolly shots", "Orbits"], projects.Select(p => p.Name));
+            Assert.Equal("Forward moves", projects[0].Description);
+            Assert.Equal(new DateTime(2026, 11, 2, 11, 30, 0), projects[1].CreatedUtc);
+            var team = Assert.Single(await db.Teams.ToListAsync());
+            Assert.Equal("Default team", team.Name);
+            Assert.All(projects, p => Assert.Equal(team.Id, p.TeamId));
+            Assert.True(team.CreatedUtc > DateTime.UtcNow.AddDays(-1));
+        }
+        Assert.Empty(await ScalarsAsync("SELECT * FROM pragma_foreign_key_check"));
+
+        // And back down: the projects stay; names unique only within a team become unique again.
+        await using (var db = _data.OpenDb())
+        {
+            var studio = new Team { Name = "Studio" };
+            db.Projects.Add(new Project { Name = "Orbits", CreatedUtc = DateTime.UtcNow, Team = studio });
+            await db.SaveChangesAsync();
+            await db.GetService<IMigrator>().MigrateAsync(Initial);
+        }
+        Assert.Equal(["Dolly shots", "Orbits", "Orbits (3)"], await ScalarsAsync("SELECT \"Name\" FROM \"Projects\" ORDER BY \"Id\""));
+        Assert.DoesNotContain("Teams", await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'"));
+    }
+
+    [Fact]
+    public async Task AnEmptyDatabaseGetsNoDefaultTeam()
+    {
+        await using var db = _data.OpenDb();
+        await Database.MigrateAsync(db);
+        Assert.Empty(await db.Teams.ToListAsync());
+    }
+
+    [Fact]
+    public async Task AssetsAreUniquePerProjectKindAndContent()
+    {
+        await using var db = _data.OpenDb();
+        await Database.MigrateAsync(db);
+        var project = new Project { Name = "Pans", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } };
+        var hash = new string('a', 64);
+        db.Assets.Add(NewAsset(project, AssetKind.TargetImage, hash));
+        db.Assets.Add(NewAsset(project, AssetKind.DepthMap, hash)); // same file, another role: allowed
+        await db.SaveChangesAsync();
+        db.Assets.Add(NewAsset(project, AssetKind.TargetImage, hash));
+        var ex = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        Assert.Contains("UNIQUE", ex.InnerException!.Message);
+    }
+
+    [Fact]
+    public async Task AnAssetUsedByAPairCannotBeDeletedUnderIt()
+    {
+        await using var db = _data.OpenDb();
+        await Database.MigrateAsync(db);
+        var project = new Project { Name = "Pans", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } };
+        var video = NewAsset(project, AssetKind.ReferenceVideo, new string('b', 64));
+        var image = NewAsset(project, AssetKind.TargetImage, new string('c', 64));
+        db.Pairs.Add(new Pair { Name = "pan on statue", Project = project, ReferenceAsset = video, TargetAsset = image, CreatedUtc = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+
+        var deleted = await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Assets\" WHERE \"Id\" = {0}", video.Id)
+            .ContinueWith(t => t.Exception?.InnerException);
+        Assert.IsType<SqliteException>(deleted);
+        Assert.Contains("FOREIGN KEY", deleted!.Message);
+
+        // Deleting the whole project removes its pairs and assets together.
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Projects\" WHERE \"Id\" = {0}", project.Id);
+        Assert.Equal(0, await db.Assets.CountAsync());
+        Assert.Equal(0, await db.Pairs.CountAsync());
+    }
+
+    private static Asset NewAsset(Project project, AssetKind kind, string hash) => new()
+    {
+        Project = project, Kind = kind, DisplayName = "x", Sha256 = hash, MediaType = "image/png", SizeBytes = 1,
+        Width = 1, Height = 1, CreatedUtc = DateTime.UtcNow,
+    };
+
+    private async Task ExecuteAsync(string sql)
+    {
         await using var connection = new SqliteConnection(Database.ConnectionString(_data.Path));
         await connection.OpenAsync();
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT name FROM pragma_table_info('Projects') ORDER BY cid";
-        var columns = new List<string>();
-        await using (var reader = await cmd.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
-        Assert.Equal(["Id", "Name", "Description", "CreatedUtc"], columns);
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
     }
+
+    private async Task<List<string>> ScalarsAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(Database.ConnectionString(_data.Path));
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        var values = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetValue(0).ToString()!);
+        return values;
+    }
+
+    private Task<List<string>> ColumnsAsync(string table) => ScalarsAsync($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid");
 }

@@ -1,16 +1,19 @@
 using CamReview.Data;
+using CamReview.Data.Entities;
+using CamReview.Web.Accounts;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CamReview.Web.Tests;
 
-/// <summary>The real portal on a free loopback port with a data folder of its own, and Debian's Chromium
-/// driven by Playwright. Shared by the tests of one class; each test opens its own browser page.</summary>
-public sealed class PortalFixture : IAsyncLifetime
+/// <summary>The real portal on a free loopback port with a data folder of its own, its administrator created from
+/// configuration (CamReview:Admin:*), and Debian's Chromium driven by Playwright (started on first use). Shared by
+/// the tests of one class; each test opens its own browser context.</summary>
+public class PortalFixture : IAsyncLifetime
 {
     // Debian's Chromium: never a downloaded browser. The flags keep it off the (closed) network.
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -20,46 +23,118 @@ public sealed class PortalFixture : IAsyncLifetime
         "--disable-sync", "--no-first-run", "--disable-quic",
     ];
 
+    public const string AdminEmail = "ada@camreview.test";
+    public const string AdminPassword = "lovelace-1843";
+    public const string AdminName = "Ada Admin";
+    public const string AdminTeam = "Lab";
+
     private WebApplication? _app;
     private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private readonly SemaphoreSlim _browserLock = new(1, 1);
 
     public string DataDir { get; } = Directory.CreateTempSubdirectory("camreview-portal-").FullName;
     public Uri BaseAddress { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
+
+    /// <summary>An anonymous client (no cookies kept, redirects not followed).</summary>
     public HttpClient Http { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>Configuration on the command line besides the address and the data folder.</summary>
+    protected virtual IEnumerable<string> ExtraArgs =>
+    [
+        $"--CamReview:Admin:Email={AdminEmail}", $"--CamReview:Admin:Password={AdminPassword}",
+        $"--CamReview:Admin:DisplayName={AdminName}", $"--CamReview:Admin:Team={AdminTeam}",
+    ];
+
+    public virtual async Task InitializeAsync()
     {
-        _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production"]);
+        _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production", .. ExtraArgs]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
-        Http = new HttpClient { BaseAddress = BaseAddress };
-
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
     }
 
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
+        var context = await (await BrowserAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         return page;
     }
 
+    /// <summary>A browser page signed in through the sign-in form.</summary>
+    public async Task<IPage> SignedInPageAsync(string email = AdminEmail, string password = AdminPassword)
+    {
+        var page = await NewPageAsync();
+        await SignInAsync(page, email, password);
+        return page;
+    }
+
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("account/login");
+        await page.Locator("#login-email").FillAsync(email);
+        await page.Locator("#login-password").FillAsync(password);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("current-user")).ToBeVisibleAsync();
+    }
+
+    /// <summary>An HTTP client with a session of its own, signed in through the sign-in form.</summary>
+    public Task<PortalClient> ClientAsync(string email = AdminEmail, string password = AdminPassword) => PortalClient.SignInAsync(BaseAddress, email, password);
+
     public CamReviewDb OpenDb() => Services.GetRequiredService<IDbContextFactory<CamReviewDb>>().CreateDbContext();
+
+    /// <summary>An account added directly (not through the pages), optionally as a member of a team.</summary>
+    public async Task<User> CreateUserAsync(string email, string name, string password, int? teamId = null, TeamRole role = TeamRole.Viewer)
+    {
+        var accounts = Services.GetRequiredService<AccountService>();
+        await using var db = OpenDb();
+        var user = accounts.NewUser(email, name, password, mustChangePassword: false, DateTime.UtcNow);
+        db.Users.Add(user);
+        if (teamId is { } id) db.TeamMembers.Add(new TeamMember { TeamId = id, User = user, Role = role, AddedUtc = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return user;
+    }
+
+    public async Task<int> TeamIdAsync(string name)
+    {
+        await using var db = OpenDb();
+        return await db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync();
+    }
+
+    /// <summary>Every file in the data folder except the database and the data-protection keys, relative.</summary>
+    public IReadOnlyList<string> StoredFiles() =>
+        Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(DataDir, f))
+            .Where(f => !f.StartsWith(Database.FileName, StringComparison.Ordinal) && !f.StartsWith("keys" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+
+    private async Task<IBrowser> BrowserAsync()
+    {
+        await _browserLock.WaitAsync();
+        try
+        {
+            if (_browser is not null) return _browser;
+            _playwright = await Playwright.CreateAsync();
+            return _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ChromiumArgs,
+            });
+        }
+        finally
+        {
+            _browserLock.Release();
+        }
+    }
 
     public async Task DisposeAsync()
     {
         Http?.Dispose();
-        if (Browser is not null) await Browser.DisposeAsync();
+        if (_browser is not null) await _browser.DisposeAsync();
         _playwright?.Dispose();
         if (_app is not null)
         {
@@ -69,4 +144,17 @@ public sealed class PortalFixture : IAsyncLifetime
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(DataDir, recursive: true);
     }
+}
+
+/// <summary>A portal whose database has no account yet: the first-run setup page is to be walked.</summary>
+public sealed class FreshPortalFixture : PortalFixture
+{
+    protected override IEnumerable<string> ExtraArgs => [];
+}
+
+/// <summary>A portal that accepts uploads of at most 4 KB.</summary>
+public sealed class TinyUploadLimitPortalFixture : PortalFixture
+{
+    public const long MaxBytes = 4096;
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, $"--CamReview:Uploads:MaxBytes={MaxBytes}"];
 }

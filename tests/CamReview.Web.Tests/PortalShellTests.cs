@@ -44,15 +44,26 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     [Fact]
     public async Task UnknownPathIsNotFound()
     {
-        using var response = await portal.Http.GetAsync("no/such/page");
+        // Anonymous visitors are asked to sign in first, whatever the address; signed in, it is a plain 404.
+        using (var anonymous = await portal.Http.GetAsync("no/such/page"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+            Assert.StartsWith("/account/login", anonymous.Headers.Location!.OriginalString.Replace(portal.BaseAddress.ToString(), "/"));
+        }
+        using var client = await portal.ClientAsync();
+        using var response = await client.Http.GetAsync("no/such/page");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("Not found", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
-    public async Task ReviewHubNegotiates()
+    public async Task ReviewHubNegotiatesForSignedInUsersOnly()
     {
-        using var response = await portal.Http.PostAsync("hubs/review/negotiate?negotiateVersion=1", null);
+        using (var anonymous = await portal.Http.PostAsync("hubs/review/negotiate?negotiateVersion=1", null))
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var client = await portal.ClientAsync();
+        using var response = await client.Http.PostAsync("hubs/review/negotiate?negotiateVersion=1", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("connectionToken").GetString()));
@@ -63,7 +74,7 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     [Fact]
     public async Task NavigationShowsTheFlow()
     {
-        var page = await portal.NewPageAsync();
+        var page = await portal.SignedInPageAsync();
         await page.GotoAsync("");
         foreach (var name in new[] { "Projects", "Compare", "Studies" })
             await Assertions.Expect(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
@@ -75,11 +86,13 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     [Fact]
     public async Task CreatingAProjectOverTheCircuitStoresItAndShowsIt()
     {
-        var page = await portal.NewPageAsync();
+        var page = await portal.SignedInPageAsync();
         await page.GotoAsync("projects");
         await WaitForCircuitAsync(page);
         var name = $"Orbit study {Guid.NewGuid():N}"[..20];
 
+        // The administrator owns the team made at first start; it is the one offered.
+        await Assertions.Expect(page.Locator("#project-team option:checked")).ToHaveTextAsync(PortalFixture.AdminTeam);
         await page.Locator("#project-name").FillAsync(name);
         await page.Locator("#project-description").FillAsync("Arc shots around a statue");
         await page.GetByTestId("create-project").ClickAsync();
@@ -87,14 +100,15 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
         await Assertions.Expect(page.GetByTestId("project-list")).ToContainTextAsync(name);
         await using (var db = portal.OpenDb())
         {
-            var stored = await db.Projects.SingleAsync(p => p.Name == name);
+            var stored = await db.Projects.Include(p => p.Team).SingleAsync(p => p.Name == name);
             Assert.Equal("Arc shots around a statue", stored.Description);
+            Assert.Equal(PortalFixture.AdminTeam, stored.Team.Name);
         }
 
         // The same name again: refused with a message, and nothing else stored.
         await page.Locator("#project-name").FillAsync(name);
         await page.GetByTestId("create-project").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("project-error")).ToContainTextAsync("already exists");
+        await Assertions.Expect(page.GetByTestId("project-error")).ToContainTextAsync("already has a project named");
         await using (var db = portal.OpenDb())
             Assert.Equal(1, await db.Projects.CountAsync(p => p.Name == name));
         await page.Context.CloseAsync();

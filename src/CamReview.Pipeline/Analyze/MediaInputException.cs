@@ -29,9 +29,9 @@ public enum MediaProblem
 /// <summary>
 /// A bad input file: missing, not a video, a still image where a video is needed, too few decodable frames,
 /// or truncated. The message is one line and names the file; <see cref="Problem"/> says which case it is.
-/// Derives from <see cref="InvalidDataException"/> so front ends treat it as a user error, not a bug.
+/// Derives from <see cref="IOException"/> so front ends treat it as a user error (bad input), not a bug.
 /// </summary>
-public sealed class MediaInputException : InvalidDataException
+public sealed class MediaInputException : IOException
 {
     public MediaInputException(string path, MediaProblem problem, string message, Exception? inner = null)
         : base(message.ReplaceLineEndings(" ").Trim(), inner)

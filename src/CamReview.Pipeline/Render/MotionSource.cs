@@ -79,7 +79,8 @@ public sealed class MotionSource
 
     /// <summary>
     /// From consecutive NORMALIZED homographies of a reference clip (element i maps frame i into frame i+1),
-    /// null for a flagged pair. n pairs give n + 1 frames. Flagged pairs are held (identity; see the type remarks).
+    /// null for a flagged pair. n pairs give n + 1 frames. Flagged pairs (null, or a matrix that is not finite,
+    /// cannot be scaled to [2,2] = 1, or is singular) are held (identity; see the type remarks) and counted.
     /// </summary>
     public static MotionSource FromNormalizedConsecutive(IReadOnlyList<Mat3?> consecutive, double fps,
         int? referenceWidth = null, int? referenceHeight = null, string description = "reference")

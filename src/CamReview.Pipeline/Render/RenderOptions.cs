@@ -117,8 +117,8 @@ public sealed record HomographyRenderOptions
     public BorderPolicy Border { get; init; } = BorderPolicy.Black;
 
     /// <summary>
-    /// Warp interpolation: Linear (default) or Cubic; Nearest is allowed for tests. Linear is the default because
-    /// cubic costs noticeably more per frame on the CPU for little visible gain on a baseline (see the renderer notes).
+    /// Warp interpolation: Linear (default), Cubic or Nearest. Linear is the default because OpenCV's cubic warp
+    /// costs 2-4x more per frame on the CPU for little visible gain on a baseline (see the renderer notes).
     /// </summary>
     public Interpolation Interpolation { get; init; } = Interpolation.Linear;
 
@@ -126,7 +126,7 @@ public sealed record HomographyRenderOptions
     public int InpaintMaxSide { get; init; } = 320;
 
     /// <summary>Telea radius, in pixels of the reduced-resolution image.</summary>
-    public double InpaintRadius { get; init; } = 5;
+    public double InpaintRadius { get; init; } = 3;
 
     /// <summary>ffmpeg path, CRF and preset; null = defaults (ffmpeg on PATH, CRF 23, preset medium).</summary>
     public FfmpegEncodeOptions? Encode { get; init; }
@@ -134,6 +134,9 @@ public sealed record HomographyRenderOptions
     /// <summary>Frames warped ahead of the encoder (bounded queue); null = processor count + 1.</summary>
     public int? PipelineDepth { get; init; }
 
-    /// <summary>Called from worker threads; keep it cheap (the portal forwards it to viewers).</summary>
+    /// <summary>
+    /// Progress, reported synchronously from a thread-pool thread (the encoder loop) after every frame; keep it
+    /// cheap (the portal forwards it to viewers). Cancelling from inside the callback is fine.
+    /// </summary>
     public IProgress<RenderProgress>? Progress { get; init; }
 }

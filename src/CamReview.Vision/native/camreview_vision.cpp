@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -297,4 +298,12 @@ CVR_API int cvr_find_homography(const float* src, const float* dst, int n, int m
         *found = 1;
         return kOk;
     });
+}
+
+// FFmpeg (inside OpenCV's video backend) logs decode errors of damaged files to stderr; CamReview reports
+// those as its own one-line errors instead. Runs when the library loads, before any capture is opened, and
+// keeps a level the user chose.
+__attribute__((constructor)) static void cvr_quiet_ffmpeg_logging()
+{
+    setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
 }

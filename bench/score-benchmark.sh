@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# CameraScore speed and accuracy against the single-threaded Python + OpenCV baseline (bench/baseline_score.py).
+# Speed: `camreview score` on two real 270-frame clips (Megamind.avi vs Megamind_bugy.avi), ORB and SIFT,
+# same frames, same analysis size (640), each timed in the same run as the baseline.
+# Accuracy: the homography of the Oxford graf1 -> graf3 pair against its ground truth (largest corner error).
+# Usage: bench/score-benchmark.sh [RUNS]   (default 3 runs; the median wall time is reported)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+runs=${1:-3}
+data=$("$root/bench/fetch-data.sh")
+cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
+[[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
+ref=$data/Megamind.avi gen=$data/Megamind_bugy.avi
+
+seconds() { local s e; s=$(date +%s.%N); "$@" > /tmp/camreview-bench.out; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'; }
+median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| features | camreview s (median of $runs) | baseline s (median of $runs) | ratio | camreview score | baseline score |"
+echo "|---|---|---|---|---|---|"
+for features in orb sift; do
+  ours=() theirs=()
+  for ((i = 0; i < runs; i++)); do
+    ours+=("$(seconds "$cli" score --reference "$ref" --generated "$gen" --features "$features" --json)")
+    our_score=$(python3 -c 'import json,sys; print("%.4e" % json.load(sys.stdin)["cameraScore"])' < /tmp/camreview-bench.out)
+    theirs+=("$(seconds /usr/bin/python3 "$root/bench/baseline_score.py" "$ref" "$gen" --features "$features")")
+    their_score=$(python3 -c 'import json,sys; print("%.4e" % json.load(sys.stdin)["cameraScore"])' < /tmp/camreview-bench.out)
+  done
+  o=$(echo "${ours[*]}" | median) t=$(echo "${theirs[*]}" | median)
+  echo "| $features | $o | $t | $(awk -v o="$o" -v t="$t" 'BEGIN { printf "%.2f", o / t }') | $our_score | $their_score |"
+done
+
+echo
+echo "| graf1 -> graf3 | analysis size | camreview corner error px | baseline corner error px |"
+echo "|---|---|---|---|"
+read -r w h < <(/usr/bin/python3 -c "import cv2,sys; i=cv2.imread(sys.argv[1]); print(i.shape[1], i.shape[0])" "$data/graf1.png")
+for features in orb sift; do
+  for side in 640 0; do
+    ours=$("$cli" homography "$data/graf1.png" "$data/graf3.png" --features "$features" --max-side "$side" --json | /usr/bin/python3 "$root/bench/corner_error.py" "$data/H1to3p.xml" "$w" "$h")
+    theirs=$(/usr/bin/python3 "$root/bench/baseline_score.py" --homography "$data/graf1.png" "$data/graf3.png" --features "$features" --max-side "$side" | /usr/bin/python3 "$root/bench/corner_error.py" "$data/H1to3p.xml" "$w" "$h")
+    echo "| $features | $([[ $side == 0 ]] && echo original || echo "$side") | $ours | $theirs |"
+  done
+done

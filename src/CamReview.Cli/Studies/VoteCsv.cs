@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using CamReview.Core.Statistics;
+
+namespace CamReview.Cli.Studies;
+
+/// <summary>A vote file read from CSV, with the line each vote starts on (for error messages).</summary>
+public sealed record VoteTable(IReadOnlyList<Vote> Votes, IReadOnlyList<int> Lines);
+
+/// <summary>
+/// Reads the votes CSV of <c>camreview stats</c>: RFC 4180 (comma-separated; a field may be quoted with <c>"</c>, and
+/// then holds commas, line breaks and doubled quotes <c>""</c>; CRLF or LF; optional UTF-8 BOM). The header names the
+/// columns, in any order and letter case: <c>participant,trial,question,options,choice</c>, and optionally
+/// <c>response_ms</c> (empty cells allowed). <c>options</c> lists the methods shown separated by <c>;</c>. Fields
+/// are trimmed; blank lines are skipped. Any problem is an <see cref="InvalidDataException"/> naming the line.
+/// </summary>
+public static class VoteCsv
+{
+    public static readonly string[] RequiredColumns = ["participant", "trial", "question", "options", "choice"];
+    public const string ResponseTimeColumn = "response_ms";
+
+    public static VoteTable Read(string text, string name)
+    {
+        var records = Records(text, name).GetEnumerator();
+        if (!records.MoveNext()) throw new InvalidDataException($"{name} is empty (expected a header: {string.Join(",", RequiredColumns)})");
+        var (headerLine, header) = records.Current;
+        var columns = Columns(header, headerLine, name);
+        var votes = new List<Vote>();
+        var lines = new List<int>();
+        while (records.MoveNext())
+        {
+            var (line, fields) = records.Current;
+            if (fields.Count == 1 && fields[0].Trim().Length == 0) continue; // blank line
+            if (fields.Count != header.Count)
+                throw new InvalidDataException($"{name} line {line}: expected {header.Count} fields, found {fields.Count}");
+            string Field(string column) => fields[columns[column]].Trim();
+            double? rt = null;
+            if (columns.ContainsKey(ResponseTimeColumn) && Field(ResponseTimeColumn) is { Length: > 0 } text2)
+            {
+                if (!double.TryParse(text2, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                    throw new InvalidDataException($"{name} line {line}: {ResponseTimeColumn} '{text2}' is not a number");
+                rt = value;
+            }
+            var options = Field("options").Split(';').Select(o => o.Trim()).ToArray();
+            votes.Add(new Vote(Field("participant"), Field("trial"), Field("question"), options, Field("choice"), rt));
+            lines.Add(line);
+        }
+        if (votes.Count == 0) throw new InvalidDataException($"{name} has no votes (only a header)");
+        return new VoteTable(votes, lines);
+    }
+
+    private static Dictionary<string, int> Columns(List<string> header, int line, string name)
+    {
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        var expected = $"expected {string.Join(",", RequiredColumns)}[,{ResponseTimeColumn}]";
+        for (int i = 0; i < header.Count; i++)
+        {
+            var column = header[i].Trim().ToLowerInvariant();
+            if (!RequiredColumns.Contains(column) && column != ResponseTimeColumn)
+                throw new InvalidDataException($"{name} line {line}: unknown column '{header[i].Trim()}' ({expected})");
+            if (!columns.TryAdd(column, i)) throw new InvalidDataException($"{name} line {line}: column '{column}' appears twice");
+        }
+        foreach (var required in RequiredColumns)
+            if (!columns.ContainsKey(required)) throw new InvalidDataException($"{name} line {line}: missing column '{required}' ({expected})");
+        return columns;
+    }
+
+    /// <summary>The records of an RFC 4180 text, each with the line it starts on.</summary>
+    internal static IEnumerable<(int Line, List<string> Fields)> Records(string text, string name)
+    {
+        int pos = 0, line = 1;
+        if (text.Length > 0 && text[0] == '\uFEFF') pos = 1;
+        var field = new StringBuilder();
+        while (pos < text.Length)
+        {
+            int start = line;
+            var fields = new List<string>();
+            while (true)
+            {
+                field.Clear();
+                if (pos < text.Length && text[pos] == '"')
+                {
+                    int opened = line;
+                    pos++;
+                    while (true)
+                    {
+                        if (pos >= text.Length)
+                            throw new InvalidDataException($"{name} line {opened}: a quoted field is not closed");
+                        char c = text[pos++];
+                        if (c == '"')
+                        {
+                            if (pos < text.Length && text[pos] == '"') { field.Append('"'); pos++; }
+                            else break;
+                        }
+                        else
+                        {
+                            if (c == '\n') line++;
+                            field.Append(c);
+                        }
+                    }
+                    if (pos < text.Length && text[pos] is not (',' or '\r' or '\n'))
+                        throw new InvalidDataException($"{name} line {line}: unexpected text after a closing quote");
+                }
+                else
+                {
+                    while (pos < text.Length && text[pos] is not (',' or '\r' or '\n'))
+                    {
+                        if (text[pos] == '"')
+                            throw new InvalidDataException($"{name} line {line}: a quote inside an unquoted field (quote the whole field and double the quote)");
+                        field.Append(text[pos++]);
+                    }
+                }
+                fields.Add(field.ToString());
+                if (pos < text.Length && text[pos] == ',') { pos++; continue; }
+                break;
+            }
+            // End of record: CRLF, LF, lone CR, or end of text.
+            if (pos < text.Length && text[pos] == '\r') pos++;
+            if (pos < text.Length && text[pos] == '\n') pos++;
+            line++;
+            yield return (start, fields);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.Json.Serialization;
+using CamReview.Core;
+using CamReview.Pipeline.Analyze;
+using CamReview.Vision;
+
+namespace CamReview.Pipeline.Score;
+
+/// <summary>Settings of <see cref="ClipScorer"/>.</summary>
+public sealed record ScoreOptions
+{
+    /// <summary>
+    /// Compare both clips sampled uniformly to this many frames (<c>--frames N</c>). Null: pair by pair when the
+    /// clips have the same number of frames, else both sampled to the shorter clip's frame count. Sampled pair k
+    /// chains a clip's consecutive homographies between sampled frames (see <see cref="CameraScore"/>), so both
+    /// clips are always analysed frame by frame.
+    /// </summary>
+    public int? Frames { get; init; }
+
+    /// <summary>Normalized (default, resolution independent) or pixel homographies (CamMimic's original).</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<HomographySpace>))]
+    public HomographySpace Space { get; init; } = HomographySpace.Normalized;
+
+    /// <summary>Analysis size (longest side), see <see cref="AnalysisOptions.MaxSide"/>.</summary>
+    public int MaxSide { get; init; } = AnalysisOptions.DefaultMaxSide;
+
+    [JsonConverter(typeof(KebabCaseEnumConverter<FeatureKind>))]
+    public FeatureKind Features { get; init; } = FeatureKind.Orb;
+
+    /// <summary>Full control over the analysis; when set, <see cref="MaxSide"/> and <see cref="Features"/> are ignored. Its Frames is ignored (use <see cref="Frames"/>).</summary>
+    public AnalysisOptions? Analysis { get; init; }
+
+    /// <summary>The analysis options both clips are analysed with (every frame).</summary>
+    public AnalysisOptions ToAnalysisOptions() =>
+        (Analysis ?? new AnalysisOptions { MaxSide = MaxSide, Features = Features }) with { Frames = null };
+}
+
+/// <summary>A flagged pair of one clip, as listed in <see cref="ClipSummary"/>.</summary>
+public sealed record FlaggedPair(
+    int Index,
+    int FromFrame,
+    int ToFrame,
+    [property: JsonConverter(typeof(KebabCaseEnumConverter<PairFlag>))] PairFlag? Flag,
+    string? Reason);
+
+/// <summary>What the score says about one of the two clips: source, motion class, flagged pairs.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Width">Frame width.</param>
+/// <param name="Height">Frame height.</param>
+/// <param name="Fps">Container frame rate.</param>
+/// <param name="Frames">Frames analysed (all decoded frames).</param>
+/// <param name="MotionClass">Clip motion class label ("pan-right", ...), null when no pair is usable.</param>
+/// <param name="Motion">Full motion summary.</param>
+/// <param name="Flagged">Pairs whose homography was not trusted (black frame, shot cut, ...).</param>
+/// <param name="Warnings">Warnings of the analysis.</param>
+/// <param name="FromCache">True when the analysis came from the cache.</param>
+/// <param name="AnalysisMs">Time spent analysing (0 when cached), milliseconds.</param>
+public sealed record ClipSummary(
+    string Path,
+    int Width,
+    int Height,
+    double Fps,
+    int Frames,
+    string? MotionClass,
+    MotionReport Motion,
+    IReadOnlyList<FlaggedPair> Flagged,
+    IReadOnlyList<string> Warnings,
+    bool FromCache,
+    double AnalysisMs)
+{
+    public static ClipSummary From(ClipAnalysis a, bool fromCache, double analysisMs) => new(
+        a.Source.Path, a.Source.Width, a.Source.Height, a.Source.Fps, a.Source.AnalysedFrames.Count,
+        a.Motion.Class, a.Motion,
+        a.Pairs.Where(p => !p.Ok).Select(p => new FlaggedPair(p.Index, p.FromFrame, p.ToFrame, p.Flag, p.Reason)).ToArray(),
+        a.Source.Warnings, fromCache, analysisMs);
+}
+
+/// <summary>
+/// Result of scoring a generated clip against its reference. Plain data for System.Text.Json (camelCase in the
+/// CLI/API). Built with init-only properties so further metrics (pce, rotErr, sceneSimilarity, flicker, each a
+/// value plus a reason when it cannot be computed) can be added as new properties, or filled in with a
+/// <c>with</c> expression by the step that computes them, without touching the ones here.
+/// </summary>
+public sealed record ScoreResult
+{
+    /// <summary>CamMimic CameraScore: mean over used pairs of ||H_R - H_G||_F^2 (H[2,2] = 1); lower is better, 0 = same motion. Null when no pair is usable on both sides.</summary>
+    public double? CameraScore { get; init; }
+
+    /// <summary>Why <see cref="CameraScore"/> is null; null otherwise.</summary>
+    public string? CameraScoreReason { get; init; }
+
+    /// <summary>Homography space of the comparison.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<HomographySpace>))]
+    public HomographySpace Space { get; init; }
+
+    /// <summary>Frames of each clip that entered the comparison (the sample size, or the common frame count).</summary>
+    public int FramesCompared { get; init; }
+
+    /// <summary>Frames each clip was sampled to; null when compared pair by pair without resampling.</summary>
+    public int? SampledFrames { get; init; }
+
+    /// <summary>Compared pairs (FramesCompared - 1).</summary>
+    public int PairCount { get; init; }
+
+    /// <summary>Pairs usable on both sides (the N of the mean).</summary>
+    public int PairsUsed { get; init; }
+
+    /// <summary>Pairs excluded because either side was flagged.</summary>
+    public int PairsFlagged { get; init; }
+
+    /// <summary>Per compared pair: frame spans on both sides and ||H_R - H_G||_F^2, or null with a reason.</summary>
+    public IReadOnlyList<CameraScorePair> PerPair { get; init; } = [];
+
+    public required ClipSummary Reference { get; init; }
+
+    public required ClipSummary Generated { get; init; }
+
+    /// <summary>Caveats about this comparison (e.g. pixel space across different resolutions).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Wall time: analysing both clips (concurrently) and the metric, milliseconds.</summary>
+    public double AnalyzeMs { get; init; }
+
+    public double ScoreMs { get; init; }
+
+    /// <summary>The full analyses (per-pair homographies, motion curves) for callers that plot them; not serialized.</summary>
+    [JsonIgnore]
+    public ClipAnalysis? ReferenceAnalysis { get; init; }
+
+    [JsonIgnore]
+    public ClipAnalysis? GeneratedAnalysis { get; init; }
+}

@@ -1,0 +1,128 @@
+using CamReview.Data.Entities;
+using CamReview.Web.Accounts;
+using CamReview.Web.Authorization;
+using CamReview.Web.Media;
+using CamReview.Web.Services;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace CamReview.Web.Api;
+
+/// <summary>The HTTP API under /api (JSON; 401 when not signed in), the media files under /media, and sign-out.
+/// Every endpoint is a thin shell over a service, and every service asks <see cref="AccessService"/>.</summary>
+public static class PortalApi
+{
+    public sealed record NewProjectRequest(int TeamId, string? Name, string? Description);
+    public sealed record NewTeamRequest(string? Name);
+    public sealed record RoleRequest(TeamRole Role);
+
+    public static void MapPortalApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
+
+        api.MapGet("/projects", async (HttpContext http, ProjectService projects, CancellationToken ct) => Results.Ok(await projects.ListAsync(http.User, ct)));
+        api.MapPost("/projects", async (NewProjectRequest body, HttpContext http, ProjectService projects, CancellationToken ct) =>
+            ApiResults.From(await projects.CreateAsync(http.User, body.TeamId, body.Name, body.Description, ct), p => Results.Created($"/api/projects/{p.Id}", p)));
+        api.MapGet("/projects/{projectId:int}", async (int projectId, HttpContext http, ProjectService projects, CancellationToken ct) =>
+            ApiResults.From(await projects.GetAsync(http.User, projectId, ct)));
+        api.MapDelete("/projects/{projectId:int}", async (int projectId, HttpContext http, ProjectService projects, CancellationToken ct) =>
+            ApiResults.From(await projects.DeleteAsync(http.User, projectId, ct)));
+
+        api.MapGet("/projects/{projectId:int}/assets", async (int projectId, HttpContext http, AssetService assets, CancellationToken ct) =>
+            ApiResults.From(await assets.ListAsync(http.User, projectId, ct)));
+        api.MapPost("/projects/{projectId:int}/assets", UploadAsync);
+        api.MapGet("/assets/{assetId:int}/dependents", async (int assetId, HttpContext http, AssetService assets, CancellationToken ct) =>
+            ApiResults.From(await assets.GetDependentsAsync(http.User, assetId, ct)));
+        api.MapDelete("/assets/{assetId:int}", async (int assetId, string? confirm, HttpContext http, AssetService assets, CancellationToken ct) =>
+            ApiResults.From(await assets.DeleteAsync(http.User, assetId, confirm, ct)));
+
+        api.MapGet("/projects/{projectId:int}/pairs", async (int projectId, HttpContext http, PairService pairs, CancellationToken ct) =>
+            ApiResults.From(await pairs.ListAsync(http.User, projectId, ct)));
+        api.MapPost("/projects/{projectId:int}/pairs", async (int projectId, NewPair body, HttpContext http, PairService pairs, CancellationToken ct) =>
+            ApiResults.From(await pairs.CreateAsync(http.User, projectId, body, ct), p => Results.Created($"/api/pairs/{p.Id}", p)));
+
+        api.MapGet("/teams", async (HttpContext http, TeamService teams, CancellationToken ct) => Results.Ok(await teams.ListMineAsync(http.User, ct)));
+        api.MapPost("/teams", async (NewTeamRequest body, HttpContext http, TeamService teams, CancellationToken ct) =>
+            ApiResults.From(await teams.CreateAsync(http.User, body.Name, ct), t => Results.Created($"/api/teams/{t.Id}", t)));
+        api.MapGet("/teams/{teamId:int}", async (int teamId, HttpContext http, TeamService teams, CancellationToken ct) =>
+            ApiResults.From(await teams.GetAsync(http.User, teamId, ct)));
+        api.MapPost("/teams/{teamId:int}/members", async (int teamId, NewMember body, HttpContext http, TeamService teams, CancellationToken ct) =>
+            ApiResults.From(await teams.AddMemberAsync(http.User, teamId, body, ct), m => Results.Created($"/api/teams/{teamId}/members/{m.Member.UserId}", m)));
+        api.MapPut("/teams/{teamId:int}/members/{userId:int}", async (int teamId, int userId, RoleRequest body, HttpContext http, TeamService teams, CancellationToken ct) =>
+            ApiResults.From(await teams.ChangeRoleAsync(http.User, teamId, userId, body.Role, ct)));
+        api.MapDelete("/teams/{teamId:int}/members/{userId:int}", async (int teamId, int userId, HttpContext http, TeamService teams, CancellationToken ct) =>
+            ApiResults.From(await teams.RemoveMemberAsync(http.User, teamId, userId, ct)));
+
+        // Media files: original, poster, thumb; range requests so that videos seek.
+        app.MapGet("/media/{assetId:int}/{variant}", async (int assetId, string variant, HttpContext http, AssetService assets, CancellationToken ct) =>
+        {
+            var file = await assets.GetFileAsync(http.User, assetId, variant, ct);
+            if (!file.Succeeded) return ApiResults.From(file);
+            var (path, contentType, sha) = file.Value!;
+            http.Response.Headers.CacheControl = "private, max-age=86400";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(path, contentType, enableRangeProcessing: true,
+                lastModified: File.GetLastWriteTimeUtc(path), entityTag: new EntityTagHeaderValue($"\"{sha[..32]}-{variant}\""));
+        }).RequireAuthorization();
+
+        // Sign-out: a form POST carrying the antiforgery token. The antiforgery middleware checks it (the metadata
+        // asks it to) and records the verdict, which is enforced here: a forged form signs nobody out.
+        app.MapPost("/account/logout", async (HttpContext http) =>
+        {
+            if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+                return Results.BadRequest("The sign-out form has expired: reload the page and try again.");
+            await http.SignOutAsync(PortalAuthentication.Scheme);
+            return Results.LocalRedirect(PortalAuthentication.LoginPath);
+        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
+    }
+
+    /// <summary>POST /api/projects/{id}/assets, multipart/form-data: fields <c>kind</c> (reference-video,
+    /// target-image, depth-map, output), for outputs <c>methodName</c> and optionally <c>pairId</c>, then one file.
+    /// The antiforgery token goes in the RequestVerificationToken header. Access, token and fields are checked
+    /// before the file's bytes are read; the file is streamed to a temporary file, validated, then stored.</summary>
+    private static async Task<IResult> UploadAsync(
+        int projectId, HttpContext http, AccessService access, AssetService assets, MediaStore store, PortalOptions options,
+        IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions, CancellationToken ct)
+    {
+        var allowed = await access.ProjectAsync(http.User, projectId, Permission.UploadAsset, ct);
+        if (!allowed.Allowed) return ApiResults.From(allowed.Deny<object>());
+
+        // Only the header is read: looking for the token in the form would buffer the whole body.
+        var headerName = antiforgeryOptions.Value.HeaderName!;
+        var tokenOk = http.Request.Headers.ContainsKey(headerName);
+        if (tokenOk)
+        {
+            try { await antiforgery.ValidateRequestAsync(http); }
+            catch (AntiforgeryValidationException) { tokenOk = false; }
+        }
+        if (!tokenOk)
+            return ApiResults.Error(ResultStatus.Invalid, $"The upload has no valid antiforgery token (header {headerName}): reload the page and try again.");
+
+        UploadRequest? request = null;
+        ReceivedUpload upload;
+        try
+        {
+            (_, upload) = await UploadReceiver.ReceiveAsync(http.Request, store.NewTempPath(".upload"), options.Uploads.MaxBytes, async fields =>
+            {
+                var check = await assets.CheckUploadAsync(http.User, projectId, fields, ct);
+                if (!check.Succeeded) throw new UploadRefusedException(check.Status, check.Error!);
+                request = check.Value;
+            }, (head, fileName) =>
+            {
+                // A mismatch is refused from the first bytes, not after a 2 GB body has streamed in.
+                var sniffed = AssetService.Sniff(request!, head.Span, fileName);
+                if (!sniffed.Succeeded) throw new UploadRefusedException(sniffed.Status, sniffed.Error!);
+            }, ct);
+        }
+        catch (UploadRefusedException e)
+        {
+            return ApiResults.Error(e.Status, e.Message);
+        }
+        using (upload)
+        {
+            return ApiResults.From(await assets.AddUploadAsync(http.User, request!, upload, ct), a => Results.Created($"/api/assets/{a.Id}", a));
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System.Linq.Expressions;
+using System.Security.Claims;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using CamReview.Web.Accounts;
+using CamReview.Web.Authorization;
+using CamReview.Web.Media;
+using Microsoft.EntityFrameworkCore;
+
+namespace CamReview.Web.Services;
+
+/// <summary>Assets of a project: accepting uploads (sniffed, decoded, stored by content hash), listing them, their
+/// media files, and deleting them with what depends on them.</summary>
+public sealed class AssetService(
+    IDbContextFactory<CamReviewDb> dbs, AccessService access, MediaStore store, PortalOptions options, ILogger<AssetService> log, TimeProvider? clock = null)
+{
+    // Decoding is CPU-bound native work: at most one per core, the rest wait.
+    private static readonly SemaphoreSlim Decoders = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    internal static readonly Expression<Func<Asset, AssetView>> ToView = a => new AssetView(
+        a.Id, a.ProjectId, a.Kind, a.DisplayName, a.Sha256, a.SizeBytes, a.MediaType, a.Width, a.Height, a.FrameCount, a.Fps,
+        a.DurationSeconds, a.MethodName, a.PairId, a.CreatedBy != null ? a.CreatedBy.DisplayName : null, a.CreatedUtc);
+
+    public async Task<Result<IReadOnlyList<AssetView>>> ListAsync(ClaimsPrincipal user, int projectId, CancellationToken ct = default)
+    {
+        var allowed = await access.ProjectAsync(user, projectId, Permission.ViewProject, ct);
+        if (!allowed.Allowed) return allowed.Deny<IReadOnlyList<AssetView>>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var assets = await db.Assets.AsNoTracking().Where(a => a.ProjectId == projectId)
+            .OrderBy(a => a.Kind).ThenByDescending(a => a.CreatedUtc).ThenByDescending(a => a.Id).Select(ToView).ToListAsync(ct);
+        return Result<IReadOnlyList<AssetView>>.Ok(assets);
+    }
+
+    /// <summary>Checks what can be checked before the file's bytes arrive: the user may upload here, the kind is
+    /// known, an output has a method name, the pair is this project's.</summary>
+    public async Task<Result<UploadRequest>> CheckUploadAsync(ClaimsPrincipal user, int projectId, IReadOnlyDictionary<string, string> fields, CancellationToken ct = default)
+    {
+        var allowed = await access.ProjectAsync(user, projectId, Permission.UploadAsset, ct);
+        if (!allowed.Allowed) return allowed.Deny<UploadRequest>();
+
+        fields.TryGetValue("kind", out var kindText);
+        if (AssetKinds.Parse(kindText) is not { } kind)
+            return Result<UploadRequest>.Fail($"Say what the file is (a form field \"kind\" before the file): one of {string.Join(", ", AssetKinds.All.Select(k => k.Slug()))}.");
+
+        string? method = null;
+        int? pairId = null;
+        if (kind == AssetKind.Output)
+        {
+            fields.TryGetValue("methodName", out method);
+            method = method?.Trim();
+            if (string.IsNullOrEmpty(method)) return Result<UploadRequest>.Fail("An imported output needs the name of the method that made it.");
+            if (method.Length > CamReviewDb.MethodNameMaxLength) return Result<UploadRequest>.Fail($"A method name has at most {CamReviewDb.MethodNameMaxLength} characters.");
+            if (method.Any(char.IsControl)) return Result<UploadRequest>.Fail("A method name cannot contain control characters.");
+            if (fields.TryGetValue("pairId", out var pairText) && !string.IsNullOrWhiteSpace(pairText))
+            {
+                if (!int.TryParse(pairText, out var id)) return Result<UploadRequest>.Fail("pairId is not a number.");
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                if (!await db.Pairs.AnyAsync(p => p.Id == id && p.ProjectId == projectId, ct))
+                    return Result<UploadRequest>.Fail("There is no such pair in this project.");
+                pairId = id;
+            }
+        }
+        return Result<UploadRequest>.Ok(new UploadRequest(projectId, kind, method, pairId));
+    }
+
+    /// <summary>What the first bytes of a file say it is, and whether that fits the kind it is uploaded as (checked
+    /// as soon as those bytes arrive, and again before the file is kept). Also the name it will be shown under.</summary>
+    public static Result<(MediaFormat Format, string DisplayName)> Sniff(UploadRequest request, ReadOnlySpan<byte> head, string? fileName)
+    {
+        var (format, problem) = MediaSniffer.Sniff(head);
+        var displayName = DisplayNames.Sanitize(fileName, format is { } f ? MediaFiles.Extension(f.MediaType()) : "bin");
+        if (format is null)
+            return Result<(MediaFormat, string)>.Fail($"\"{displayName}\" is {problem}. Accepted: {MediaSniffer.Accepted}.", ResultStatus.UnsupportedMediaType);
+        if (format.Value.IsVideo() != request.Kind.IsVideo())
+            return Result<(MediaFormat, string)>.Fail(
+                $"\"{displayName}\" is {format.Value.Describe()}, but a {request.Kind.Label().ToLowerInvariant()} must be {(request.Kind.IsVideo() ? "a video" : "an image")}.",
+                ResultStatus.UnsupportedMediaType);
+        return Result<(MediaFormat, string)>.Ok((format.Value, displayName));
+    }
+
+    /// <summary>Validates a received file and, when it passes, stores it and adds the asset. The file is sniffed
+    /// (its type must match the kind), decoded completely within the limits, and only then moved to its content-hash
+    /// name; whatever is refused leaves no file and no row. The same content of the same kind in the project is
+    /// answered with a conflict naming the asset already there.</summary>
+    public async Task<Result<AssetView>> AddUploadAsync(ClaimsPrincipal user, UploadRequest request, ReceivedUpload upload, CancellationToken ct = default)
+    {
+        var sniffed = Sniff(request, upload.Head.AsSpan(), upload.FileName);
+        if (!sniffed.Succeeded) return sniffed.Cast<AssetView>();
+        var (format, displayName) = sniffed.Value;
+
+        if (await FindDuplicateAsync(request, upload.Sha256, ct) is { } existing) return Duplicate(displayName, existing);
+
+        var poster = store.NewTempPath(".poster.jpg");
+        var thumb = store.NewTempPath(".thumb.jpg");
+        try
+        {
+            MediaInfo info;
+            await Decoders.WaitAsync(ct);
+            try
+            {
+                info = await Task.Run(() => MediaInspector.Inspect(upload.TempPath, format, options.Uploads, poster, thumb, ct), ct);
+            }
+            catch (MediaRejectedException e)
+            {
+                return Result<AssetView>.Fail($"\"{displayName}\" was not accepted. {e.Message}", ResultStatus.Unprocessable);
+            }
+            finally
+            {
+                Decoders.Release();
+            }
+
+            using (await store.LockAsync(ct))
+            {
+                // Access and duplicates again: both may have changed while the file streamed in and decoded.
+                var allowed = await access.ProjectAsync(user, request.ProjectId, Permission.UploadAsset, ct);
+                if (!allowed.Allowed) return allowed.Deny<AssetView>();
+                if (await FindDuplicateAsync(request, upload.Sha256, ct) is { } raced) return Duplicate(displayName, raced);
+
+                var mediaType = format.MediaType();
+                var placedNew = store.Place(upload.Sha256, mediaType, upload.TempPath, poster, thumb);
+                try
+                {
+                    await using var db = await dbs.CreateDbContextAsync(ct);
+                    var asset = new Asset
+                    {
+                        ProjectId = request.ProjectId, Kind = request.Kind, DisplayName = displayName, Sha256 = upload.Sha256,
+                        SizeBytes = upload.Length, MediaType = mediaType, Width = info.Width, Height = info.Height,
+                        FrameCount = info.FrameCount, Fps = info.Fps, DurationSeconds = info.DurationSeconds,
+                        MethodName = request.MethodName, PairId = request.PairId, CreatedByUserId = user.UserId(),
+                        CreatedUtc = _clock.GetUtcNow().UtcDateTime,
+                    };
+                    db.Assets.Add(asset);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    log.LogInformation("Asset {Id} ({Kind}, {Sha}) added to project {Project}", asset.Id, asset.Kind, asset.Sha256, asset.ProjectId);
+                    return Result<AssetView>.Ok((await GetViewAsync(db, asset.Id, ct))!);
+                }
+                catch
+                {
+                    if (placedNew)
+                    {
+                        await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
+                        await store.DeleteUnreferencedAsync(db, [(upload.Sha256, mediaType)], CancellationToken.None);
+                    }
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            store.TryDelete(poster);
+            store.TryDelete(thumb);
+        }
+    }
+
+    /// <summary>The stored file of an asset: "original", "poster" (first frame or the image, JPEG) or "thumb".</summary>
+    public async Task<Result<MediaFile>> GetFileAsync(ClaimsPrincipal user, int assetId, string variant, CancellationToken ct = default)
+    {
+        var allowed = await access.AssetAsync(user, assetId, Permission.ViewProject, ct);
+        if (!allowed.Allowed) return allowed.Deny<MediaFile>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
+        (string Path, string ContentType)? file = variant switch
+        {
+            "original" => (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType),
+            "poster" => (MediaFiles.Poster(store.DataDir, asset.Sha256), "image/jpeg"),
+            "thumb" => (MediaFiles.Thumb(store.DataDir, asset.Sha256), "image/jpeg"),
+            _ => null,
+        };
+        if (file is not { } found || !File.Exists(found.Path)) return Result<MediaFile>.NotFound();
+        return Result<MediaFile>.Ok(new MediaFile(found.Path, found.ContentType, asset.Sha256));
+    }
+
+    /// <summary>What deleting the asset would delete with it: the pairs that use it and the outputs of those pairs.</summary>
+    public async Task<Result<AssetDependents>> GetDependentsAsync(ClaimsPrincipal user, int assetId, CancellationToken ct = default)
+    {
+        var allowed = await access.AssetAsync(user, assetId, Permission.ViewProject, ct);
+        if (!allowed.Allowed) return allowed.Deny<AssetDependents>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return Result<AssetDependents>.Ok(await DependentsAsync(db, assetId, ct));
+    }
+
+    /// <summary>Deletes an asset. When pairs or outputs depend on it, <paramref name="confirmToken"/> must be the
+    /// <see cref="AssetDependents.Token"/> the user was shown: they are deleted with it. Otherwise (or when the
+    /// dependents changed meanwhile) nothing is deleted and the answer is a conflict listing them. Stored files are
+    /// removed only when no asset of any project uses them any more.</summary>
+    public async Task<Result<AssetDependents>> DeleteAsync(ClaimsPrincipal user, int assetId, string? confirmToken, CancellationToken ct = default)
+    {
+        var allowed = await access.AssetAsync(user, assetId, Permission.DeleteAsset, ct);
+        if (!allowed.Allowed) return allowed.Deny<AssetDependents>();
+
+        using (await store.LockAsync(ct))
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            // One write transaction from reading the dependents to deleting them: nothing can be added in between.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!await db.Assets.AnyAsync(a => a.Id == assetId, ct)) return Result<AssetDependents>.NotFound();
+            var dependents = await DependentsAsync(db, assetId, ct);
+            if (dependents.Any && confirmToken != dependents.Token)
+            {
+                var message = string.IsNullOrEmpty(confirmToken)
+                    ? $"{Describe(dependents)} use \"{dependents.Asset.DisplayName}\": confirm to delete them with it."
+                    : $"What depends on \"{dependents.Asset.DisplayName}\" changed meanwhile ({Describe(dependents)} now): review and confirm again.";
+                return Result<AssetDependents>.Fail(message, ResultStatus.Conflict, dependents);
+            }
+            var files = await DeleteRowsAsync(db, [assetId, .. dependents.Outputs.Select(o => o.Id)], dependents.Pairs.Select(p => p.Id).ToList(), ct);
+            await tx.CommitAsync(ct);
+            await store.DeleteUnreferencedAsync(db, files, CancellationToken.None);
+            log.LogInformation("Asset {Id} deleted by user {User} with {Pairs} pair(s) and {Outputs} output(s)",
+                assetId, user.UserId(), dependents.Pairs.Count, dependents.Outputs.Count);
+            return Result<AssetDependents>.Ok(dependents);
+        }
+    }
+
+    /// <summary>Deletes asset and pair rows (inside the caller's transaction) and returns the stored files they used;
+    /// the caller commits, then deletes the files nothing uses any more (under the media store's lock).</summary>
+    internal static async Task<List<(string Sha256, string MediaType)>> DeleteRowsAsync(
+        CamReviewDb db, IReadOnlyCollection<int> assetIds, IReadOnlyCollection<int> pairIds, CancellationToken ct)
+    {
+        var files = await db.Assets.Where(a => assetIds.Contains(a.Id)).Select(a => new { a.Sha256, a.MediaType }).ToListAsync(ct);
+        // Outputs of the pairs that go are detached first (they are in assetIds when they go too).
+        await db.Assets.Where(a => a.PairId != null && pairIds.Contains(a.PairId.Value)).ExecuteUpdateAsync(s => s.SetProperty(a => a.PairId, (int?)null), ct);
+        await db.Pairs.Where(p => pairIds.Contains(p.Id)).ExecuteDeleteAsync(ct);
+        await db.Assets.Where(a => assetIds.Contains(a.Id)).ExecuteDeleteAsync(ct);
+        return files.Select(f => (f.Sha256, f.MediaType)).ToList();
+    }
+
+    private static async Task<AssetDependents> DependentsAsync(CamReviewDb db, int assetId, CancellationToken ct)
+    {
+        var asset = await db.Assets.AsNoTracking().Where(a => a.Id == assetId).Select(ToView).SingleAsync(ct);
+        var pairs = await db.Pairs.AsNoTracking()
+            .Where(p => p.ReferenceAssetId == assetId || p.TargetAssetId == assetId || p.DepthAssetId == assetId)
+            .OrderBy(p => p.Id).Select(PairService.ToView).ToListAsync(ct);
+        var pairIds = pairs.Select(p => p.Id).ToList();
+        var outputs = await db.Assets.AsNoTracking()
+            .Where(a => a.Id != assetId && a.PairId != null && pairIds.Contains(a.PairId.Value))
+            .OrderBy(a => a.Id).Select(ToView).ToListAsync(ct);
+        var token = string.Join(".", pairs.Select(p => $"p{p.Id}").Concat(outputs.Select(o => $"a{o.Id}")));
+        return new AssetDependents(asset, pairs, outputs, token);
+    }
+
+    private static string Describe(AssetDependents d)
+    {
+        var parts = new List<string>();
+        if (d.Pairs.Count > 0) parts.Add(d.Pairs.Count == 1 ? "1 pair" : $"{d.Pairs.Count} pairs");
+        if (d.Outputs.Count > 0) parts.Add(d.Outputs.Count == 1 ? "1 output" : $"{d.Outputs.Count} outputs");
+        return string.Join(" and ", parts);
+    }
+
+    private async Task<AssetView?> FindDuplicateAsync(UploadRequest request, string sha256, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Assets.AsNoTracking()
+            .Where(a => a.ProjectId == request.ProjectId && a.Kind == request.Kind && a.Sha256 == sha256).Select(ToView).FirstOrDefaultAsync(ct);
+    }
+
+    private static Result<AssetView> Duplicate(string displayName, AssetView existing) =>
+        Result<AssetView>.Fail(
+            existing.DisplayName == displayName
+                ? $"\"{displayName}\" is already uploaded to this project as a {existing.Kind.Label().ToLowerInvariant()}."
+                : $"\"{displayName}\" is already uploaded to this project as a {existing.Kind.Label().ToLowerInvariant()}, named \"{existing.DisplayName}\".",
+            ResultStatus.Conflict, existing);
+
+    private static Task<AssetView?> GetViewAsync(CamReviewDb db, int id, CancellationToken ct) =>
+        db.Assets.AsNoTracking().Where(a => a.Id == id).Select(ToView).SingleOrDefaultAsync(ct);
+}
+
+/// <summary>A stored file to send.</summary>
+public sealed record MediaFile(string Path, string ContentType, string Sha256);
+
+/// <summary>An upload's fields, checked before its file is read.</summary>
+public sealed record UploadRequest(int ProjectId, AssetKind Kind, string? MethodName, int? PairId);

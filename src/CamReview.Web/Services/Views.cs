@@ -1,0 +1,73 @@
+using CamReview.Data.Entities;
+
+namespace CamReview.Web.Services;
+
+/// <summary>What pages and the API show of stored things (never the entities themselves).</summary>
+public sealed record ProjectSummary(int Id, string Name, string? Description, DateTime CreatedUtc, int TeamId, string TeamName, TeamRole Role, int AssetCount, int PairCount);
+
+public sealed record AssetView(
+    int Id, int ProjectId, AssetKind Kind, string DisplayName, string Sha256, long SizeBytes, string MediaType,
+    int Width, int Height, int? FrameCount, double? Fps, double? DurationSeconds, string? MethodName, int? PairId,
+    string? CreatedBy, DateTime CreatedUtc)
+{
+    public bool IsVideo => MediaType.StartsWith("video/", StringComparison.Ordinal);
+    public string OriginalUrl => $"media/{Id}/original";
+    public string PosterUrl => $"media/{Id}/poster";
+    public string ThumbUrl => $"media/{Id}/thumb";
+}
+
+public sealed record PairView(
+    int Id, int ProjectId, string Name, int ReferenceAssetId, string ReferenceName, int TargetAssetId, string TargetName,
+    int? DepthAssetId, string? DepthName, string? CreatedBy, DateTime CreatedUtc, int OutputCount);
+
+/// <summary>What deleting an asset would also delete. <see cref="Token"/> names exactly these dependents: a delete
+/// confirmed with it fails if anything was added meanwhile, so nothing unseen is ever deleted.</summary>
+public sealed record AssetDependents(AssetView Asset, IReadOnlyList<PairView> Pairs, IReadOnlyList<AssetView> Outputs, string Token)
+{
+    public bool Any => Pairs.Count > 0 || Outputs.Count > 0;
+}
+
+public sealed record TeamSummary(int Id, string Name, TeamRole Role, int MemberCount, int ProjectCount);
+
+public sealed record MemberView(int UserId, string Email, string DisplayName, TeamRole Role, DateTime AddedUtc, bool MustChangePassword);
+
+public sealed record TeamDetails(int Id, string Name, TeamRole Role, IReadOnlyList<MemberView> Members, IReadOnlyList<ProjectSummary> Projects);
+
+/// <summary>A member just added; <see cref="TemporaryPassword"/> is set when a new account was created for them
+/// (shown once to the owner, who passes it on; the user must replace it at first sign-in).</summary>
+public sealed record AddedMember(MemberView Member, string? TemporaryPassword);
+
+public static class AssetKinds
+{
+    public static readonly AssetKind[] All = [AssetKind.ReferenceVideo, AssetKind.TargetImage, AssetKind.DepthMap, AssetKind.Output];
+
+    public static bool IsVideo(this AssetKind kind) => kind is AssetKind.ReferenceVideo or AssetKind.Output;
+
+    public static string Label(this AssetKind kind) => kind switch
+    {
+        AssetKind.ReferenceVideo => "Reference video",
+        AssetKind.TargetImage => "Target image",
+        AssetKind.DepthMap => "Depth map",
+        AssetKind.Output => "Imported output",
+        _ => kind.ToString(),
+    };
+
+    /// <summary>The wire name: reference-video, target-image, depth-map, output.</summary>
+    public static string Slug(this AssetKind kind) => kind switch
+    {
+        AssetKind.ReferenceVideo => "reference-video",
+        AssetKind.TargetImage => "target-image",
+        AssetKind.DepthMap => "depth-map",
+        AssetKind.Output => "output",
+        _ => kind.ToString(),
+    };
+
+    public static AssetKind? Parse(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        foreach (var kind in All)
+            if (value.Equals(kind.Slug(), StringComparison.OrdinalIgnoreCase) || value.Equals(kind.ToString(), StringComparison.OrdinalIgnoreCase))
+                return kind;
+        return null;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Text.Json;
+using CamReview.Vision;
+
+namespace CamReview.Cli.Tests;
+
+/// <summary>homography, analyze, score and render through the real executable: the JSON contract scripts rely on,
+/// known-truth checks, and bad input.</summary>
+public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
+{
+    /// <summary>Clips rendered once for the class: a pan-right reference and a static clip of the same image.</summary>
+    public sealed class Clips : IAsyncLifetime
+    {
+        public TestMedia Media { get; } = new();
+        public string Scene { get; private set; } = "";
+        public string OtherScene { get; private set; } = "";
+        public string PanRight { get; private set; } = "";
+        public string Static { get; private set; } = "";
+
+        public async Task InitializeAsync()
+        {
+            Scene = Media.TexturedImage("scene.png", 640, 360, seed: 1);
+            OtherScene = Media.TexturedImage("other.png", 480, 320, seed: 2);
+            PanRight = Media.File("pan-right.mp4");
+            Static = Media.File("static.mp4");
+            foreach (var (path, speed) in new[] { (PanRight, "0.4"), (Static, "0") })
+            {
+                var result = await Cli.RunAsync("render", "--trajectory", "pan-right", "--speed", speed, "--frames", "25",
+                    "--target", Scene, "--out", path, "--json");
+                Assert.True(result.ExitCode == 0, result.Stderr);
+            }
+        }
+
+        public Task DisposeAsync()
+        {
+            Media.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    private readonly Clips _clips;
+
+    public MotionCommandTests(Clips clips) => _clips = clips;
+
+    [Fact]
+    public async Task HomographyRecoversAKnownWarp()
+    {
+        // B is A under a known homography (rotation, scale, shift, mild perspective).
+        double[] truth = [1.05 * Math.Cos(0.05), -1.05 * Math.Sin(0.05), 12, 1.05 * Math.Sin(0.05), 1.05 * Math.Cos(0.05), -8, 2e-5, -1e-5, 1];
+        var a = _clips.Scene;
+        var b = _clips.Media.File("warped.png");
+        using (var image = Image.Load(a))
+        using (var warped = image.WarpPerspective(truth, image.Width, image.Height))
+            warped.Save(b);
+
+        var result = await Cli.RunAsync("homography", a, b, "--json");
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        var h = json.GetProperty("h").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        Assert.Equal(3, h.Length);
+        Assert.Equal(1.0, h[2][2], 12);
+        Assert.True(json.GetProperty("inliers").GetInt32() >= 50);
+        Assert.True(json.GetProperty("matches").GetInt32() >= json.GetProperty("inliers").GetInt32());
+        foreach (var (x, y) in new[] { (60.0, 40.0), (580.0, 40.0), (60.0, 320.0), (580.0, 320.0) })
+        {
+            var (ex, ey) = Map(truth, x, y);
+            var (gx, gy) = Map([.. h.SelectMany(r => r)], x, y);
+            Assert.True(double.Hypot(ex - gx, ey - gy) < 1.5, $"({x},{y}) maps to ({gx:F2},{gy:F2}), truth ({ex:F2},{ey:F2})");
+        }
+    }
+
+    [Fact]
+    public async Task AnalyzeReportsPairsAndTheMotionClass()
+    {
+        var result = await Cli.RunAsync("analyze", _clips.PanRight, "--json");
+        Assert.Equal(0, result.ExitCode);
+        var json = result.Json();
+        var pairs = json.GetProperty("pairs").EnumerateArray().ToList();
+        Assert.Equal(24, pairs.Count);
+        Assert.All(pairs, p =>
+        {
+            Assert.True(p.GetProperty("ok").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, p.GetProperty("reason").ValueKind);
+            Assert.Equal(3, p.GetProperty("h").GetArrayLength());
+            Assert.Equal(3, p.GetProperty("hn").GetArrayLength());
+            Assert.True(p.GetProperty("inliers").GetInt32() > 0);
+        });
+        Assert.Equal("pan-right", json.GetProperty("motion").GetProperty("class").GetString());
+
+        var still = (await Cli.RunAsync("analyze", _clips.Static, "--json")).Json();
+        Assert.Equal("static", still.GetProperty("motion").GetProperty("class").GetString());
+    }
+
+    [Fact]
+    public async Task ScoreIsZeroForTheSameClipAndLargeAgainstAStaticOne()
+    {
+        var same = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.PanRight, "--json")).Json();
+        Assert.Equal(0.0, same.GetProperty("cameraScore").GetDouble(), 12);
+        Assert.Equal(24, same.GetProperty("pairsUsed").GetInt32());
+        Assert.Equal(0, same.GetProperty("pairsFlagged").GetInt32());
+        Assert.Equal(24, same.GetProperty("perPair").GetArrayLength());
+
+        var still = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.Static, "--json")).Json();
+        Assert.True(still.GetProperty("cameraScore").GetDouble() > 1e-4);
+    }
+
+    [Fact]
+    public async Task RenderingAReferenceMotionOntoAnotherImageGivesTheMotionBack()
+    {
+        var output = _clips.Media.File("transfer.mp4");
+        var render = await Cli.RunAsync("render", "--reference", _clips.PanRight, "--target", _clips.OtherScene,
+            "--method", "homography", "--out", output, "--json");
+        Assert.True(render.ExitCode == 0, render.Stderr);
+        Assert.Equal(25, render.Json().GetProperty("frames").GetInt32());
+
+        var transfer = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", output, "--json")).Json();
+        var still = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.Static, "--json")).Json();
+        var transferScore = transfer.GetProperty("cameraScore").GetDouble();
+        var staticScore = still.GetProperty("cameraScore").GetDouble();
+        Assert.True(transferScore <= staticScore / 10, $"transfer {transferScore:G4} vs static {staticScore:G4}");
+    }
+
+    [Fact]
+    public async Task RenderWritesPngFramesWhenAsked()
+    {
+        var output = _clips.Media.File("frames.mp4");
+        var pngDir = _clips.Media.File("frames");
+        var result = await Cli.RunAsync("render", "--trajectory", "zoom-in", "--frames", "5", "--target", _clips.OtherScene,
+            "--out", output, "--png-dir", pngDir);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"frame_{i:D4}.png"), Directory.GetFiles(pngDir).Select(Path.GetFileName).Order());
+        using var first = Image.Load(Path.Combine(pngDir, "frame_0000.png"));
+        Assert.Equal((480, 320), (first.Width, first.Height));
+        Assert.Equal(5, VideoReader.CountFrames(output));
+    }
+
+    public static TheoryData<string, string[]> BadInputs => new()
+    {
+        { "not found", ["analyze", "{dir}/missing.mp4"] },
+        { "", ["analyze", "{dir}/text.mp4"] },
+        { "", ["analyze", "{dir}/truncated.mp4"] },
+        { "", ["analyze", "{dir}/scene.png"] },
+        { "not found", ["score", "--reference", "{dir}/missing.mp4", "--generated", "{dir}/pan-right.mp4"] },
+        { "not found", ["homography", "{dir}/scene.png", "{dir}/missing.png"] },
+        { "", ["homography", "{dir}/scene.png", "{dir}/text.mp4"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task BadInputGivesOneLineAndExitCodeOne(string expected, string[] args)
+    {
+        PrepareBadFiles();
+        var result = await Cli.RunAsync([.. args.Select(a => a.Replace("{dir}", _clips.Media.Dir))]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var line = Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("camreview: ", line);
+        Assert.Contains(expected, line, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("missing-target")]
+    [InlineData("text-target")]
+    [InlineData("truncated-reference")]
+    [InlineData("text-reference")]
+    public async Task RenderWithBadInputWritesNoOutput(string problem)
+    {
+        PrepareBadFiles();
+        var dir = _clips.Media.Dir;
+        var output = Path.Combine(dir, $"out-{problem}.mp4");
+        string[] args = problem switch
+        {
+            "missing-target" => ["render", "--trajectory", "pan-left", "--target", $"{dir}/missing.png", "--out", output],
+            "text-target" => ["render", "--trajectory", "pan-left", "--target", $"{dir}/text.mp4", "--out", output],
+            "truncated-reference" => ["render", "--reference", $"{dir}/truncated.mp4", "--target", _clips.OtherScene, "--out", output],
+            _ => ["render", "--reference", $"{dir}/text.mp4", "--target", _clips.OtherScene, "--out", output],
+        };
+        var result = await Cli.RunAsync(args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(dir, $"*out-{problem}*"));
+    }
+
+    [Theory]
+    [InlineData("render", "--trajectory", "pan-left")]
+    [InlineData("render", "--trajectory", "sideways", "--target", "x.png", "--out", "y.mp4")]
+    [InlineData("render", "--reference", "a.mp4", "--trajectory", "pan-left", "--target", "x.png", "--out", "y.mp4")]
+    [InlineData("score", "--reference", "a.mp4")]
+    [InlineData("analyze", "a.mp4", "--features", "surf")]
+    [InlineData("analyze", "a.mp4", "--frames", "many")]
+    public async Task BadArgumentsExitWithTwoOrOne(params string[] args)
+    {
+        var result = await Cli.RunAsync(args);
+        Assert.InRange(result.ExitCode, 1, 2);
+        Assert.Equal("", result.Stdout);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+    }
+
+    private void PrepareBadFiles()
+    {
+        var dir = _clips.Media.Dir;
+        File.WriteAllText(Path.Combine(dir, "text.mp4"), "this is not a video\n");
+        var truncated = Path.Combine(dir, "truncated.mp4");
+        if (!File.Exists(truncated))
+        {
+            var bytes = File.ReadAllBytes(_clips.PanRight);
+            File.WriteAllBytes(truncated, bytes[..(bytes.Length / 5)]);
+        }
+    }
+
+    private static (double X, double Y) Map(double[] h, double x, double y)
+    {
+        var w = h[6] * x + h[7] * y + h[8];
+        return ((h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w);
+    }
+}

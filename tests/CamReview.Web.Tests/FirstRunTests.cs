@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CamReview.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>A portal started on an empty database: everything leads to /setup until the administrator exists.</summary>
+public sealed class FirstRunTests(FreshPortalFixture portal) : IClassFixture<FreshPortalFixture>
+{
+    [Fact]
+    public async Task SetupCreatesTheAdministratorAndTheirTeamThenSigningOutAndInWorks()
+    {
+        // Before setup: pages go to /setup, the API says why it cannot answer.
+        using (var response = await portal.Http.GetAsync("projects"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal("/setup", response.Headers.Location!.OriginalString);
+        }
+        using (var response = await portal.Http.GetAsync("api/projects"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("/setup", await PortalClient.ErrorOf(response));
+        }
+        using (var health = await portal.Http.GetAsync("health")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync("");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/setup$"));
+        await page.Locator("#setup-name").FillAsync("Grace Hopper");
+        await page.Locator("#setup-email").FillAsync("Grace@Example.org");
+        await page.Locator("#setup-password").FillAsync("cobol-1959!");
+        await page.Locator("#setup-confirm").FillAsync("cobol-1960!");
+        await page.Locator("#setup-team").FillAsync("Optics lab");
+        await page.GetByTestId("create-admin").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("setup-error")).ToContainTextAsync("differ");
+
+        await page.Locator("#setup-password").FillAsync("cobol-1959!");
+        await page.Locator("#setup-confirm").FillAsync("cobol-1959!");
+        await page.GetByTestId("create-admin").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects$"));
+        await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync("Grace Hopper");
+
+        await using (var db = portal.OpenDb())
+        {
+            var admin = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Team).SingleAsync();
+            Assert.Equal("grace@example.org", admin.Email);
+            Assert.True(admin.IsAdministrator);
+            Assert.DoesNotContain("cobol", admin.PasswordHash);
+            var membership = Assert.Single(admin.Memberships);
+            Assert.Equal(("Optics lab", TeamRole.Owner), (membership.Team.Name, membership.Role));
+        }
+
+        // The setup page is gone once there is an account.
+        using (var response = await portal.Http.GetAsync("setup")) Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+
+        // Signing out ends the session: pages ask to sign in again, and come back after.
+        await page.GetByTestId("sign-out").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login$"));
+        await page.GotoAsync("teams");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login\\?ReturnUrl=%2Fteams$"));
+        await page.Locator("#login-email").FillAsync("grace@example.org");
+        await page.Locator("#login-password").FillAsync("wrong password");
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("login-error")).ToContainTextAsync("not right");
+
+        await page.Locator("#login-password").FillAsync("cobol-1959!");
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/teams$"));
+        await Assertions.Expect(page.GetByTestId("team-list")).ToContainTextAsync("Optics lab");
+
+        // The session cookie is HttpOnly and SameSite=Lax.
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "CamReview.Session");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>An HTTP session against the portal, like a browser's without the browser: cookies kept, redirects not
+/// followed (so they can be asserted), signed in through the real sign-in form.</summary>
+public sealed partial class PortalClient : IDisposable
+{
+    public const string AntiforgeryHeader = "RequestVerificationToken";
+
+    private string? _token;
+
+    private PortalClient(Uri baseAddress)
+    {
+        Cookies = new CookieContainer();
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    }
+
+    public HttpClient Http { get; }
+    public CookieContainer Cookies { get; }
+
+    public static PortalClient Anonymous(Uri baseAddress) => new(baseAddress);
+
+    public static async Task<PortalClient> SignInAsync(Uri baseAddress, string email, string password)
+    {
+        var client = new PortalClient(baseAddress);
+        using var response = await client.PostFormAsync("account/login", "login",
+            new() { ["Input.Email"] = email, ["Input.Password"] = password });
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"signing in as {email}: {response.StatusCode}");
+        return client;
+    }
+
+    /// <summary>Posts a server-rendered form the way a browser does: with the antiforgery token of the page and
+    /// the form's name.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, Dictionary<string, string> fields)
+    {
+        var page = await Http.GetStringAsync(path);
+        var content = new Dictionary<string, string>(fields) { ["_handler"] = formName, ["__RequestVerificationToken"] = HiddenToken(page) };
+        return await Http.PostAsync(path, new FormUrlEncodedContent(content));
+    }
+
+    /// <summary>The antiforgery token of this session (from the sign-out form every signed-in page has).</summary>
+    public async Task<string> AntiforgeryTokenAsync() => _token ??= HiddenToken(await Http.GetStringAsync("projects"));
+
+    public async Task<HttpResponseMessage> UploadAsync(int projectId, string kind, byte[] content, string fileName,
+        Dictionary<string, string>? fields = null, bool withToken = true)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(kind), "kind");
+        foreach (var (name, value) in fields ?? []) form.Add(new StringContent(value), name);
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{projectId}/assets") { Content = form };
+        if (withToken) request.Headers.Add(AntiforgeryHeader, await AntiforgeryTokenAsync());
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<JsonElement> UploadOkAsync(int projectId, string kind, byte[] content, string fileName, Dictionary<string, string>? fields = null)
+    {
+        using var response = await UploadAsync(projectId, kind, content, fileName, fields);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"upload of {fileName}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> PostJsonOkAsync(string path, object body)
+    {
+        using var response = await Http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static async Task<string> ErrorOf(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/json", $"expected a JSON error, got {response.Content.Headers.ContentType}: {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("error").GetString()!;
+    }
+
+    public static string HiddenToken(string html)
+    {
+        var match = TokenInput().Match(html);
+        Assert.True(match.Success, "the page has no antiforgery token");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenInput();
+
+    public void Dispose() => Http.Dispose();
+}

@@ -1,0 +1,173 @@
+using System.Text.RegularExpressions;
+using CamReview.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>The project page in Chromium: uploads through the file input with progress, thumbnails, pairs, deletes
+/// with their confirmation, and what each role sees.</summary>
+public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task UploadingThroughThePageShowsProgressAndThumbnailsThenAPairIsMade()
+    {
+        var page = await portal.SignedInPageAsync();
+        var projectId = await CreateProjectThroughThePageAsync(page, "Dolly shots");
+        await Assertions.Expect(page.GetByTestId("project-team")).ToHaveTextAsync(PortalFixture.AdminTeam);
+        await Assertions.Expect(page.GetByTestId("role-badge").First).ToHaveTextAsync("Owner");
+        await WaitForUploaderAsync(page);
+
+        // A reference video through the file picker.
+        await page.Locator("#upload-kind").SelectOptionAsync("reference-video");
+        await page.GetByTestId("upload-input").SetInputFilesAsync(TestMedia.File("dolly.mp4", TestMedia.ReferenceVideo));
+        await ExpectUploadedAsync(page);
+        var videos = page.GetByTestId("assets-reference-video");
+        await Assertions.Expect(videos.GetByTestId("asset-name")).ToHaveTextAsync("dolly.mp4");
+        await Assertions.Expect(videos.GetByTestId("asset")).ToContainTextAsync("16 frames");
+        await Assertions.Expect(videos.GetByTestId("asset-thumb")).ToHaveJSPropertyAsync("naturalWidth", 64);
+
+        // A target image.
+        await page.Locator("#upload-kind").SelectOptionAsync("target-image");
+        await page.GetByTestId("upload-input").SetInputFilesAsync(TestMedia.File("statue.png", TestMedia.TargetImage));
+        await ExpectUploadedAsync(page);
+        var images = page.GetByTestId("assets-target-image");
+        await Assertions.Expect(images.GetByTestId("asset-name")).ToHaveTextAsync("statue.png");
+        await Assertions.Expect(images.GetByTestId("asset-thumb")).ToHaveJSPropertyAsync("naturalWidth", 80);
+
+        // A depth map dropped onto the drop zone.
+        await page.Locator("#upload-kind").SelectOptionAsync("depth-map");
+        var dropped = await page.EvaluateHandleAsync("""
+            bytes => {
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([new Uint8Array(bytes)], 'statue-depth.png', { type: 'image/png' }));
+                return transfer;
+            }
+            """, TestMedia.DepthMap.Select(b => (int)b).ToArray());
+        await page.GetByTestId("drop-zone").DispatchEventAsync("dragover", new Dictionary<string, object> { ["dataTransfer"] = dropped });
+        await Assertions.Expect(page.GetByTestId("drop-zone")).ToHaveClassAsync(new Regex("drag-over"));
+        await page.GetByTestId("drop-zone").DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = dropped });
+        await ExpectUploadedAsync(page);
+        await Assertions.Expect(page.GetByTestId("assets-depth-map").GetByTestId("asset-name")).ToHaveTextAsync("statue-depth.png");
+
+        // A file that is not what it claims: refused, with the server's message on the page.
+        await page.Locator("#upload-kind").SelectOptionAsync("reference-video");
+        await page.GetByTestId("upload-input").SetInputFilesAsync(TestMedia.File("notes.mp4", "just some text, not a video\n"u8.ToArray()));
+        await Assertions.Expect(page.GetByTestId("upload-error").First).ToContainTextAsync("not a recognised image or video");
+        await Assertions.Expect(page.GetByTestId("upload-status").First).ToHaveTextAsync("Not accepted");
+        await Assertions.Expect(videos.GetByTestId("asset")).ToHaveCountAsync(1);
+
+        // A pair from the two.
+        await page.Locator("#pair-reference").SelectOptionAsync(new SelectOptionValue { Label = "dolly.mp4" });
+        await page.Locator("#pair-target").SelectOptionAsync(new SelectOptionValue { Label = "statue.png" });
+        await page.GetByTestId("create-pair").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("pair-name")).ToHaveTextAsync("dolly → statue");
+
+        await using (var db = portal.OpenDb())
+        {
+            var pair = await db.Pairs.Include(p => p.ReferenceAsset).Include(p => p.TargetAsset).SingleAsync(p => p.ProjectId == projectId);
+            Assert.Equal(("dolly.mp4", "statue.png"), (pair.ReferenceAsset.DisplayName, pair.TargetAsset.DisplayName));
+            Assert.Equal(16, pair.ReferenceAsset.FrameCount);
+        }
+
+        // Deleting the image says that the pair goes with it; cancelling keeps both, confirming deletes both.
+        await images.GetByTestId("delete-asset").ClickAsync();
+        var dialog = page.GetByTestId("delete-asset-dialog");
+        await Assertions.Expect(dialog.GetByTestId("dependents")).ToContainTextAsync("dolly → statue");
+        await Assertions.Expect(dialog.GetByTestId("dependents")).ToContainTextAsync(PortalFixture.AdminName);
+        await Assertions.Expect(dialog.GetByTestId("delete-asset-dialog-error")).ToHaveCountAsync(0);
+        await dialog.GetByTestId("delete-asset-dialog-cancel").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("pair")).ToHaveCountAsync(1);
+
+        await images.GetByTestId("delete-asset").ClickAsync();
+        await dialog.GetByTestId("delete-asset-dialog-confirm").ClickAsync();
+        await Assertions.Expect(images.GetByTestId("asset")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("no-pairs")).ToBeVisibleAsync();
+        await Assertions.Expect(videos.GetByTestId("asset")).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AnOwnerAddsAMemberWhoseRoleDecidesWhatTheProjectPageOffers()
+    {
+        var owner = await portal.SignedInPageAsync();
+        var teamId = await portal.TeamIdAsync(PortalFixture.AdminTeam);
+        var projectId = await CreateProjectThroughThePageAsync(owner, "Orbit around a statue");
+
+        // The owner creates an account for Vera, as a Viewer, with a temporary password.
+        await owner.GotoAsync($"teams/{teamId}");
+        await Assertions.Expect(owner.GetByTestId("add-member-submit")).ToBeEnabledAsync();
+        await owner.Locator("#member-email").FillAsync("vera@camreview.test");
+        await owner.Locator("#member-role").SelectOptionAsync("Viewer");
+        await owner.Locator("#member-name").FillAsync("Vera Viewer");
+        await owner.Locator("#member-password").FillAsync("temporary-123");
+        await owner.GetByTestId("add-member-submit").ClickAsync();
+        await Assertions.Expect(owner.GetByTestId("temporary-password")).ToHaveTextAsync("temporary-123");
+        var veraRow = owner.Locator("[data-testid=member][data-email='vera@camreview.test']");
+        await Assertions.Expect(veraRow.GetByTestId("member-role")).ToHaveValueAsync("Viewer");
+
+        // Vera signs in with it and must choose her own password first.
+        var vera = await portal.NewPageAsync();
+        await vera.GotoAsync($"projects/{projectId}");
+        await Assertions.Expect(vera).ToHaveURLAsync(new Regex("/account/login"));
+        await vera.Locator("#login-email").FillAsync("vera@camreview.test");
+        await vera.Locator("#login-password").FillAsync("temporary-123");
+        await vera.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(vera.GetByTestId("must-change")).ToBeVisibleAsync();
+        await vera.Locator("#password-current").FillAsync("temporary-123");
+        await vera.Locator("#password-new").FillAsync("veras-own-secret");
+        await vera.Locator("#password-confirm").FillAsync("veras-own-secret");
+        await vera.GetByTestId("change-password").ClickAsync();
+        await Assertions.Expect(vera).ToHaveURLAsync(new Regex($"/projects/{projectId}$"));
+
+        // As a Viewer she reads, and is offered no upload and no pair form.
+        await Assertions.Expect(vera.GetByTestId("read-only")).ToBeVisibleAsync();
+        await Assertions.Expect(vera.GetByTestId("role-badge").First).ToHaveTextAsync("Viewer");
+        await Assertions.Expect(vera.GetByTestId("upload-card")).ToHaveCountAsync(0);
+        await Assertions.Expect(vera.GetByTestId("new-pair")).ToHaveCountAsync(0);
+        await Assertions.Expect(vera.GetByTestId("delete-project")).ToHaveCountAsync(0);
+
+        // Made a Reviewer, she can upload (and still not delete).
+        await veraRow.GetByTestId("member-role").SelectOptionAsync("Reviewer");
+        await Assertions.Expect(veraRow.GetByTestId("member-role")).ToHaveValueAsync("Reviewer");
+        await vera.ReloadAsync();
+        await WaitForUploaderAsync(vera);
+        await vera.Locator("#upload-kind").SelectOptionAsync("target-image");
+        await vera.GetByTestId("upload-input").SetInputFilesAsync(TestMedia.File("vera.png", TestMedia.DepthMap));
+        await ExpectUploadedAsync(vera);
+        await Assertions.Expect(vera.GetByTestId("assets-target-image").GetByTestId("asset-name")).ToHaveTextAsync("vera.png");
+        await Assertions.Expect(vera.GetByTestId("delete-asset")).ToHaveCountAsync(0);
+
+        await using (var db = portal.OpenDb())
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == "vera@camreview.test");
+            Assert.False(user.MustChangePassword);
+            Assert.Equal(TeamRole.Reviewer, (await db.TeamMembers.SingleAsync(m => m.UserId == user.Id)).Role);
+        }
+        await owner.Context.CloseAsync();
+        await vera.Context.CloseAsync();
+    }
+
+    private static async Task<int> CreateProjectThroughThePageAsync(IPage page, string name)
+    {
+        await page.GotoAsync("projects");
+        await Assertions.Expect(page.GetByTestId("create-project")).ToBeEnabledAsync();
+        await page.Locator("#project-name").FillAsync(name);
+        await page.GetByTestId("create-project").ClickAsync();
+        await page.GetByTestId("project-list").GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+        return int.Parse(new Uri(page.Url).Segments.Last());
+    }
+
+    /// <summary>The page is interactive and upload.js has taken over the drop zone.</summary>
+    private static Task WaitForUploaderAsync(IPage page) =>
+        Assertions.Expect(page.GetByTestId("drop-zone")).ToHaveAttributeAsync("data-upload-attached", "true");
+
+    private static async Task ExpectUploadedAsync(IPage page)
+    {
+        var row = page.GetByTestId("upload-row").First;
+        await Assertions.Expect(row.GetByTestId("upload-status")).ToHaveTextAsync("Uploaded");
+        await Assertions.Expect(row.GetByTestId("upload-progress")).ToHaveAttributeAsync("aria-valuenow", "100");
+    }
+}

@@ -1,0 +1,130 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using CamReview.Vision;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>Small media made by the tests themselves: a procedural H.264 MP4 (FfmpegVideoWriter), PNGs
+/// (OpenCV's encoder), and hostile files built byte by byte.</summary>
+public static class TestMedia
+{
+    private static readonly Lazy<string> Folder = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("camreview-media-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        };
+        return folder;
+    });
+    private static readonly Lazy<byte[]> Video = new(() => MakeVideo("reference.mp4", 64, 48, 16, phase: 0));
+    private static readonly Lazy<byte[]> OtherVideo = new(() => MakeVideo("other.mp4", 64, 48, 12, phase: 40));
+    private static readonly Lazy<byte[]> Png = new(() => MakePng("target.png", 80, 60, seed: 1));
+    private static readonly Lazy<byte[]> DepthPng = new(() => MakePng("depth.png", 80, 60, seed: 2));
+    private static readonly Lazy<byte[]> TinyPng = new(() => MakePng("small.png", 16, 12, seed: 3));
+
+    /// <summary>64x48, 16 frames at 8 fps: a gradient drifting to the right.</summary>
+    public static byte[] ReferenceVideo => Video.Value;
+    public static byte[] AnotherVideo => OtherVideo.Value;
+    public static byte[] TargetImage => Png.Value;
+    public static byte[] DepthMap => DepthPng.Value;
+    public static byte[] SmallImage => TinyPng.Value;
+
+    /// <summary>Writes bytes to a file of the given name in the media folder (for browser file inputs).</summary>
+    public static string File(string name, byte[] content)
+    {
+        var path = Path.Combine(Folder.Value, name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>A PNG whose IHDR declares width x height over a tiny (valid) zlib stream: a decompression bomb if
+    /// anything tried to allocate its pixels.</summary>
+    public static byte[] PngBomb(uint width = 100_000, uint height = 100_000)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 2; // colour type: RGB
+        WriteChunk(png, "IHDR", ihdr);
+        using (var zlib = new MemoryStream())
+        {
+            using (var z = new ZLibStream(zlib, CompressionLevel.SmallestSize, leaveOpen: true)) z.Write(new byte[4096]);
+            WriteChunk(png, "IDAT", zlib.ToArray());
+        }
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(Stream png, string type, byte[] data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(word, (uint)data.Length);
+        png.Write(word);
+        var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
+        png.Write(typeBytes);
+        png.Write(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32([.. typeBytes, .. data]));
+        png.Write(word);
+    }
+
+    /// <summary>PNG's CRC-32 (ISO 3309, reflected, polynomial 0xEDB88320), bit by bit.</summary>
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    /// <summary>A video of its own (a different phase gives different bytes), for tests that must not share files.</summary>
+    public static byte[] UniqueVideo(int phase) => MakeVideo($"unique-{phase}-{Guid.NewGuid():N}.mp4", 64, 48, 10, phase);
+
+    /// <summary>An 80x60 PNG of its own (each seed gives different bytes).</summary>
+    public static byte[] UniqueImage(int seed) => MakePng($"unique-{seed}-{Guid.NewGuid():N}.png", 80, 60, seed);
+
+    private static byte[] MakeVideo(string name, int width, int height, int frames, int phase)
+    {
+        var path = Path.Combine(Folder.Value, name);
+        using (var writer = new FfmpegVideoWriter(path, width, height, 8, new FfmpegEncodeOptions { Preset = "ultrafast" }))
+        {
+            var bgr = new byte[width * height * 3];
+            for (var i = 0; i < frames; i++)
+            {
+                for (var y = 0; y < height; y++)
+                for (var x = 0; x < width; x++)
+                {
+                    var o = (y * width + x) * 3;
+                    bgr[o] = (byte)((x * 4 + i * 3 + phase) & 255);
+                    bgr[o + 1] = (byte)((y * 5 + phase) & 255);
+                    bgr[o + 2] = (byte)((x + y + i * 7) & 255);
+                }
+                writer.Write(bgr);
+            }
+            writer.Complete();
+        }
+        return System.IO.File.ReadAllBytes(path);
+    }
+
+    private static byte[] MakePng(string name, int width, int height, int seed)
+    {
+        var path = Path.Combine(Folder.Value, name);
+        var bgr = new byte[width * height * 3];
+        for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
+        {
+            var o = (y * width + x) * 3;
+            bgr[o] = (byte)(x * 3 * seed);
+            bgr[o + 1] = (byte)(y * 4);
+            bgr[o + 2] = (byte)((x ^ y) * seed);
+        }
+        using (var image = Image.FromBgr(bgr, width, height)) image.Save(path);
+        return System.IO.File.ReadAllBytes(path);
+    }
+}

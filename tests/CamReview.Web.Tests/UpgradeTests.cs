@@ -1,0 +1,53 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>A data folder from before accounts existed (the Initial schema, with a project in it), started with an
+/// administrator from configuration: the project is kept, in "Default team", which the administrator owns.</summary>
+public sealed class UpgradedPortalFixture : PortalFixture
+{
+    public override async Task InitializeAsync()
+    {
+        await using (var db = new CamReviewDb(Database.Options(DataDir)))
+        {
+            Directory.CreateDirectory(DataDir);
+            await db.GetService<IMigrator>().MigrateAsync("20261121000000_Initial");
+        }
+        await using (var connection = new SqliteConnection(Database.ConnectionString(DataDir)))
+        {
+            await connection.OpenAsync();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """INSERT INTO "Projects" ("Name", "Description", "CreatedUtc") VALUES ('Old dolly shots', 'from before teams', '2026-11-01 09:00:00')""";
+            await insert.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        await base.InitializeAsync();
+    }
+}
+
+public sealed class UpgradeTests(UpgradedPortalFixture portal) : IClassFixture<UpgradedPortalFixture>
+{
+    [Fact]
+    public async Task ProjectsFromBeforeAccountsBelongToTheAdministratorsDefaultTeam()
+    {
+        using var admin = await portal.ClientAsync();
+        var projects = await admin.Http.GetFromJsonAsync<JsonElement>("api/projects");
+        var project = Assert.Single(projects.EnumerateArray());
+        Assert.Equal("Old dolly shots", project.GetProperty("name").GetString());
+        Assert.Equal("from before teams", project.GetProperty("description").GetString());
+        Assert.Equal("Default team", project.GetProperty("teamName").GetString());
+        Assert.Equal("owner", project.GetProperty("role").GetString());
+
+        await using var db = portal.OpenDb();
+        // The administrator joined the team that held the old projects instead of getting a new one.
+        Assert.Equal(["Default team"], await db.Teams.Select(t => t.Name).ToListAsync());
+        Assert.Equal(TeamRole.Owner, (await db.TeamMembers.SingleAsync()).Role);
+    }
+}
