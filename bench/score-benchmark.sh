@@ -7,23 +7,23 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-3}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 data=$("$root/bench/fetch-data.sh")
 cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
 [[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
 ref=$data/Megamind.avi gen=$data/Megamind_bugy.avi
 
-seconds() { local s e; s=$(date +%s.%N); "$@" > /tmp/camreview-bench.out; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'; }
-median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+machine
 echo "| features | camreview s (median of $runs) | baseline s (median of $runs) | ratio | camreview score | baseline score |"
 echo "|---|---|---|---|---|---|"
 for features in orb sift; do
   ours=() theirs=()
   for ((i = 0; i < runs; i++)); do
-    ours+=("$(seconds "$cli" score --reference "$ref" --generated "$gen" --features "$features" --json)")
+    ours+=("$(BENCH_OUT=/tmp/camreview-bench.out seconds "$cli" score --reference "$ref" --generated "$gen" --features "$features" --json)")
     our_score=$(python3 -c 'import json,sys; print("%.4e" % json.load(sys.stdin)["cameraScore"])' < /tmp/camreview-bench.out)
-    theirs+=("$(seconds /usr/bin/python3 "$root/bench/baseline_score.py" "$ref" "$gen" --features "$features")")
+    theirs+=("$(BENCH_OUT=/tmp/camreview-bench.out seconds /usr/bin/python3 "$root/bench/baseline_score.py" "$ref" "$gen" --features "$features")")
     their_score=$(python3 -c 'import json,sys; print("%.4e" % json.load(sys.stdin)["cameraScore"])' < /tmp/camreview-bench.out)
   done
   o=$(echo "${ours[*]}" | median) t=$(echo "${theirs[*]}" | median)

@@ -1,0 +1,7 @@
+# Shared by the benchmark scripts (sourced, not run).
+# seconds CMD...  runs CMD with stdout to $BENCH_OUT (default /dev/null) and prints its wall time in seconds.
+seconds() { local s e; s=$(date +%s.%N); "$@" > "${BENCH_OUT:-/dev/null}"; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'; }
+# median  reads numbers separated by spaces or newlines and prints their median.
+median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# machine  one line describing this machine and its load right now.
+machine() { echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"; }
