@@ -39,6 +39,54 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.ToTable("Assets");
         });
 
+        modelBuilder.Entity("CamReview.Data.Entities.Job", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("AssetId").HasColumnType("INTEGER");
+            b.Property<int>("Attempts").HasColumnType("INTEGER");
+            b.Property<bool>("CancelRequested").HasColumnType("INTEGER");
+            b.Property<int?>("CreatedByUserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("Device").HasMaxLength(128).HasColumnType("TEXT");
+            b.Property<string>("Error").HasMaxLength(2000).HasColumnType("TEXT");
+            b.Property<double?>("EtaSeconds").HasColumnType("REAL");
+            b.Property<DateTime?>("FinishedUtc").HasColumnType("TEXT");
+            b.Property<DateTime?>("HeartbeatUtc").HasColumnType("TEXT");
+            b.Property<string>("Kind").IsRequired().HasMaxLength(24).HasColumnType("TEXT");
+            b.Property<DateTime?>("LeaseExpiresUtc").HasColumnType("TEXT");
+            b.Property<string>("LeaseOwner").HasMaxLength(128).HasColumnType("TEXT");
+            b.Property<int>("MaxAttempts").HasColumnType("INTEGER");
+            b.Property<string>("MethodName").HasMaxLength(100).HasColumnType("TEXT");
+            b.Property<int?>("PairId").HasColumnType("INTEGER");
+            b.Property<string>("ParametersJson").IsRequired().HasColumnType("TEXT");
+            b.Property<double>("ProgressPercent").HasColumnType("REAL");
+            b.Property<string>("ProgressStage").HasMaxLength(32).HasColumnType("TEXT");
+            b.Property<int>("ProjectId").HasColumnType("INTEGER");
+            b.Property<DateTime?>("StartedUtc").HasColumnType("TEXT");
+            b.Property<string>("State").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<string>("TimingsJson").HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("AssetId");
+            b.HasIndex("CreatedByUserId");
+            b.HasIndex("PairId");
+            b.HasIndex("ProjectId", "Id");
+            b.HasIndex("State", "Id");
+            b.ToTable("Jobs");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.OutputScore", b =>
+        {
+            b.Property<int>("AssetId").HasColumnType("INTEGER");
+            b.Property<double?>("CameraScore").HasColumnType("REAL");
+            b.Property<string>("CameraScoreReason").HasMaxLength(2000).HasColumnType("TEXT");
+            b.Property<string>("Device").HasMaxLength(128).HasColumnType("TEXT");
+            b.Property<int>("ReferenceAssetId").HasColumnType("INTEGER");
+            b.Property<string>("ResultJson").IsRequired().HasColumnType("TEXT");
+            b.Property<DateTime>("ScoredUtc").HasColumnType("TEXT");
+            b.HasKey("AssetId");
+            b.ToTable("OutputScores");
+        });
+
         modelBuilder.Entity("CamReview.Data.Entities.Pair", b =>
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
@@ -115,6 +163,24 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.Navigation("CreatedBy");
             b.Navigation("Pair");
             b.Navigation("Project");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.Job", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithMany().HasForeignKey("AssetId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.User", "CreatedBy").WithMany().HasForeignKey("CreatedByUserId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Pair", "Pair").WithMany().HasForeignKey("PairId").OnDelete(DeleteBehavior.Cascade);
+            b.HasOne("CamReview.Data.Entities.Project", "Project").WithMany().HasForeignKey("ProjectId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Asset");
+            b.Navigation("CreatedBy");
+            b.Navigation("Pair");
+            b.Navigation("Project");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.OutputScore", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithOne().HasForeignKey("CamReview.Data.Entities.OutputScore", "AssetId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Asset");
         });
 
         modelBuilder.Entity("CamReview.Data.Entities.Pair", b =>

@@ -10,6 +10,7 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int DescriptionMaxLength = 2000;
     public const int EmailMaxLength = 256;
     public const int MethodNameMaxLength = 100;
+    public const int ErrorMaxLength = 2000;
 
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<User> Users => Set<User>();
@@ -17,6 +18,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<Pair> Pairs => Set<Pair>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<OutputScore> OutputScores => Set<OutputScore>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -79,6 +82,32 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.HasOne(p => p.DepthAsset).WithMany().HasForeignKey(p => p.DepthAssetId).OnDelete(DeleteBehavior.NoAction);
             e.HasOne(p => p.CreatedBy).WithMany().HasForeignKey(p => p.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(p => new { p.ProjectId, p.Name }).IsUnique();
+        });
+
+        model.Entity<Job>(e =>
+        {
+            e.Property(j => j.Kind).HasConversion<string>().HasMaxLength(24);
+            e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.MethodName).HasMaxLength(MethodNameMaxLength);
+            e.Property(j => j.LeaseOwner).HasMaxLength(128);
+            e.Property(j => j.ProgressStage).HasMaxLength(32);
+            e.Property(j => j.Error).HasMaxLength(ErrorMaxLength);
+            e.Property(j => j.Device).HasMaxLength(128);
+            e.HasOne(j => j.Project).WithMany().HasForeignKey(j => j.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(j => j.Pair).WithMany().HasForeignKey(j => j.PairId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(j => j.Asset).WithMany().HasForeignKey(j => j.AssetId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(j => j.CreatedBy).WithMany().HasForeignKey(j => j.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            // What a worker looks for: the oldest queued (or abandoned running) job.
+            e.HasIndex(j => new { j.State, j.Id });
+            e.HasIndex(j => new { j.ProjectId, j.Id });
+        });
+
+        model.Entity<OutputScore>(e =>
+        {
+            e.HasKey(s => s.AssetId);
+            e.Property(s => s.CameraScoreReason).HasMaxLength(ErrorMaxLength);
+            e.Property(s => s.Device).HasMaxLength(128);
+            e.HasOne(s => s.Asset).WithOne().HasForeignKey<OutputScore>(s => s.AssetId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

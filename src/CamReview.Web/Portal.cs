@@ -5,8 +5,10 @@ using CamReview.Web.Accounts;
 using CamReview.Web.Api;
 using CamReview.Web.Authorization;
 using CamReview.Web.Components;
+using CamReview.Web.Demo;
 using CamReview.Web.Health;
 using CamReview.Web.Hubs;
+using CamReview.Web.Jobs;
 using CamReview.Web.Media;
 using CamReview.Web.Services;
 using Microsoft.AspNetCore.Authorization;
@@ -39,7 +41,9 @@ public static class Portal
 
         builder.Services.AddDbContextFactory<CamReviewDb>(db => db.UseCamReviewSqlite(options.DataDir));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddSignalR();
+        // Hub messages read like the API's JSON (enums as kebab-case names).
+        builder.Services.AddSignalR().AddJsonProtocol(json =>
+            json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
@@ -60,6 +64,21 @@ public static class Portal
         builder.Services.AddSingleton<TeamService>();
         builder.Services.AddSingleton<AssetService>();
         builder.Services.AddSingleton<PairService>();
+
+        // Jobs: renders, analyses and scores on a bounded background service, live progress to every viewer.
+        builder.Services.AddSingleton<JobEvents>();
+        builder.Services.AddSingleton<JobStore>();
+        builder.Services.AddSingleton<JobService>();
+        builder.Services.AddSingleton<OutputScoring>();
+        builder.Services.AddSingleton<PortalAnalysisCache>();
+        builder.Services.AddSingleton<IRenderMethod, HomographyRenderMethod>();
+        builder.Services.AddSingleton<RenderMethods>();
+        builder.Services.AddSingleton<IJobExecutor, RenderJobExecutor>();
+        builder.Services.AddSingleton<IJobExecutor, ScoreJobExecutor>();
+        builder.Services.AddSingleton<IJobExecutor, AnalyzeJobExecutor>();
+        builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
+        builder.Services.AddHostedService<DemoContent>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<NativeLibrariesHealthCheck>("native");

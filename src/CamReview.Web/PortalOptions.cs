@@ -19,6 +19,12 @@ public sealed class PortalOptions
     /// <summary>Sign-in sessions (<c>CamReview:Auth:*</c>).</summary>
     public AuthOptions Auth { get; set; } = new();
 
+    /// <summary>The background job service (<c>CamReview:Jobs:*</c>).</summary>
+    public JobOptions Jobs { get; set; } = new();
+
+    /// <summary>Demo content made on first start (<c>CamReview:Demo:*</c>).</summary>
+    public DemoOptions Demo { get; set; } = new();
+
     public static PortalOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<PortalOptions>() ?? new PortalOptions();
@@ -26,6 +32,7 @@ public sealed class PortalOptions
         options.WebRoot = configuration["webroot"] ?? options.WebRoot;
         options.WebRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(options.WebRoot) ? LocateWebRoot() : options.WebRoot);
         options.Uploads.Validate();
+        options.Jobs.Validate();
         return options;
     }
 
@@ -71,4 +78,47 @@ public sealed class AuthOptions
 {
     /// <summary>A session ends after this many hours without a request (sliding expiry).</summary>
     public double SessionHours { get; set; } = 12;
+}
+
+/// <summary>How background jobs (renders, analyses, scores) run in this process.</summary>
+public sealed class JobOptions
+{
+    /// <summary>Jobs this process runs at once (<c>CamReview:Jobs:MaxConcurrency</c>). Default: 1 on machines with up
+    /// to 4 cores, else 2 (every render and score already uses all cores). 0: this process runs no jobs (it only
+    /// queues them, for another process to run).</summary>
+    public int MaxConcurrency { get; set; } = Environment.ProcessorCount <= 4 ? 1 : 2;
+
+    /// <summary>How long a claimed job stays leased without a heartbeat; after that another worker (or this one after
+    /// a restart) takes it over.</summary>
+    public double LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often a running job renews its lease, saves its progress and looks for a cancel.</summary>
+    public double HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>How often an idle worker looks for work queued by another process (work queued here wakes it at once).</summary>
+    public double PollSeconds { get; set; } = 2;
+
+    /// <summary>How many times a job may be claimed (first run, runs after a crash, retries) before it stays failed.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Largest render a user may ask for (frames).</summary>
+    public int MaxRenderFrames { get; set; } = 600;
+
+    /// <summary>Slows every rendered frame by this many milliseconds (0 = off): for demonstrations and tests of
+    /// progress, cancel and restart, which need a render that lasts.</summary>
+    public int FrameDelayMs { get; set; }
+
+    internal void Validate()
+    {
+        if (MaxConcurrency < 0 || !(LeaseSeconds > 0) || !(HeartbeatSeconds > 0) || HeartbeatSeconds >= LeaseSeconds || !(PollSeconds > 0) ||
+            MaxAttempts < 1 || MaxRenderFrames < 2 || FrameDelayMs < 0)
+            throw new InvalidOperationException(
+                "CamReview:Jobs: MaxConcurrency must be 0 or more, LeaseSeconds, HeartbeatSeconds and PollSeconds positive with HeartbeatSeconds below LeaseSeconds, MaxAttempts at least 1.");
+    }
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>Make the demo team, project, pair and rendered outputs when the data folder is new (<c>CamReview:Demo:Enabled</c>).</summary>
+    public bool Enabled { get; set; } = true;
 }

@@ -10,6 +10,7 @@ public sealed class MigrationTests : IDisposable
 {
     private const string Initial = "20261121000000_Initial";
     private const string AccountsAndAssets = "20261121010000_AccountsAndAssets";
+    private const string Jobs = "20261121020000_Jobs";
 
     private readonly TempDataDir _data = new();
 
@@ -32,7 +33,7 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal([Initial, AccountsAndAssets], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([Initial, AccountsAndAssets, Jobs], await db.Database.GetAppliedMigrationsAsync());
             db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }
@@ -160,6 +161,56 @@ public sealed class MigrationTests : IDisposable
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Projects\" WHERE \"Id\" = {0}", project.Id);
         Assert.Equal(0, await db.Assets.CountAsync());
         Assert.Equal(0, await db.Pairs.CountAsync());
+    }
+
+    [Fact]
+    public async Task JobsAndScoresGoWithTheirProjectPairAndOutput()
+    {
+        await using var db = _data.OpenDb();
+        await Database.MigrateAsync(db);
+        var project = new Project { Name = "Pans", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } };
+        var video = NewAsset(project, AssetKind.ReferenceVideo, new string('b', 64));
+        var image = NewAsset(project, AssetKind.TargetImage, new string('c', 64));
+        var output = NewAsset(project, AssetKind.Output, new string('d', 64));
+        var pair = new Pair { Name = "pan", Project = project, ReferenceAsset = video, TargetAsset = image, CreatedUtc = DateTime.UtcNow };
+        output.Pair = pair;
+        db.Assets.Add(output);
+        db.Jobs.Add(new Job { Kind = JobKind.Render, State = JobState.Succeeded, Project = project, Pair = pair, Asset = output, ParametersJson = "{}", MaxAttempts = 3, CreatedUtc = DateTime.UtcNow });
+        db.Jobs.Add(new Job { Kind = JobKind.ScoreOutput, State = JobState.Queued, Project = project, Asset = video, ParametersJson = "{}", MaxAttempts = 3, CreatedUtc = DateTime.UtcNow });
+        db.OutputScores.Add(new OutputScore { Asset = output, ReferenceAssetId = 0, CameraScore = 0.25, ResultJson = "{\"cameraScore\":0.25}", ScoredUtc = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        Assert.Equal(["Render", "ScoreOutput"], await ScalarsAsync("SELECT \"Kind\" FROM \"Jobs\" ORDER BY \"Kind\""));
+
+        // An output deleted: its score goes, the job that made it stays (without the link).
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Assets\" WHERE \"Id\" = {0}", output.Id);
+        Assert.Equal(0, await db.OutputScores.CountAsync());
+        Assert.Equal([""], await ScalarsAsync("SELECT \"AssetId\" FROM \"Jobs\" WHERE \"Kind\" = 'Render'"));
+        // The pair deleted: its jobs go; the project deleted: all of them.
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Pairs\" WHERE \"Id\" = {0}", pair.Id);
+        Assert.Equal(1, await db.Jobs.CountAsync());
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Projects\" WHERE \"Id\" = {0}", project.Id);
+        Assert.Equal(0, await db.Jobs.CountAsync());
+    }
+
+    [Fact]
+    public async Task TheJobsMigrationGoesDownAndUpKeepingEverythingElse()
+    {
+        await using (var db = _data.OpenDb())
+        {
+            await Database.MigrateAsync(db);
+            db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
+            await db.SaveChangesAsync();
+            await db.GetService<IMigrator>().MigrateAsync(AccountsAndAssets);
+        }
+        var tables = await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'");
+        Assert.DoesNotContain("Jobs", tables);
+        Assert.DoesNotContain("OutputScores", tables);
+        await using (var db = _data.OpenDb())
+        {
+            await Database.MigrateAsync(db);
+            Assert.Equal("Dolly shots", (await db.Projects.SingleAsync()).Name);
+            Assert.Equal(0, await db.Jobs.CountAsync());
+        }
     }
 
     private static Asset NewAsset(Project project, AssetKind kind, string hash) => new()

@@ -12,7 +12,10 @@ public sealed class AuthorizationWorld : PortalFixture
 {
     public const string Password = "same-password-for-all";
 
-    public int LabId, ProjectId, VideoId, ImageId, SecondImageId, PairId, VicId;
+    public int LabId, ProjectId, VideoId, ImageId, SecondImageId, PairId, VicId, JobId;
+
+    /// <summary>Jobs are queued but never run here: what the matrix changes stays put while it is checked.</summary>
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:MaxConcurrency=0"];
     public int ElsewhereProjectId, ElsewhereAssetId;
 
     public override async Task InitializeAsync()
@@ -30,6 +33,8 @@ public sealed class AuthorizationWorld : PortalFixture
         SecondImageId = (await admin.UploadOkAsync(ProjectId, "target-image", TestMedia.DepthMap, "tree.png")).GetProperty("id").GetInt32();
         PairId = (await admin.PostJsonOkAsync($"api/projects/{ProjectId}/pairs", new { referenceAssetId = VideoId, targetAssetId = ImageId }))
             .GetProperty("id").GetInt32();
+        JobId = (await admin.PostJsonOkAsync($"api/pairs/{PairId}/renders", new { method = "homography", parameters = new { motion = "pan-left", frames = 12 } }))
+            .GetProperty("id").GetInt32();
 
         using var otto = await ClientAsync("otto@camreview.test", Password);
         var elsewhere = (await otto.PostJsonOkAsync("api/teams", new { name = "Elsewhere" })).GetProperty("id").GetInt32();
@@ -43,13 +48,22 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
 {
     private enum Surface { Page, Api }
 
-    private sealed record Probe(string Name, Surface Surface, HttpMethod Method, string Path, TeamRole Needs, Func<object?>? Body = null, bool Upload = false);
+    private sealed record Probe(string Name, Surface Surface, HttpMethod Method, string Path, TeamRole Needs, Func<object?>? Body = null, bool Upload = false,
+        HttpStatusCode? Success = null);
 
     /// <summary>Everything that concerns the Lab's project, its assets, pair and team.</summary>
     private IEnumerable<Probe> LabProbes()
     {
         var w = world;
         yield return new("project page", Surface.Page, HttpMethod.Get, $"projects/{w.ProjectId}", TeamRole.Viewer);
+        yield return new("pair page", Surface.Page, HttpMethod.Get, $"projects/{w.ProjectId}/pairs/{w.PairId}", TeamRole.Viewer);
+        yield return new("pair", Surface.Api, HttpMethod.Get, $"api/pairs/{w.PairId}", TeamRole.Viewer);
+        yield return new("jobs", Surface.Api, HttpMethod.Get, $"api/projects/{w.ProjectId}/jobs", TeamRole.Viewer);
+        yield return new("job", Surface.Api, HttpMethod.Get, $"api/jobs/{w.JobId}", TeamRole.Viewer);
+        yield return new("start render", Surface.Api, HttpMethod.Post, $"api/pairs/{w.PairId}/renders", TeamRole.Reviewer,
+            () => new { method = "homography", parameters = new { motion = "tilt-up", frames = 12 } });
+        yield return new("cancel job", Surface.Api, HttpMethod.Post, $"api/jobs/{w.JobId}/cancel", TeamRole.Reviewer, Success: HttpStatusCode.OK);
+        yield return new("retry job", Surface.Api, HttpMethod.Post, $"api/jobs/{w.JobId}/retry", TeamRole.Reviewer, Success: HttpStatusCode.OK);
         yield return new("team page", Surface.Page, HttpMethod.Get, $"teams/{w.LabId}", TeamRole.Viewer);
         yield return new("project", Surface.Api, HttpMethod.Get, $"api/projects/{w.ProjectId}", TeamRole.Viewer);
         yield return new("assets", Surface.Api, HttpMethod.Get, $"api/projects/{w.ProjectId}/assets", TeamRole.Viewer);
@@ -140,6 +154,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             var expected = probe.Needs switch
             {
                 TeamRole.Owner => HttpStatusCode.Forbidden,
+                _ when probe.Success is { } success => success,
                 _ when probe.Method == HttpMethod.Post => HttpStatusCode.Created,
                 _ => HttpStatusCode.OK,
             };

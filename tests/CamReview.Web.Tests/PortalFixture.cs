@@ -41,11 +41,16 @@ public class PortalFixture : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>Configuration on the command line besides the address and the data folder.</summary>
-    protected virtual IEnumerable<string> ExtraArgs =>
+    protected virtual IEnumerable<string> ExtraArgs => [.. AdminArgs, .. NoDemo];
+
+    public static readonly string[] AdminArgs =
     [
         $"--CamReview:Admin:Email={AdminEmail}", $"--CamReview:Admin:Password={AdminPassword}",
         $"--CamReview:Admin:DisplayName={AdminName}", $"--CamReview:Admin:Team={AdminTeam}",
     ];
+
+    /// <summary>The demo content costs a few renders: only the tests about it turn it on.</summary>
+    public static readonly string[] NoDemo = ["--CamReview:Demo:Enabled=false"];
 
     public virtual async Task InitializeAsync()
     {
@@ -104,11 +109,12 @@ public class PortalFixture : IAsyncLifetime
         return await db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync();
     }
 
-    /// <summary>Every file in the data folder except the database and the data-protection keys, relative.</summary>
+    /// <summary>Every file in the data folder except the database, the data-protection keys and the analysis cache, relative.</summary>
     public IReadOnlyList<string> StoredFiles() =>
         Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(DataDir, f))
-            .Where(f => !f.StartsWith(Database.FileName, StringComparison.Ordinal) && !f.StartsWith("keys" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(f => !f.StartsWith(Database.FileName, StringComparison.Ordinal) && !f.StartsWith("keys" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                        && !f.StartsWith("cache" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal).ToList();
 
     private async Task<IBrowser> BrowserAsync()
@@ -149,7 +155,7 @@ public class PortalFixture : IAsyncLifetime
 /// <summary>A portal whose database has no account yet: the first-run setup page is to be walked.</summary>
 public sealed class FreshPortalFixture : PortalFixture
 {
-    protected override IEnumerable<string> ExtraArgs => [];
+    protected override IEnumerable<string> ExtraArgs => NoDemo;
 }
 
 /// <summary>A portal that accepts uploads of at most 4 KB.</summary>

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using CamReview.Core;
+using CamReview.Pipeline.Render;
 using CamReview.Vision;
 
 namespace CamReview.Web.Tests;
@@ -22,6 +24,40 @@ public static class TestMedia
     private static readonly Lazy<byte[]> Png = new(() => MakePng("target.png", 80, 60, seed: 1));
     private static readonly Lazy<byte[]> DepthPng = new(() => MakePng("depth.png", 80, 60, seed: 2));
     private static readonly Lazy<byte[]> TinyPng = new(() => MakePng("small.png", 16, 12, seed: 3));
+
+    private static readonly Lazy<byte[]> TexturedPng = new(() => Texture("textured-target.png", 320, 240, seed: 5));
+    private static readonly Lazy<byte[]> TexturedClip = new(() => Clip("textured-reference.mp4", TrajectoryPreset.PanRight, 0.8, 16, seed: 3));
+    private static readonly Lazy<byte[]> TexturedOutputClip = new(() => Clip("textured-output.mp4", TrajectoryPreset.PanRight, 1.3, 16, seed: 9));
+
+    /// <summary>320x240 PNG full of corners (the demo's texture generator).</summary>
+    public static byte[] TexturedTarget => TexturedPng.Value;
+
+    /// <summary>320x240, 16 frames: a textured scene filmed by a camera panning right at 0.8°/frame (a real camera move).</summary>
+    public static byte[] TexturedReference => TexturedClip.Value;
+
+    /// <summary>Another scene panning right at 1.3°/frame: an "output made elsewhere" to import.</summary>
+    public static byte[] TexturedOutput => TexturedOutputClip.Value;
+
+    /// <summary>A textured 320x240 PNG of its own.</summary>
+    public static byte[] UniqueTexture(int seed) => Texture($"texture-{seed}-{Guid.NewGuid():N}.png", 320, 240, seed);
+
+    private static byte[] Texture(string name, int width, int height, int seed)
+    {
+        var path = Path.Combine(Folder.Value, name);
+        using (var image = Demo.DemoContent.Texture(width, height, seed, warm: seed % 2 == 0)) image.Save(path);
+        return System.IO.File.ReadAllBytes(path);
+    }
+
+    private static byte[] Clip(string name, TrajectoryPreset preset, double speed, int frames, int seed)
+    {
+        var texture = Path.Combine(Folder.Value, $"{name}.png");
+        using (var image = Demo.DemoContent.Texture(640, 480, seed, warm: true)) image.Save(texture);
+        var path = Path.Combine(Folder.Value, name);
+        new HomographyTransferRenderer().RenderPresetAsync(preset, speed, frames,
+            new HomographyRenderOptions { TargetPath = texture, OutputPath = path, Width = 320, Height = 240, Border = BorderPolicy.SafeCrop })
+            .GetAwaiter().GetResult();
+        return System.IO.File.ReadAllBytes(path);
+    }
 
     /// <summary>64x48, 16 frames at 8 fps: a gradient drifting to the right.</summary>
     public static byte[] ReferenceVideo => Video.Value;

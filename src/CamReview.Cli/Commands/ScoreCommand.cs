@@ -4,7 +4,11 @@ using CamReview.Pipeline.Score;
 
 namespace CamReview.Cli.Commands;
 
-/// <summary><c>camreview score --reference R --generated G</c>: CameraScore of a generated clip against its reference.</summary>
+/// <summary>
+/// <c>camreview score --reference R --generated G [--target T] [--encoder MODEL.onnx]</c>: CameraScore of a generated
+/// clip against its reference, plus the scene metrics of the generated clip (scene similarity to the target image,
+/// flicker, subject consistency with a learned encoder).
+/// </summary>
 internal static class ScoreCommand
 {
     public static Command Create()
@@ -14,18 +18,44 @@ internal static class ScoreCommand
         var frames = CommonOptions.Frames("Sample both clips uniformly to this many frames (default: pair by pair, or the shorter clip's count).");
         var space = CommonOptions.Choice("--space", "Compare normalized (resolution independent) or pixel homographies.", "normalized", "normalized", "pixel");
         var (json, features, maxSide) = (CommonOptions.Json(), CommonOptions.Features(), CommonOptions.MaxSide());
-        var command = new Command("score", "Score how well a generated clip follows a reference clip's camera motion (CameraScore, lower is better).")
+        var target = new Option<string>("--target") { Description = "The target image the clip was made from: enables sceneSimilarity." };
+        var encoder = new Option<string>("--encoder")
         {
-            reference, generated, frames, space, json, features, maxSide,
+            Description = $"ONNX image encoder for sceneSimilarity and subjectConsistency (e.g. a DINO/DINOv2 export; default: " +
+                          $"${SceneMetricsOptions.EncoderVariable}, else a classical colour/gradient-histogram fallback, labelled as such).",
+        };
+        var encoderOutput = new Option<string>("--encoder-output") { Description = "Encoder output holding the embedding (default: the first [1,D] or [1,T,D] output; token 0 of [1,T,D])." };
+        var encoderFrames = new Option<int>("--encoder-frames")
+        {
+            Description = $"Encode at most this many frames of the generated clip, sampled uniformly (default {SceneMetricsOptions.DefaultMaxEncodedFrames}).",
+            DefaultValueFactory = _ => SceneMetricsOptions.DefaultMaxEncodedFrames,
+        };
+        encoderFrames.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 2) r.AddError("--encoder-frames must be at least 2");
+        });
+        var command = new Command("score", "Score how well a generated clip follows a reference clip's camera motion (CameraScore, lower is better), " +
+                                           "and the generated clip's scene preservation and temporal stability.")
+        {
+            reference, generated, frames, space, json, features, maxSide, target, encoder, encoderOutput, encoderFrames,
         };
         command.SetAction((parse, ct) =>
         {
+            string? encoderPath = parse.GetValue(encoder);
+            if (string.IsNullOrWhiteSpace(encoderPath)) encoderPath = Environment.GetEnvironmentVariable(SceneMetricsOptions.EncoderVariable);
             var options = new ScoreOptions
             {
                 Frames = parse.GetValue(frames),
                 Space = parse.GetValue(space)!.Equals("pixel", StringComparison.OrdinalIgnoreCase) ? HomographySpace.Pixel : HomographySpace.Normalized,
                 Features = CommonOptions.ToFeatureKind(parse.GetValue(features)!),
                 MaxSide = parse.GetValue(maxSide),
+                Scene = new SceneMetricsOptions
+                {
+                    TargetPath = parse.GetValue(target),
+                    EncoderPath = string.IsNullOrWhiteSpace(encoderPath) ? null : encoderPath,
+                    EncoderOutput = parse.GetValue(encoderOutput),
+                    MaxEncodedFrames = parse.GetValue(encoderFrames),
+                },
             };
             options.ToAnalysisOptions().Validate();
             var result = new ClipScorer().Score(parse.GetValue(reference)!, parse.GetValue(generated)!, options, ct);
@@ -38,6 +68,21 @@ internal static class ScoreCommand
                 ? $"CameraScore ({options.Space.ToString().ToLowerInvariant()}): {score:G6}"
                 : $"CameraScore: not computed ({result.CameraScoreReason})");
             Console.WriteLine($"pairs: {result.PairsUsed} used of {result.PairCount}, {result.PairsFlagged} flagged; frames compared: {result.FramesCompared}");
+            if (result.SceneSimilarity is { } scene)
+                Console.WriteLine(scene.Value is { } s
+                    ? $"scene similarity ({scene.Encoder}): {s:F4} over {scene.PerFrame.Count} frames"
+                    : $"scene similarity: not computed ({scene.Reason})");
+            if (result.Flicker is { } flicker)
+                Console.WriteLine(flicker.Value is { } f
+                    ? $"flicker (temporal stability): {f:F4} (mean |frame difference| {flicker.MeanAbsDiff:F2} over {flicker.Pairs} pairs)"
+                    : $"flicker: not computed ({flicker.Reason})");
+            if (result.SubjectConsistency is { } consistency)
+                Console.WriteLine(consistency.Value is { } c
+                    ? $"subject consistency ({consistency.Encoder}): {c:F4}"
+                    : $"subject consistency: not computed ({consistency.Reason})");
+            if (result.SceneEncoder is { Images: > 0 } info)
+                Console.WriteLine($"scene encoder: {info.Kind} {info.Name} on {info.Provider} ({info.Device}), {info.PerImageMs:F1} ms/image" +
+                                  (info.Note is null ? "" : $"; {info.Note}"));
             return Task.FromResult(0);
         });
         return command;

@@ -53,6 +53,31 @@ public sealed record AnalysisOptions
     /// </summary>
     public bool AllowTruncated { get; init; }
 
+    /// <summary>
+    /// Horizontal field of view (degrees) assumed for the camera path (essential matrix, parallax numbers); null =
+    /// <see cref="CamReview.Core.Intrinsics.DefaultHorizontalFovDegrees"/> (60°, the renderers' default too).
+    /// Ignored when <see cref="FocalLengthPixels"/> is set.
+    /// </summary>
+    public double? HorizontalFovDegrees { get; init; }
+
+    /// <summary>Explicit focal length fx = fy in pixels of the ORIGINAL frames (principal point at the centre); overrides <see cref="HorizontalFovDegrees"/>.</summary>
+    public double? FocalLengthPixels { get; init; }
+
+    /// <summary>
+    /// Intrinsics of a <paramref name="width"/> x <paramref name="height"/> frame (continuous pixel convention, principal
+    /// point at the centre) from <see cref="FocalLengthPixels"/> (given at <paramref name="originalWidth"/>, scaled) or
+    /// the field of view.
+    /// </summary>
+    public CamReview.Core.Intrinsics ResolveIntrinsics(int width, int height, int originalWidth)
+    {
+        if (FocalLengthPixels is double f)
+        {
+            double fs = f * width / (double)originalWidth;
+            return new CamReview.Core.Intrinsics(fs, fs, width / 2.0, height / 2.0);
+        }
+        return CamReview.Core.Intrinsics.FromHorizontalFov(width, height, HorizontalFovDegrees ?? CamReview.Core.Intrinsics.DefaultHorizontalFovDegrees);
+    }
+
     /// <summary>Worker threads for feature extraction and pair fits; null = one per core. Does not change results.</summary>
     [JsonIgnore]
     public int? MaxDegreeOfParallelism { get; init; }
@@ -70,6 +95,8 @@ public sealed record AnalysisOptions
         if (!Enum.IsDefined(Method)) throw new ArgumentOutOfRangeException(nameof(Method), Method, "unknown homography method");
         if (MatchRatio is <= 0 or > 1 || double.IsNaN(MatchRatio)) throw new ArgumentOutOfRangeException(nameof(MatchRatio), MatchRatio, "match ratio must be in (0, 1]");
         if (!(ReprojThreshold > 0) || !double.IsFinite(ReprojThreshold)) throw new ArgumentOutOfRangeException(nameof(ReprojThreshold), ReprojThreshold, "reprojection threshold must be positive");
+        if (HorizontalFovDegrees is double fov && !(fov > 0 && fov < 180)) throw new ArgumentOutOfRangeException(nameof(HorizontalFovDegrees), fov, "field of view must be in (0, 180) degrees");
+        if (FocalLengthPixels is double fx && !(fx > 0 && double.IsFinite(fx))) throw new ArgumentOutOfRangeException(nameof(FocalLengthPixels), fx, "focal length must be positive");
         if (MaxDegreeOfParallelism is < 1) throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "parallelism must be at least 1");
     }
 
@@ -80,7 +107,12 @@ public sealed record AnalysisOptions
     public string Fingerprint => string.Create(CultureInfo.InvariantCulture,
         $"v{ClipAnalyzer.AlgorithmVersion};features={Features.ToString().ToLowerInvariant()}:{MaxFeatures};method={Method.ToString().ToLowerInvariant()};" +
         $"maxSide={MaxSide};frames={(Frames is int f ? f.ToString(CultureInfo.InvariantCulture) : "all")};ratio={MatchRatio:R};reproj={ReprojThreshold:R};" +
-        $"allowTruncated={(AllowTruncated ? 1 : 0)}");
+        $"allowTruncated={(AllowTruncated ? 1 : 0)}{IntrinsicsFingerprint}");
+
+    // Empty for the default intrinsics, so default fingerprints read as before apart from the version.
+    private string IntrinsicsFingerprint =>
+        FocalLengthPixels is double fpx ? string.Create(CultureInfo.InvariantCulture, $";fx={fpx:R}")
+        : HorizontalFovDegrees is double hfov ? string.Create(CultureInfo.InvariantCulture, $";hfov={hfov:R}") : "";
 }
 
 /// <summary>Writes enums as kebab-case strings ("orb", "magsac", "shot-cut", "normalized") and reads them back.</summary>

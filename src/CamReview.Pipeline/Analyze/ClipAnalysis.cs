@@ -68,6 +68,111 @@ public sealed record PairAnalysis(
 {
     /// <summary>Inliers / matches (0 without matches).</summary>
     public double InlierRatio => Matches > 0 ? (double)Inliers / Matches : 0;
+
+    // ---- camera path (CameraPathEstimator; conventions in PairCameraMotion) ----
+
+    /// <summary>How the camera motion was explained: essential (with parallax), parallax-free (rotation/zoom), unusable.</summary>
+    [JsonConverter(typeof(KebabCaseEnumConverter<CameraPairModel>))]
+    public CameraPairModel? CameraModel { get; init; }
+
+    /// <summary>ParaScale parallax number ||Delta T|| / median scene depth (0 = parallax-free); null when unusable (<see cref="CameraPathReason"/>).</summary>
+    public double? Parallax { get; init; }
+
+    /// <summary>Rotation vector (degrees; axis x right, y down, z forward) of camera ToFrame's orientation in camera FromFrame's coordinates; null when unusable.</summary>
+    public Vec3? Rotation { get; init; }
+
+    /// <summary>Unit direction of camera ToFrame's centre in camera FromFrame's coordinates; null when parallax-free or unusable.</summary>
+    public Vec3? TranslationDirection { get; init; }
+
+    /// <summary>Focal length of ToFrame over FromFrame (a zoom; 1 with parallax); null when unusable.</summary>
+    public double? FocalScale { get; init; }
+
+    /// <summary>Model-selection evidence: share of the explained matches (E or H inliers) that the homography explains (parallax-free at or above CameraPathEstimator.HomographyDominance).</summary>
+    public double? HomographyShare { get; init; }
+
+    /// <summary>Why the camera path of this pair is null; null otherwise.</summary>
+    public string? CameraPathReason { get; init; }
+
+    /// <summary>This pair's camera motion in the Core form (metrics, path chaining).</summary>
+    public PairCameraMotion ToCameraMotion()
+    {
+        if (CameraModel is null or CameraPairModel.Unusable || Rotation is not { } rv || Parallax is not double pi)
+            return PairCameraMotion.Unusable(CameraPathReason ?? (Ok ? "no camera path" : "pair flagged: " + (Reason ?? "flagged")));
+        Mat3 r = Rotations.FromRotationVectorDegrees(rv.X, rv.Y, rv.Z);
+        return CameraModel == CameraPairModel.Essential && TranslationDirection is { } d
+            ? PairCameraMotion.WithParallax(r, d, pi)
+            : PairCameraMotion.ParallaxFree(r, FocalScale ?? 1.0);
+    }
+
+    /// <summary>This pair with a camera motion attached.</summary>
+    public PairAnalysis WithCameraMotion(PairCameraMotion m)
+    {
+        Vec3? rv = null;
+        if (m.Rotation is { } r)
+        {
+            var (x, y, z) = Rotations.ToRotationVectorDegrees(r);
+            rv = new Vec3(x, y, z);
+        }
+        return this with
+        {
+            CameraModel = m.Model,
+            Parallax = m.Parallax,
+            Rotation = rv,
+            TranslationDirection = m.TranslationDirection,
+            FocalScale = m.FocalScale,
+            CameraPathReason = m.Reason,
+            HomographyShare = m.HomographyShare,
+        };
+    }
+}
+
+/// <summary>One frame of <see cref="ClipCameraPath"/>.</summary>
+/// <param name="Frame">Frame number.</param>
+/// <param name="Rotation">Rotation vector (degrees) of this camera's orientation in first-frame camera coordinates.</param>
+/// <param name="Centre">Camera centre in first-frame camera coordinates, in units of the scene's median depth (see <see cref="CameraPathChain"/>).</param>
+public sealed record CameraPathFrame(int Frame, Vec3 Rotation, Vec3 Centre);
+
+/// <summary>
+/// The clip's camera path relative to the first analysed frame (<see cref="CameraPathChain"/>): rotations chained
+/// exactly, each translation step as long as its pair's parallax number, so centres are in units of the scene's
+/// median depth (exact when that depth stays the same along the clip). Unusable pairs are held (no motion) and
+/// listed in <see cref="HeldPairs"/>; the path after them is not a measurement.
+/// </summary>
+/// <param name="FocalLengthPixels">fx = fy assumed, pixels of the original frames.</param>
+/// <param name="HorizontalFovDegrees">The corresponding horizontal field of view.</param>
+/// <param name="TranslationUnit">"median-depth": what a centre of length 1 means.</param>
+/// <param name="Frames">One pose per analysed frame.</param>
+/// <param name="HeldPairs">Pairs without a usable camera path.</param>
+/// <param name="PairsWithParallax">Pairs explained by an essential matrix with parallax.</param>
+/// <param name="PairsParallaxFree">Pairs recognised as rotation/zoom only.</param>
+/// <param name="MedianParallax">Median parallax number over usable pairs (null if none).</param>
+/// <param name="ElapsedMs">Time spent on camera-path estimation summed over worker threads (ms).</param>
+public sealed record ClipCameraPath(
+    double FocalLengthPixels,
+    double HorizontalFovDegrees,
+    string TranslationUnit,
+    IReadOnlyList<CameraPathFrame> Frames,
+    IReadOnlyList<int> HeldPairs,
+    int PairsWithParallax,
+    int PairsParallaxFree,
+    double? MedianParallax,
+    double ElapsedMs)
+{
+    public static ClipCameraPath From(IReadOnlyList<PairAnalysis> pairs, IReadOnlyList<int> analysedFrames, Intrinsics k, int width, double elapsedMs)
+    {
+        var motions = pairs.Select(p => p.ToCameraMotion()).ToArray();
+        var chain = CameraPathChain.FromPairs(motions);
+        var frames = new CameraPathFrame[chain.Poses.Count];
+        for (int i = 0; i < frames.Length; i++)
+        {
+            var (x, y, z) = Rotations.ToRotationVectorDegrees(chain.Poses[i].Rotation);
+            frames[i] = new CameraPathFrame(i < analysedFrames.Count ? analysedFrames[i] : i, new Vec3(x, y, z), chain.Poses[i].Centre);
+        }
+        var usable = motions.Where(m => m.Usable).Select(m => m.Parallax!.Value).ToArray();
+        return new ClipCameraPath(k.Fx, k.HorizontalFovDegrees(width), "median-depth", frames, chain.HeldPairs,
+            motions.Count(m => m.Model == CameraPairModel.Essential), motions.Count(m => m.Model == CameraPairModel.ParallaxFree),
+            usable.Length > 0 ? TwoViewMath.Median(usable) : null, elapsedMs);
+    }
 }
 
 /// <summary>
@@ -129,6 +234,12 @@ public sealed record ClipAnalysis
     public required IReadOnlyList<PairAnalysis> Pairs { get; init; }
 
     public required MotionReport Motion { get; init; }
+
+    /// <summary>The camera path (rotations, parallax, centres); null only in analyses made before it existed.</summary>
+    public ClipCameraPath? CameraPath { get; init; }
+
+    /// <summary>Per-pair camera motions in the Core form (<see cref="CameraPathMetrics"/>).</summary>
+    public IReadOnlyList<PairCameraMotion> ToPairCameraMotions() => Pairs.Select(p => p.ToCameraMotion()).ToArray();
 
     /// <summary>Wall time of the analysis, milliseconds.</summary>
     public double ElapsedMs { get; init; }

@@ -34,7 +34,7 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 public sealed class ClipAnalyzer
 {
     /// <summary>Bumped whenever a change here (thresholds, method details) changes results; part of the cache key.</summary>
-    public const int AlgorithmVersion = 1;
+    public const int AlgorithmVersion = 2; // 2: camera path (essential matrix, parallax numbers) per pair
 
     private readonly FeatureExtractor _extractor;
 
@@ -93,6 +93,9 @@ public sealed class ClipAnalyzer
             Settings = Options,
             Pairs = pairs,
             Motion = motion,
+            CameraPath = run.Width > 0
+                ? ClipCameraPath.From(pairs, run.Analysed, Options.ResolveIntrinsics(run.Width, run.Height, run.Width), run.Width, run.CameraPathMs)
+                : null,
             ElapsedMs = clock.Elapsed.TotalMilliseconds,
         };
     }
@@ -203,6 +206,10 @@ public sealed class ClipAnalyzer
         private readonly Dictionary<int, int> _pairReadiness = [];
         private readonly ConcurrentDictionary<int, PairAnalysis> _pairs = new();
         private int _pairsDone;
+        private long _cameraPathTicks;
+
+        /// <summary>Time spent estimating camera paths, summed over workers (ms).</summary>
+        public double CameraPathMs => Interlocked.Read(ref _cameraPathTicks) * 1000.0 / Stopwatch.Frequency;
 
         public int Width { get; private set; }
         public int Height { get; private set; }
@@ -431,7 +438,8 @@ public sealed class ClipAnalyzer
             double hist = FrameSignature.HistogramDistance(a.Signature, b.Signature);
             double thumb = FrameSignature.ThumbnailDifference(a.Signature, b.Signature);
             PairAnalysis Flagged(PairFlag flag, string reason, int inliers, int matches) =>
-                new(k, a.Frame, b.Frame, false, flag, reason, null, null, inliers, matches, hist, thumb, null, null);
+                new PairAnalysis(k, a.Frame, b.Frame, false, flag, reason, null, null, inliers, matches, hist, thumb, null, null)
+                    .WithCameraMotion(PairCameraMotion.Unusable("pair flagged: " + reason));
 
             if (PairReliability.BlankPair(a.Signature, a.Frame, b.Signature, b.Frame) is { } blank)
                 return Flagged(blank.Flag, blank.Reason, 0, 0);
@@ -454,7 +462,13 @@ public sealed class ClipAnalyzer
             var hn = NormalizedCoordinates.Normalize(h, Width, Height);
             var motion = PairMotion.FromNormalized(hn);
             string cls = MotionClassifier.ClassifyPair(motion, Width, Height).ToLabel();
-            return new PairAnalysis(k, a.Frame, b.Frame, true, null, null, h, hn, fit.Inliers, fit.Matches, hist, thumb, motion, cls);
+            // Camera path from the same matches and the same analysis-size homography (no second matching pass).
+            long start = Stopwatch.GetTimestamp();
+            var camera = CameraPathEstimator.Estimate(fit.Matched!, hs,
+                owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width));
+            Interlocked.Add(ref _cameraPathTicks, Stopwatch.GetTimestamp() - start);
+            return new PairAnalysis(k, a.Frame, b.Frame, true, null, null, h, hn, fit.Inliers, fit.Matches, hist, thumb, motion, cls)
+                .WithCameraMotion(camera);
         }
     }
 }

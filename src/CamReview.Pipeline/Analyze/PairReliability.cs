@@ -141,15 +141,16 @@ internal sealed class FrameFeatures : IDisposable
 }
 
 /// <summary>The raw outcome of matching two feature sets and fitting a homography (analysis-size pixels).</summary>
-internal readonly record struct FitOutcome(Mat3? Homography, int Inliers, int Matches)
+/// <remarks><see cref="Matched"/>: the ratio-test matches themselves, kept for the camera path (same matches, no second pass).</remarks>
+internal readonly record struct FitOutcome(Mat3? Homography, int Inliers, int Matches, FeatureMatches? Matched = null)
 {
     public static FitOutcome Run(FrameFeatures a, FrameFeatures b, AnalysisOptions o)
     {
         FeatureMatches m = a.Match(b, o.MatchRatio);
-        if (m.Count < 4) return new FitOutcome(null, 0, m.Count);
+        if (m.Count < 4) return new FitOutcome(null, 0, m.Count, m);
         HomographyResult? r = HomographyFit.Fit(m, o.Method, o.ReprojThreshold);
-        if (r is null) return new FitOutcome(null, 0, m.Count);
+        if (r is null) return new FitOutcome(null, 0, m.Count, m);
         var h = Mat3.FromArray(r.Matrix);
-        return h.IsFinite ? new FitOutcome(h, r.InlierCount, m.Count) : new FitOutcome(null, 0, m.Count);
+        return h.IsFinite ? new FitOutcome(h, r.InlierCount, m.Count, m) : new FitOutcome(null, 0, m.Count, m);
     }
 }

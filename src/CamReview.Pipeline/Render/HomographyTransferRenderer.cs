@@ -93,7 +93,7 @@ public sealed class HomographyTransferRenderer
         return (w & ~1, h & ~1);
     }
 
-    private static void ValidateOptions(HomographyRenderOptions o)
+    internal static void ValidateOptions(HomographyRenderOptions o)
     {
         if (string.IsNullOrWhiteSpace(o.TargetPath)) throw new ArgumentException("a target image path is required", nameof(o));
         if (string.IsNullOrWhiteSpace(o.OutputPath)) throw new ArgumentException("an output path is required", nameof(o));
@@ -107,6 +107,38 @@ public sealed class HomographyTransferRenderer
         {
             if (o.InpaintMaxSide < 8) throw new ArgumentOutOfRangeException(nameof(o), o.InpaintMaxSide, "InpaintMaxSide must be at least 8");
             if (!(o.InpaintRadius > 0)) throw new ArgumentOutOfRangeException(nameof(o), o.InpaintRadius, "InpaintRadius must be positive");
+        }
+    }
+
+    /// <summary>Checks the target, output and PNG paths (shared with the parallax renderer); returns the full output and PNG paths.</summary>
+    internal static (string OutputPath, string? PngDirectory) ValidatePaths(HomographyRenderOptions o)
+    {
+        string targetPath = Path.GetFullPath(o.TargetPath);
+        if (!File.Exists(targetPath)) throw new FileNotFoundException($"Target image not found: '{o.TargetPath}'", targetPath);
+        string outputPath = Path.GetFullPath(o.OutputPath);
+        string outDir = Path.GetDirectoryName(outputPath)!;
+        if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"Output directory does not exist: '{outDir}'");
+        if (Directory.Exists(outputPath)) throw new IOException($"Output path '{outputPath}' is a directory");
+        string? pngDir = o.PngDirectory is null ? null : Path.GetFullPath(o.PngDirectory);
+        if (pngDir is not null)
+        {
+            string parent = Path.GetDirectoryName(pngDir.TrimEnd(Path.DirectorySeparatorChar)) ?? "";
+            if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"Parent of the PNG directory does not exist: '{parent}'");
+            if (File.Exists(pngDir)) throw new IOException($"PNG directory '{pngDir}' is an existing file");
+        }
+        return (outputPath, pngDir);
+    }
+
+    /// <summary>Loads the target image (8-bit BGR); an unreadable file is an <see cref="InvalidDataException"/>.</summary>
+    internal static Image LoadTarget(HomographyRenderOptions o)
+    {
+        try
+        {
+            return Image.Load(Path.GetFullPath(o.TargetPath));
+        }
+        catch (VisionException ex)
+        {
+            throw new InvalidDataException($"Target '{o.TargetPath}' is not a readable image: {ex.Message}", ex);
         }
     }
 
@@ -125,29 +157,8 @@ public sealed class HomographyTransferRenderer
         o.Progress?.Report(new RenderProgress(RenderStage.Prepare, 0, o.Frames ?? 0));
 
         // ---- prepare (validate everything before creating any output) ----
-        string targetPath = Path.GetFullPath(o.TargetPath);
-        if (!File.Exists(targetPath)) throw new FileNotFoundException($"Target image not found: '{o.TargetPath}'", targetPath);
-        string outputPath = Path.GetFullPath(o.OutputPath);
-        string outDir = Path.GetDirectoryName(outputPath)!;
-        if (!Directory.Exists(outDir)) throw new DirectoryNotFoundException($"Output directory does not exist: '{outDir}'");
-        if (Directory.Exists(outputPath)) throw new IOException($"Output path '{outputPath}' is a directory");
-        string? pngDir = o.PngDirectory is null ? null : Path.GetFullPath(o.PngDirectory);
-        if (pngDir is not null)
-        {
-            string parent = Path.GetDirectoryName(pngDir.TrimEnd(Path.DirectorySeparatorChar)) ?? "";
-            if (!Directory.Exists(parent)) throw new DirectoryNotFoundException($"Parent of the PNG directory does not exist: '{parent}'");
-            if (File.Exists(pngDir)) throw new IOException($"PNG directory '{pngDir}' is an existing file");
-        }
-
-        Image target;
-        try
-        {
-            target = Image.Load(targetPath);
-        }
-        catch (VisionException ex)
-        {
-            throw new InvalidDataException($"Target '{o.TargetPath}' is not a readable image: {ex.Message}", ex);
-        }
+        var (outputPath, pngDir) = ValidatePaths(o);
+        Image target = LoadTarget(o);
 
         Image? fitted = null;
         try
@@ -197,15 +208,19 @@ public sealed class HomographyTransferRenderer
     }
 
     /// <summary>Everything a worker needs to produce frame i.</summary>
-    private sealed class FramePlan(Image fitted, int width, int height, Mat3[] index, double[][] h9, HomographyRenderOptions o, CancellationToken ct)
+    private sealed class FramePlan(Image fitted, int width, int height, Mat3[] index, double[][] h9, HomographyRenderOptions o, CancellationToken ct) : IFrameProducer
     {
-        public readonly int Width = width, Height = height, Frames = index.Length;
+        public int Width { get; } = width;
+        public int Height { get; } = height;
+        public int Frames { get; } = index.Length;
         private readonly BorderMode _mode = o.Border == BorderPolicy.Reflect ? BorderMode.Reflect : BorderMode.Constant;
         private readonly InpaintFill? _inpaint = o.Border == BorderPolicy.Inpaint ? new InpaintFill(width, height, o.InpaintMaxSide, o.InpaintRadius) : null;
         private readonly ConcurrentBag<byte[]> _frameBuffers = new();
         private readonly ConcurrentBag<byte[]> _scratch = new();
         private readonly ConcurrentBag<byte[]> _masks = new();
         public long WarpTicks, PngTicks;
+        long IFrameProducer.WarpTicks => Interlocked.Read(ref WarpTicks);
+        long IFrameProducer.PngTicks => Interlocked.Read(ref PngTicks);
 
         public int FrameBytes => Width * Height * 3;
         public IProgress<RenderProgress>? Progress => o.Progress;
@@ -263,8 +278,17 @@ public sealed class HomographyTransferRenderer
         private static byte[] Rent(ConcurrentBag<byte[]> bag, int size) => bag.TryTake(out var b) ? b : new byte[size];
     }
 
-    private static async Task<RenderResult> EncodeAsync(FramePlan plan, string outputPath, string? pngDir, double fps, MotionSource motion,
-        double? safeScale, double prepareSeconds, Stopwatch total, CancellationToken ct)
+    private static Task<RenderResult> EncodeAsync(FramePlan plan, string outputPath, string? pngDir, double fps, MotionSource motion,
+        double? safeScale, double prepareSeconds, Stopwatch total, CancellationToken ct) =>
+        EncodeAsync(plan, outputPath, pngDir, fps, motion.HeldPairs, motion.Description, "cpu", safeScale, prepareSeconds, total, ct);
+
+    /// <summary>
+    /// The shared output pipeline: frames produced on worker tasks (at most <see cref="IFrameProducer.Depth"/> in
+    /// flight), encoded in order, optional PNG frames staged and committed, progress reported, and on any failure or
+    /// cancellation no output left behind.
+    /// </summary>
+    internal static async Task<RenderResult> EncodeAsync(IFrameProducer plan, string outputPath, string? pngDir, double fps, int heldPairs,
+        string motionDescription, string device, double? safeScale, double prepareSeconds, Stopwatch total, CancellationToken ct)
     {
         int frames = plan.Frames;
         var tasks = new Task<byte[]>?[frames];
@@ -328,7 +352,7 @@ public sealed class HomographyTransferRenderer
                 FinalizeSeconds: finalizeSeconds,
                 TotalSeconds: total.Elapsed.TotalSeconds);
             return new RenderResult(outputPath, png?.FinalPath, frames, plan.Width, plan.Height, fps, plan.Border, plan.Interpolation,
-                safeScale, motion.HeldPairs, motion.Description, "cpu", timings);
+                safeScale, heldPairs, motionDescription, device, timings);
         }
         finally
         {
@@ -349,4 +373,23 @@ public sealed class HomographyTransferRenderer
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>What the shared output pipeline (<see cref="HomographyTransferRenderer.EncodeAsync"/>) needs from a renderer: frame i as packed BGR.</summary>
+internal interface IFrameProducer
+{
+    int Width { get; }
+    int Height { get; }
+    int Frames { get; }
+    int Depth { get; }
+    IProgress<RenderProgress>? Progress { get; }
+    FfmpegEncodeOptions? Encode { get; }
+    BorderPolicy Border { get; }
+    Interpolation Interpolation { get; }
+    /// <summary>Stopwatch ticks spent producing frames, summed over workers.</summary>
+    long WarpTicks { get; }
+    long PngTicks { get; }
+    /// <summary>Produces frame i (W*H*3 BGR, a pooled buffer) and, if <paramref name="pngPath"/> is set, saves it there.</summary>
+    byte[] Produce(int i, string? pngPath);
+    void Return(byte[] buffer);
 }

@@ -38,6 +38,7 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
         // Fail fast on a missing file before spending time on the other one.
         MediaInput.RequireFile(referencePath, "Reference video");
         MediaInput.RequireFile(generatedPath, "Generated video");
+        options.Scene?.Validate();
 
         var analyzer = new ClipAnalyzer(options.ToAnalysisOptions());
         var clock = Stopwatch.StartNew();
@@ -63,6 +64,20 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
             Generated = ClipSummary.From(generated.Analysis, generated.Hit, generated.Ms),
             AnalyzeMs = analyzeMs,
         };
+        if (options.Scene is { } sceneOptions)
+        {
+            // One extra sequential decode of the generated clip; the analysis told how many frames it has.
+            var scene = SceneSimilarity.Compute(generatedPath, sceneOptions, generated.Analysis.Source.FramesDecoded, cancellationToken);
+            result = result with
+            {
+                SceneSimilarity = scene.SceneSimilarity,
+                SceneEncoder = scene.SceneEncoder,
+                Flicker = scene.Flicker,
+                SubjectConsistency = scene.SubjectConsistency,
+                SceneMs = scene.Ms,
+                Warnings = [.. result.Warnings, .. scene.Warnings],
+            };
+        }
         return result;
     }
 
@@ -95,6 +110,7 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
             warnings.Add($"frame counts differ ({refFrames} vs {genFrames}): both clips were sampled uniformly to {shorter} frames");
 
         var score = CameraScore.Compute(reference.ToPairHomographies(), generated.ToPairHomographies(), options.Space, options.Frames);
+        var path = CameraPathMetrics.Compare(reference.ToPairCameraMotions(), generated.ToPairCameraMotions(), options.Frames);
         return new ScoreResult
         {
             CameraScore = score.Score,
@@ -106,6 +122,14 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
             PairsUsed = score.PairsUsed,
             PairsFlagged = score.PairsFlagged,
             PerPair = score.PerPair,
+            Pce = path.Pce.Value,
+            PceReason = path.Pce.Reason,
+            PcePairsUsed = path.Pce.PairsUsed,
+            PcePerPair = path.Pce.PerPair,
+            RotErr = path.RotErr,
+            RotErrReason = path.RotErrReason,
+            TransErr = path.TransErr,
+            TransErrReason = path.TransErrReason,
             Reference = ClipSummary.From(reference, false, reference.ElapsedMs),
             Generated = ClipSummary.From(generated, false, generated.ElapsedMs),
             Warnings = warnings,

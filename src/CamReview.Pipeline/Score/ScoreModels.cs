@@ -29,6 +29,12 @@ public sealed record ScoreOptions
     /// <summary>Full control over the analysis; when set, <see cref="MaxSide"/> and <see cref="Features"/> are ignored. Its Frames is ignored (use <see cref="Frames"/>).</summary>
     public AnalysisOptions? Analysis { get; init; }
 
+    /// <summary>
+    /// Scene metrics of the generated clip (scene similarity to a target image, flicker, subject consistency) in one
+    /// extra decode pass, see <see cref="SceneSimilarity"/>; null (default): not computed, those result fields null.
+    /// </summary>
+    public SceneMetricsOptions? Scene { get; init; }
+
     /// <summary>The analysis options both clips are analysed with (every frame).</summary>
     public AnalysisOptions ToAnalysisOptions() =>
         (Analysis ?? new AnalysisOptions { MaxSide = MaxSide, Features = Features }) with { Frames = null };
@@ -110,6 +116,34 @@ public sealed record ScoreResult
     /// <summary>Per compared pair: frame spans on both sides and ||H_R - H_G||_F^2, or null with a reason.</summary>
     public IReadOnlyList<CameraScorePair> PerPair { get; init; } = [];
 
+    // --- camera path metrics (CameraPathMetrics; same pairing/sampling as CameraScore) ---
+
+    /// <summary>
+    /// Parallax consistency error: mean over pairs with a usable camera path on both sides of
+    /// |ln(max(Pi_G, eps) / max(Pi_R, eps))|, eps = <see cref="CameraPathMetrics.ParallaxEpsilon"/>; 0 = same parallax;
+    /// null with <see cref="PceReason"/>.
+    /// </summary>
+    public double? Pce { get; init; }
+
+    /// <summary>Why <see cref="Pce"/> is null; null otherwise.</summary>
+    public string? PceReason { get; init; }
+
+    /// <summary>Pairs that entered <see cref="Pce"/>.</summary>
+    public int PcePairsUsed { get; init; }
+
+    /// <summary>Per compared pair: both parallax numbers and the |ln| term, or null with a reason.</summary>
+    public IReadOnlyList<PcePair> PcePerPair { get; init; } = [];
+
+    /// <summary>CamI2V RotErr: sum over compared frames of the geodesic angle between the poses (relative to the first frame); null with <see cref="RotErrReason"/>.</summary>
+    public AngleError? RotErr { get; init; }
+
+    public string? RotErrReason { get; init; }
+
+    /// <summary>CamI2V TransErr: sum of L2 distances between camera centres, each path divided by its largest centre norm; null with <see cref="TransErrReason"/>.</summary>
+    public double? TransErr { get; init; }
+
+    public string? TransErrReason { get; init; }
+
     public required ClipSummary Reference { get; init; }
 
     public required ClipSummary Generated { get; init; }
@@ -128,4 +162,21 @@ public sealed record ScoreResult
 
     [JsonIgnore]
     public ClipAnalysis? GeneratedAnalysis { get; init; }
+
+    // --- scene metrics (null when ScoreOptions.Scene was not set) ---
+
+    /// <summary>Scene preservation: mean cosine of target and frame embeddings; its Value is null with a Reason when not computable.</summary>
+    public SceneSimilarityResult? SceneSimilarity { get; init; }
+
+    /// <summary>The encoder behind SceneSimilarity/SubjectConsistency (kind onnx or classical, provider, device, timings).</summary>
+    public SceneEncoderInfo? SceneEncoder { get; init; }
+
+    /// <summary>VBench temporal flickering of the generated clip (every consecutive pair, all channels).</summary>
+    public FlickerResult? Flicker { get; init; }
+
+    /// <summary>VBench subject consistency of the generated clip; Value null with a Reason without a learned encoder.</summary>
+    public SubjectConsistencyResult? SubjectConsistency { get; init; }
+
+    /// <summary>Wall time of the scene-metrics decode pass (decode, flicker, encoding), milliseconds.</summary>
+    public double SceneMs { get; init; }
 }

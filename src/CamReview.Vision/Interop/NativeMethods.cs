@@ -58,6 +58,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int cvr_match(FeaturesHandle a, FeaturesHandle b, double ratio, int* queryIdx, int* trainIdx, int capacity, out int count);
     [LibraryImport(Lib)] internal static partial int cvr_find_homography(float* src, float* dst, int n, int method, double reprojThreshold, double confidence, int maxIters, double* h9, byte* inlierMask, out int found);
 
+    // --- two-view geometry ---
+    [LibraryImport(Lib)] internal static partial int cvr_essential_pose(float* src, float* dst, int n, double* k4, int method, double prob, double threshold, int maxIters, double distanceThresh, double* e9, double* r9, double* t3, byte* eMask, byte* poseMask, out int eInliers, out int poseInliers, out int found);
+    [LibraryImport(Lib)] internal static partial int cvr_triangulate(double* p1, double* p2, float* src, float* dst, int n, double* xyzw);
+
     // The native message is thread-local, so it must be fetched on the same thread right after the failing call.
     internal static void Check(int status, string context)
     {

@@ -307,3 +307,73 @@ __attribute__((constructor)) static void cvr_quiet_ffmpeg_logging()
 {
     setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
 }
+
+// --- two-view geometry ---
+// Relative pose of two calibrated views (camera-motion analysis). Dumb wrappers: the model selection, the
+// triangulation and all conventions live in C# (CamReview.Vision.TwoViewGeometry, CamReview.Core.CameraPath).
+
+// src/dst: n interleaved float pixel points (OpenCV pixel convention); k: fx, fy, cx, cy (same pixels).
+// Essential matrix (cv::findEssentialMat, method cv::RANSAC or cv::USAC_*; threshold: pixels) and, when found,
+// cv::recoverPose with the cheirality test on the E inliers (points farther than distance_thresh x |t| count as
+// at infinity and fail it). Outputs (when *found): e9 (row-major E), r9 and t3 (x2 = R x1 + t, |t| = 1, OpenCV
+// convention), e_mask / pose_mask: n bytes each, 1 = E inlier / E inlier that also passed cheirality;
+// *e_inliers and *pose_inliers count them.
+CVR_API int cvr_essential_pose(const float* src, const float* dst, int n, const double* k, int method, double prob,
+                               double threshold, int max_iters, double distance_thresh, double* e9, double* r9,
+                               double* t3, uint8_t* e_mask, uint8_t* pose_mask, int* e_inliers, int* pose_inliers,
+                               int* found) {
+    *found = 0;
+    *e_inliers = 0;
+    *pose_inliers = 0;
+    return guard([&] {
+        if (n < 5) return kOk;
+        cv::Mat s(n, 1, CV_32FC2, const_cast<float*>(src));
+        cv::Mat d(n, 1, CV_32FC2, const_cast<float*>(dst));
+        cv::Mat kk = (cv::Mat_<double>(3, 3) << k[0], 0, k[2], 0, k[1], k[3], 0, 0, 1);
+        cv::Mat mask;
+        cv::Mat e = cv::findEssentialMat(s, d, kk, method, prob, threshold, max_iters, mask);
+        if (e.empty() || e.rows < 3 || e.cols != 3) return kOk;
+        e = e.rowRange(0, 3).clone();
+        e.convertTo(e, CV_64F);
+        if (mask.empty()) mask = cv::Mat::ones(n, 1, CV_8U);
+        mask = mask.reshape(1, n).clone();
+        *e_inliers = cv::countNonZero(mask);
+        for (int i = 0; i < n; ++i) e_mask[i] = mask.at<uint8_t>(i) ? 1 : 0;
+        cv::Mat r, t;
+        int good = cv::recoverPose(e, s, d, kk, r, t, distance_thresh, mask);
+        r.convertTo(r, CV_64F);
+        t.convertTo(t, CV_64F);
+        for (int i = 0; i < 9; ++i) e9[i] = e.at<double>(i / 3, i % 3);
+        for (int i = 0; i < 9; ++i) r9[i] = r.at<double>(i / 3, i % 3);
+        for (int i = 0; i < 3; ++i) t3[i] = t.at<double>(i);
+        std::memset(pose_mask, 0, n);
+        if (mask.total() == (size_t)n) {
+            mask = mask.reshape(1, n);
+            for (int i = 0; i < n; ++i) pose_mask[i] = mask.at<uint8_t>(i) ? 1 : 0;
+        }
+        *pose_inliers = good;
+        *found = 1;
+        return kOk;
+    });
+}
+
+// Linear (DLT) triangulation, cv::triangulatePoints: p1/p2 are the 3x4 row-major projection matrices, src/dst n
+// interleaved float points in the same coordinates as the projections; xyzw gets 4n doubles (homogeneous).
+CVR_API int cvr_triangulate(const double* p1, const double* p2, const float* src, const float* dst, int n, double* xyzw) {
+    return guard([&] {
+        if (n <= 0) return kOk;
+        cv::Mat a(3, 4, CV_64F, const_cast<double*>(p1));
+        cv::Mat b(3, 4, CV_64F, const_cast<double*>(p2));
+        cv::Mat s(2, n, CV_64F), d(2, n, CV_64F);
+        for (int i = 0; i < n; ++i) {
+            s.at<double>(0, i) = src[2 * i]; s.at<double>(1, i) = src[2 * i + 1];
+            d.at<double>(0, i) = dst[2 * i]; d.at<double>(1, i) = dst[2 * i + 1];
+        }
+        cv::Mat x;
+        cv::triangulatePoints(a, b, s, d, x);
+        x.convertTo(x, CV_64F);
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < 4; ++j) xyzw[4 * i + j] = x.at<double>(j, i);
+        return kOk;
+    });
+}

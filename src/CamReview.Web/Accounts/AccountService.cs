@@ -57,7 +57,9 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
             admin.IsAdministrator = true;
             db.Users.Add(admin);
             var orphans = await db.Teams.Where(t => !t.Members.Any()).ToListAsync(ct);
-            if (orphans.Count == 0) orphans.Add(db.Teams.Add(new Team { Name = teamName, CreatedUtc = now }).Entity);
+            // The demo team (made on first start, before anyone could own it) is adopted too, beside a team of their own.
+            if (orphans.All(t => t.Name == Demo.DemoContent.TeamName) && !orphans.Any(t => t.Name == teamName))
+                orphans.Add(db.Teams.Add(new Team { Name = teamName, CreatedUtc = now }).Entity);
             foreach (var team in orphans) db.TeamMembers.Add(new TeamMember { Team = team, User = admin, Role = TeamRole.Owner, AddedUtc = now });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -43,6 +43,23 @@ public static class PortalApi
         api.MapPost("/projects/{projectId:int}/pairs", async (int projectId, NewPair body, HttpContext http, PairService pairs, CancellationToken ct) =>
             ApiResults.From(await pairs.CreateAsync(http.User, projectId, body, ct), p => Results.Created($"/api/pairs/{p.Id}", p)));
 
+        api.MapGet("/pairs/{pairId:int}", async (int pairId, HttpContext http, PairService pairs, CancellationToken ct) =>
+            ApiResults.From(await pairs.GetDetailsAsync(http.User, pairId, ct)));
+
+        // Jobs: renders of a pair (Reviewer+), and every job's progress, cancel and retry.
+        api.MapGet("/render-methods", (Jobs.RenderMethods methods) =>
+            Results.Ok(methods.All.OrderBy(m => m.Name).Select(m => new { name = m.Name, description = m.Description })));
+        api.MapPost("/pairs/{pairId:int}/renders", async (int pairId, Jobs.RenderRequest body, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+            ApiResults.From(await jobs.StartRenderAsync(http.User, pairId, body, ct), j => Results.Created($"/api/jobs/{j.Id}", j)));
+        api.MapGet("/projects/{projectId:int}/jobs", async (int projectId, int? pairId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+            ApiResults.From(await jobs.ListAsync(http.User, projectId, pairId, ct)));
+        api.MapGet("/jobs/{jobId:int}", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+            ApiResults.From(await jobs.GetAsync(http.User, jobId, ct)));
+        api.MapPost("/jobs/{jobId:int}/cancel", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+            ApiResults.From(await jobs.CancelAsync(http.User, jobId, ct)));
+        api.MapPost("/jobs/{jobId:int}/retry", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+            ApiResults.From(await jobs.RetryAsync(http.User, jobId, ct)));
+
         api.MapGet("/teams", async (HttpContext http, TeamService teams, CancellationToken ct) => Results.Ok(await teams.ListMineAsync(http.User, ct)));
         api.MapPost("/teams", async (NewTeamRequest body, HttpContext http, TeamService teams, CancellationToken ct) =>
             ApiResults.From(await teams.CreateAsync(http.User, body.Name, ct), t => Results.Created($"/api/teams/{t.Id}", t)));

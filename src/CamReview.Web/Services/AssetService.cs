@@ -12,7 +12,8 @@ namespace CamReview.Web.Services;
 /// <summary>Assets of a project: accepting uploads (sniffed, decoded, stored by content hash), listing them, their
 /// media files, and deleting them with what depends on them.</summary>
 public sealed class AssetService(
-    IDbContextFactory<CamReviewDb> dbs, AccessService access, MediaStore store, PortalOptions options, ILogger<AssetService> log, TimeProvider? clock = null)
+    IDbContextFactory<CamReviewDb> dbs, AccessService access, MediaStore store, PortalOptions options, ILogger<AssetService> log,
+    Jobs.OutputScoring scoring, Jobs.JobStore jobs, TimeProvider? clock = null)
 {
     // Decoding is CPU-bound native work: at most one per core, the rest wait.
     private static readonly SemaphoreSlim Decoders = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
@@ -134,6 +135,7 @@ public sealed class AssetService(
                     db.Assets.Add(asset);
                     await db.SaveChangesAsync(CancellationToken.None);
                     log.LogInformation("Asset {Id} ({Kind}, {Sha}) added to project {Project}", asset.Id, asset.Kind, asset.Sha256, asset.ProjectId);
+                    await QueueFollowUpAsync(asset, CancellationToken.None);
                     return Result<AssetView>.Ok((await GetViewAsync(db, asset.Id, ct))!);
                 }
                 catch
@@ -142,6 +144,99 @@ public sealed class AssetService(
                     {
                         await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
                         await store.DeleteUnreferencedAsync(db, [(upload.Sha256, mediaType)], CancellationToken.None);
+                    }
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            store.TryDelete(poster);
+            store.TryDelete(thumb);
+        }
+    }
+
+    /// <summary>What every new asset sets off: an imported output of a pair is scored; a reference video is analysed
+    /// (its camera motion cached for renders and scores).</summary>
+    private async Task QueueFollowUpAsync(Asset asset, CancellationToken ct)
+    {
+        try
+        {
+            if (asset.Kind == AssetKind.Output && asset.PairId is not null) await scoring.QueueAsync(asset.Id, asset.CreatedByUserId, ct);
+            else if (asset.Kind == AssetKind.ReferenceVideo)
+                await jobs.EnqueueAsync(Data.Entities.JobKind.Analyze, asset.ProjectId, null, asset.Id, null, "{}", asset.CreatedByUserId, ct);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not queue the follow-up jobs of asset {Id}", asset.Id);
+        }
+    }
+
+    /// <summary>Stores a file the portal made itself (a render, the demo's media) as an asset: sniffed, decoded, moved to
+    /// its content-hash name, with poster and thumbnail. The same content of the same kind already in the project is
+    /// answered with a conflict carrying that asset. The temporary file is moved (or deleted).</summary>
+    public async Task<Result<AssetView>> AddGeneratedAsync(int projectId, AssetKind kind, string tempPath, string displayName, string? methodName,
+        int? pairId, int? userId, CancellationToken ct = default)
+    {
+        byte[] head;
+        string sha;
+        long length;
+        await using (var file = File.OpenRead(tempPath))
+        {
+            length = file.Length;
+            head = new byte[Math.Min(MediaSniffer.HeadLength, length)];
+            await file.ReadExactlyAsync(head, ct);
+            file.Position = 0;
+            sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, ct));
+        }
+        var (format, problem) = MediaSniffer.Sniff(head);
+        if (format is not { } f || f.IsVideo() != kind.IsVideo()) return Result<AssetView>.Fail($"The generated file is {problem ?? "of the wrong kind"}.", ResultStatus.Unprocessable);
+        var request = new UploadRequest(projectId, kind, methodName, pairId);
+        if (await FindDuplicateAsync(request, sha, ct) is { } existing) return Duplicate(displayName, existing);
+
+        var poster = store.NewTempPath(".poster.jpg");
+        var thumb = store.NewTempPath(".thumb.jpg");
+        try
+        {
+            MediaInfo info;
+            await Decoders.WaitAsync(ct);
+            try
+            {
+                info = await Task.Run(() => MediaInspector.Inspect(tempPath, f, options.Uploads, poster, thumb, ct), ct);
+            }
+            catch (MediaRejectedException e)
+            {
+                return Result<AssetView>.Fail(e.Message, ResultStatus.Unprocessable);
+            }
+            finally
+            {
+                Decoders.Release();
+            }
+            using (await store.LockAsync(ct))
+            {
+                if (await FindDuplicateAsync(request, sha, ct) is { } raced) return Duplicate(displayName, raced);
+                var mediaType = f.MediaType();
+                var placedNew = store.Place(sha, mediaType, tempPath, poster, thumb);
+                try
+                {
+                    await using var db = await dbs.CreateDbContextAsync(ct);
+                    var asset = new Asset
+                    {
+                        ProjectId = projectId, Kind = kind, DisplayName = displayName, Sha256 = sha, SizeBytes = length, MediaType = mediaType,
+                        Width = info.Width, Height = info.Height, FrameCount = info.FrameCount, Fps = info.Fps, DurationSeconds = info.DurationSeconds,
+                        MethodName = methodName, PairId = pairId, CreatedByUserId = userId, CreatedUtc = _clock.GetUtcNow().UtcDateTime,
+                    };
+                    db.Assets.Add(asset);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    log.LogInformation("Asset {Id} ({Kind}, {Sha}) made in project {Project}", asset.Id, kind, sha, projectId);
+                    return Result<AssetView>.Ok((await GetViewAsync(db, asset.Id, CancellationToken.None))!);
+                }
+                catch
+                {
+                    if (placedNew)
+                    {
+                        await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
+                        await store.DeleteUnreferencedAsync(db, [(sha, mediaType)], CancellationToken.None);
                     }
                     throw;
                 }

@@ -29,6 +29,27 @@ public sealed class PairService(IDbContextFactory<CamReviewDb> dbs, AccessServic
         return Result<IReadOnlyList<PairView>>.Ok(pairs);
     }
 
+    /// <summary>A pair with its media and its outputs (rendered or imported), each with its stored metrics.</summary>
+    public async Task<Result<PairDetails>> GetDetailsAsync(ClaimsPrincipal user, int pairId, CancellationToken ct = default)
+    {
+        var allowed = await access.PairAsync(user, pairId, Permission.ViewProject, ct);
+        if (!allowed.Allowed) return allowed.Deny<PairDetails>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pair = await db.Pairs.AsNoTracking().Where(p => p.Id == pairId).Select(ToView).SingleOrDefaultAsync(ct);
+        if (pair is null) return Result<PairDetails>.NotFound();
+        var ids = new[] { pair.ReferenceAssetId, pair.TargetAssetId, pair.DepthAssetId ?? 0 };
+        var media = await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(AssetService.ToView).ToDictionaryAsync(a => a.Id, ct);
+        var outputs = await db.Assets.AsNoTracking().Where(a => a.PairId == pairId && a.Kind == AssetKind.Output)
+            .OrderByDescending(a => a.Id).Select(AssetService.ToView).ToListAsync(ct);
+        var outputIds = outputs.Select(o => o.Id).ToList();
+        var scores = await db.OutputScores.AsNoTracking().Where(s => outputIds.Contains(s.AssetId))
+            .Select(s => new Jobs.ScoreView(s.AssetId, s.ReferenceAssetId, s.CameraScore, s.CameraScoreReason, s.ResultJson, s.Device, s.ScoredUtc))
+            .ToDictionaryAsync(s => s.AssetId, ct);
+        return Result<PairDetails>.Ok(new PairDetails(pair, allowed.Membership!.ProjectName ?? "", allowed.Membership.Role, media[pair.ReferenceAssetId], media[pair.TargetAssetId],
+            pair.DepthAssetId is { } d ? media[d] : null,
+            outputs.Select(o => new OutputView(o, scores.GetValueOrDefault(o.Id))).ToList()));
+    }
+
     /// <summary>Creates a pair from assets of the project. Without a name it is named after its reference and target.</summary>
     public async Task<Result<PairView>> CreateAsync(ClaimsPrincipal user, int projectId, NewPair request, CancellationToken ct = default)
     {
@@ -86,3 +107,9 @@ public sealed class PairService(IDbContextFactory<CamReviewDb> dbs, AccessServic
 }
 
 public sealed record NewPair(string? Name, int ReferenceAssetId, int TargetAssetId, int? DepthAssetId);
+
+/// <summary>A pair as its page shows it.</summary>
+public sealed record PairDetails(PairView Pair, string ProjectName, TeamRole Role, AssetView Reference, AssetView Target, AssetView? Depth, IReadOnlyList<OutputView> Outputs);
+
+/// <summary>An output and its metrics (null until it is scored).</summary>
+public sealed record OutputView(AssetView Asset, Jobs.ScoreView? Score);

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using CamReview.Pipeline.Analyze;
+using CamReview.Pipeline.Score;
+using CamReview.Web.Media;
+using CamReview.Web.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace CamReview.Web.Jobs;
+
+/// <summary>The analysis cache of the portal: JSON files under the data folder, keyed by content hash and settings,
+/// shared by renders (the reference's motion) and scores (both clips).</summary>
+public sealed class PortalAnalysisCache(PortalOptions options)
+{
+    public IAnalysisCache Cache { get; } = new FolderAnalysisCache(Path.Combine(options.DataDir, "cache", "analysis"));
+}
+
+/// <summary>Render jobs: run the chosen method into a temporary file, then store the file by content hash as an Output
+/// of the pair (never a half-written file in media/), then queue its score.</summary>
+public sealed class RenderJobExecutor(
+    IDbContextFactory<CamReviewDb> dbs, RenderMethods methods, MediaStore store, AssetService assets, PortalAnalysisCache cache, OutputScoring scoring)
+    : IJobExecutor
+{
+    public JobKind Kind => JobKind.Render;
+
+    public async Task<JobResult> ExecuteAsync(JobContext context, CancellationToken ct)
+    {
+        var job = context.Job;
+        var request = JsonSerializer.Deserialize<StoredRender>(job.ParametersJson, HomographyRenderMethod.Json)
+            ?? throw new JobFailedException("The job has no render parameters.");
+        if (methods.Find(request.Method) is not { } method) throw new JobFailedException($"There is no render method \"{request.Method}\" in this version.");
+
+        Pair pair;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            pair = await db.Pairs.AsNoTracking().Include(p => p.ReferenceAsset).Include(p => p.TargetAsset).Include(p => p.DepthAsset)
+                .SingleOrDefaultAsync(p => p.Id == job.PairId, ct) ?? throw new JobFailedException("The pair was deleted.");
+        }
+        context.ExpectedFrames = pair.ReferenceAsset.FrameCount ?? 2;
+        var output = store.NewTempPath(".render.mp4");
+        context.TempFiles.Add(output);
+        var inputs = new RenderInputs(
+            MediaFiles.Original(store.DataDir, pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
+            MediaFiles.Original(store.DataDir, pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
+            pair.DepthAsset is { } d ? MediaFiles.Original(store.DataDir, d.Sha256, d.MediaType) : null,
+            output, request.Parameters.GetRawText(), cache.Cache, context);
+        RenderOutcome outcome;
+        try
+        {
+            outcome = await method.RenderAsync(inputs, ct);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or InvalidOperationException or FileNotFoundException or MediaInputException)
+        {
+            throw new JobFailedException(e.Message, e);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        context.Report("store", 98);
+        var clock = Stopwatch.StartNew();
+        var name = $"{job.MethodName ?? method.Name} · {pair.Name}";
+        var added = await assets.AddGeneratedAsync(pair.ProjectId, AssetKind.Output, output, $"{DisplayNames.Sanitize(name, "mp4").TrimEnd('.')}.mp4",
+            job.MethodName ?? method.Name, pair.Id, job.CreatedByUserId, ct);
+        if (!added.Succeeded && added.Status != ResultStatus.Conflict) throw new JobFailedException($"The rendered file was not stored: {added.Error}");
+        var asset = added.Value!;
+        var timings = new Dictionary<string, double>(outcome.Timings) { ["store"] = clock.Elapsed.TotalSeconds };
+        await scoring.QueueAsync(asset.Id, job.CreatedByUserId, CancellationToken.None);
+        return new JobResult(asset.Id, outcome.Device, timings);
+    }
+
+    /// <summary>How a render job's parameters are stored.</summary>
+    public sealed record StoredRender(string Method, JsonElement Parameters);
+}
+
+/// <summary>Queues score jobs for outputs that belong to a pair (rendered or imported), once per output.</summary>
+public sealed class OutputScoring(IDbContextFactory<CamReviewDb> dbs, JobStore jobs)
+{
+    public async Task<JobView?> QueueAsync(int outputAssetId, int? userId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var output = await db.Assets.AsNoTracking().Where(a => a.Id == outputAssetId && a.Kind == AssetKind.Output && a.PairId != null)
+            .Select(a => new { a.ProjectId, a.PairId, a.MethodName }).SingleOrDefaultAsync(ct);
+        if (output is null) return null;
+        var pending = await db.Jobs.AnyAsync(j => j.Kind == JobKind.ScoreOutput && j.AssetId == outputAssetId &&
+                                                  (j.State == JobState.Queued || j.State == JobState.Running), ct);
+        if (pending || await db.OutputScores.AnyAsync(s => s.AssetId == outputAssetId, ct)) return null;
+        return await jobs.EnqueueAsync(JobKind.ScoreOutput, output.ProjectId, output.PairId, outputAssetId, output.MethodName, "{}", userId, ct);
+    }
+}
+
+/// <summary>Score jobs: the output analysed and scored against its pair's reference (ClipScorer, through the analysis
+/// cache); the whole score kept as JSON, CameraScore also as a column.</summary>
+public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaStore store, PortalAnalysisCache cache) : IJobExecutor
+{
+    public JobKind Kind => JobKind.ScoreOutput;
+
+    public async Task<JobResult> ExecuteAsync(JobContext context, CancellationToken ct)
+    {
+        var job = context.Job;
+        Asset output, reference;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            output = await db.Assets.AsNoTracking().SingleOrDefaultAsync(a => a.Id == job.AssetId, ct) ?? throw new JobFailedException("The output was deleted.");
+            var pairId = output.PairId ?? throw new JobFailedException("The output belongs to no pair: there is no reference to score it against.");
+            reference = await db.Pairs.AsNoTracking().Where(p => p.Id == pairId).Select(p => p.ReferenceAsset).SingleOrDefaultAsync(ct)
+                ?? throw new JobFailedException("The pair was deleted.");
+        }
+        context.Report("analyze", 5);
+        var clock = Stopwatch.StartNew();
+        var scorer = new ClipScorer(cache.Cache);
+        ScoreResult result;
+        try
+        {
+            result = await Task.Run(() => scorer.Score(
+                MediaFiles.Original(store.DataDir, reference.Sha256, reference.MediaType),
+                MediaFiles.Original(store.DataDir, output.Sha256, output.MediaType), new ScoreOptions(), ct), ct);
+        }
+        catch (Exception e) when (e is MediaInputException or ArgumentException)
+        {
+            throw new JobFailedException(e.Message, e);
+        }
+        context.Report("score", 95);
+        // Stored without the server's file paths.
+        result = result with
+        {
+            Reference = result.Reference with { Path = reference.DisplayName },
+            Generated = result.Generated with { Path = output.DisplayName },
+        };
+        var json = JsonSerializer.Serialize(result, FolderAnalysisCache.JsonOptions);
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var row = await db.OutputScores.SingleOrDefaultAsync(s => s.AssetId == output.Id, ct);
+            if (row is null) db.OutputScores.Add(row = new OutputScore { AssetId = output.Id, ResultJson = json });
+            row.ReferenceAssetId = reference.Id;
+            row.CameraScore = result.CameraScore;
+            row.CameraScoreReason = result.CameraScoreReason is { Length: > CamReviewDb.ErrorMaxLength } r ? r[..CamReviewDb.ErrorMaxLength] : result.CameraScoreReason;
+            row.ResultJson = json;
+            row.Device = "cpu (OpenCV)";
+            row.ScoredUtc = DateTime.UtcNow;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException?.Message.Contains("FOREIGN KEY") == true)
+            {
+                throw new JobFailedException("The output was deleted while it was scored.", e);
+            }
+        }
+        return new JobResult(output.Id, "cpu (OpenCV)", new Dictionary<string, double>
+        {
+            ["analyze"] = result.AnalyzeMs / 1000, ["score"] = result.ScoreMs / 1000, ["scoreTotal"] = clock.Elapsed.TotalSeconds,
+        });
+    }
+}
+
+/// <summary>Analyze jobs: a reference video's camera motion into the analysis cache (renders and scores then find it there).</summary>
+public sealed class AnalyzeJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaStore store, PortalAnalysisCache cache) : IJobExecutor
+{
+    public JobKind Kind => JobKind.Analyze;
+
+    public async Task<JobResult> ExecuteAsync(JobContext context, CancellationToken ct)
+    {
+        Asset clip;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            clip = await db.Assets.AsNoTracking().SingleOrDefaultAsync(a => a.Id == context.Job.AssetId, ct) ?? throw new JobFailedException("The clip was deleted.");
+        }
+        var frames = Math.Max(2, clip.FrameCount ?? 2);
+        var clock = Stopwatch.StartNew();
+        context.Report("analyze", 0);
+        try
+        {
+            await Task.Run(() => cache.Cache.GetOrAnalyze(new ClipAnalyzer(), MediaFiles.Original(store.DataDir, clip.Sha256, clip.MediaType), out _,
+                new SyncProgress<AnalysisProgress>(p => context.Report("analyze", 99.0 * p.PairsDone / (frames - 1), p.PairsDone, frames - 1)), ct), ct);
+        }
+        catch (MediaInputException e)
+        {
+            throw new JobFailedException(e.Message, e);
+        }
+        return new JobResult(clip.Id, "cpu (OpenCV)", new Dictionary<string, double> { ["analyze"] = clock.Elapsed.TotalSeconds });
+    }
+}

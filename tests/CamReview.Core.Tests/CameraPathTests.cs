@@ -1,0 +1,166 @@
+using CamReview.Core;
+
+namespace CamReview.Core.Tests;
+
+public class CameraPathMathTests
+{
+    private static PairCameraMotion Move(Mat3 r, Vec3 dir, double pi) => PairCameraMotion.WithParallax(r, dir, pi);
+
+    [Fact]
+    public void RotErr_is_the_sum_of_geodesic_angles_relative_to_the_first_pose()
+    {
+        // Reference: yaw 0, 10, 20 degrees; generated: yaw 0, 10, 25 -> 0 + 0 + 5 degrees.
+        Mat3[] r = [Rotations.AboutY(0), Rotations.AboutY(10), Rotations.AboutY(20)];
+        Mat3[] g = [Rotations.AboutY(0), Rotations.AboutY(10), Rotations.AboutY(25)];
+        var e = CameraPathMetrics.RotErr(r, g);
+        Assert.Equal(5.0, e.Degrees, 9);
+        Assert.Equal(5.0 * Math.PI / 180, e.Radians, 12);
+
+        // Relative to the first pose: a common offset of both lists changes nothing; an offset of one list alone does not matter either
+        var offset = Rotations.AboutX(30);
+        var e2 = CameraPathMetrics.RotErr(r.Select(x => offset * x).ToArray(), g);
+        Assert.Equal(5.0, e2.Degrees, 9);
+
+        // Different axes: yaw 10 vs pitch 10 -> geodesic angle arccos((tr(Ry^T Rx) - 1) / 2)
+        double expected = Rotations.GeodesicAngleDegrees(Rotations.AboutY(10), Rotations.AboutX(10));
+        Assert.Equal(expected, CameraPathMetrics.RotErr([Mat3.Identity, Rotations.AboutY(10)], [Mat3.Identity, Rotations.AboutX(10)]).Degrees, 9);
+        Assert.Equal(0.0, CameraPathMetrics.RotErr(r, r).Radians, 12);
+    }
+
+    [Fact]
+    public void TransErr_normalises_each_trajectory_by_its_largest_norm()
+    {
+        // Reference centres 0, (1,0,0), (2,0,0) -> /2: 0, (.5,0,0), (1,0,0).
+        // Generated centres 0, (0,0,3), (0,0,6) -> /6: 0, (0,0,.5), (0,0,1).
+        // Distances: 0, sqrt(.5), sqrt(2).
+        CameraPose P(double x, double y, double z) => new(Mat3.Identity, new Vec3(x, y, z));
+        CameraPose[] r = [P(0, 0, 0), P(1, 0, 0), P(2, 0, 0)];
+        CameraPose[] g = [P(0, 0, 0), P(0, 0, 3), P(0, 0, 6)];
+        double? e = CameraPathMetrics.TransErr(r, g, out string? why);
+        Assert.Null(why);
+        Assert.Equal(Math.Sqrt(0.5) + Math.Sqrt(2), e!.Value, 12);
+
+        // Same path at another scale: 0.
+        Assert.Equal(0.0, CameraPathMetrics.TransErr(r, r.Select(p => p with { Centre = 7 * p.Centre }).ToArray(), out _)!.Value, 12);
+
+        // Relative to the first pose (its rotation and centre).
+        var r0 = Rotations.AboutY(90);
+        CameraPose[] moved = r.Select(p => new CameraPose(r0 * p.Rotation, new Vec3(5, 5, 5) + r0 * p.Centre)).ToArray();
+        Assert.Equal(0.0, CameraPathMetrics.TransErr(moved, r, out _)!.Value, 9);
+
+        // No translation: null with a reason.
+        CameraPose[] still = [P(0, 0, 0), P(0, 0, 0), P(0, 0, 0)];
+        Assert.Null(CameraPathMetrics.TransErr(r, still, out why));
+        Assert.Contains("generated", why);
+    }
+
+    [Fact]
+    public void Chain_composes_rotations_and_steps_of_parallax_length()
+    {
+        var yaw90 = Rotations.AboutY(90);
+        var pairs = new[]
+        {
+            Move(yaw90, new Vec3(0, 0, 1), 0.5),          // forward 0.5, then turn right 90°
+            Move(Mat3.Identity, new Vec3(0, 0, 1), 0.25),  // forward 0.25 in the turned camera: +x in camera 0
+            PairCameraMotion.ParallaxFree(Rotations.AboutX(5), 1.02),
+            PairCameraMotion.Unusable("shot cut"),
+        };
+        var chain = CameraPathChain.FromPairs(pairs);
+        Assert.Equal(5, chain.Poses.Count);
+        Assert.Equal([3], chain.HeldPairs);
+        Assert.True((chain.Poses[1].Centre - new Vec3(0, 0, 0.5)).Norm < 1e-12);
+        Assert.True((chain.Poses[2].Centre - new Vec3(0.25, 0, 0.5)).Norm < 1e-12);
+        Assert.True(chain.Poses[3].Rotation.ApproximatelyEquals(yaw90 * Rotations.AboutX(5), 1e-12));
+        Assert.Equal(chain.Poses[3], chain.Poses[4]);
+    }
+
+    [Fact]
+    public void Pce_is_scale_symmetric_with_an_epsilon_floor_and_skips_unusable_pairs()
+    {
+        var r = Mat3.Identity;
+        var d = new Vec3(1, 0, 0);
+        PairCameraMotion[] refPairs = [Move(r, d, 0.02), Move(r, d, 0.02), Move(r, d, 0.02), Move(r, d, 0.02)];
+        PairCameraMotion[] genPairs = [Move(r, d, 0.04), Move(r, d, 0.01), PairCameraMotion.ParallaxFree(r, 1), PairCameraMotion.Unusable("black frame")];
+        var c = CameraPathMetrics.Compare(refPairs, genPairs);
+        double eps = CameraPathMetrics.ParallaxEpsilon;
+        double expected = (Math.Log(2) + Math.Log(2) + Math.Log(0.02 / eps)) / 3;
+        Assert.Equal(expected, c.Pce.Value!.Value, 12);
+        Assert.Equal(3, c.Pce.PairsUsed);
+        Assert.Contains("black frame", c.Pce.PerPair[3].Reason);
+        Assert.Null(c.RotErr); // an unusable pair: the path after it is unknown
+        Assert.Contains("generated", c.RotErrReason);
+
+        // Two parallax-free clips agree.
+        PairCameraMotion[] still = [PairCameraMotion.ParallaxFree(r, 1), PairCameraMotion.ParallaxFree(Rotations.AboutY(1), 1)];
+        var s = CameraPathMetrics.Compare(still, still);
+        Assert.Equal(0.0, s.Pce.Value);
+        Assert.Equal(0.0, s.RotErr!.Value.Radians, 12);
+        Assert.Null(s.TransErr);
+        Assert.Contains("neither", s.TransErrReason);
+
+        // No usable pair at all.
+        var none = CameraPathMetrics.Compare([PairCameraMotion.Unusable("x")], [PairCameraMotion.Unusable("y")]);
+        Assert.Null(none.Pce.Value);
+        Assert.NotNull(none.Pce.Reason);
+    }
+
+    [Fact]
+    public void Sampled_pce_uses_the_chained_displacement()
+    {
+        var d = new Vec3(1, 0, 0);
+        // Reference: 4 pairs of 0.01 sideways; generated: 2 pairs of 0.02 sideways -> sampled to 3 frames both are 0.02 per span.
+        PairCameraMotion[] refPairs = Enumerable.Repeat(Move(Mat3.Identity, d, 0.01), 4).ToArray();
+        PairCameraMotion[] genPairs = Enumerable.Repeat(Move(Mat3.Identity, d, 0.02), 2).ToArray();
+        var c = CameraPathMetrics.Compare(refPairs, genPairs);
+        Assert.Equal(3, c.Pce.SampledFrames);
+        Assert.Equal(0.0, c.Pce.Value!.Value, 12);
+        Assert.Equal(0.02, c.Pce.PerPair[0].ReferenceParallax!.Value, 12);
+        Assert.Equal(0.0, c.TransErr!.Value, 12);
+    }
+
+    [Fact]
+    public void Inverse_depth_of_a_known_point_and_zero_for_a_pure_rotation()
+    {
+        // Camera 2 = camera 1 moved by c = (1, 0, 0), turned 5° about y. OpenCV form: x2 = R x1 + t, R = Rc^T, t = -Rc^T c.
+        var rc = Rotations.AboutY(5);
+        var c = new Vec3(1, 0, 0);
+        Mat3 r = rc.Transpose();
+        Vec3 t = -(r * c);
+        var x = new Vec3(0.3, -0.2, 4.0); // depth 4
+        Vec3 x1 = x / x.Z;
+        Vec3 p2 = r * x + t;
+        Vec3 x2 = p2 / p2.Z;
+        double rho = TwoViewMath.InverseDepth(x1, x2, r, t, out double sinBase);
+        Assert.Equal(0.25, rho, 10);
+        Assert.True(sinBase > 0.5);
+        var (orientation, dir) = TwoViewMath.ToCameraMotion(r, t);
+        Assert.True(orientation.ApproximatelyEquals(rc, 1e-12));
+        Assert.True((dir - c).Norm < 1e-12);
+
+        // Pure rotation: rho = 0 whatever the assumed t.
+        Vec3 q2 = r * x;
+        Assert.Equal(0.0, TwoViewMath.InverseDepth(x1, q2 / q2.Z, r, new Vec3(0, 0, 1), out _), 10);
+    }
+
+    [Fact]
+    public void Rotation_homography_decomposes_into_rotation_and_focal_scale()
+    {
+        var k = Intrinsics.FromHorizontalFov(640, 360);
+        var rc = Rotations.FromRotationVectorDegrees(0.5, 1.2, -0.7);
+        // H = K diag(s, s, 1) R^T K^-1 = K_2 R^T K_1^-1 with K_2 the zoomed intrinsics.
+        Mat3 h = k.WithFocalScale(1.03).Matrix * rc.Transpose() * k.InverseMatrix;
+        var d = TwoViewMath.DecomposeRotationHomography(3.7 * h, k);
+        Assert.NotNull(d);
+        Assert.True(Rotations.GeodesicAngleDegrees(d!.Value.Orientation, rc) < 1e-9);
+        Assert.Equal(1.03, d.Value.FocalScale, 9);
+        Assert.Null(TwoViewMath.DecomposeRotationHomography(Mat3.Diagonal(-1, 1, 1), k));
+    }
+
+    [Fact]
+    public void Vec3_json_is_an_array()
+    {
+        string json = System.Text.Json.JsonSerializer.Serialize(new Vec3(1, -2.5, 3));
+        Assert.Equal("[1,-2.5,3]", json);
+        Assert.Equal(new Vec3(1, -2.5, 3), System.Text.Json.JsonSerializer.Deserialize<Vec3>(json));
+    }
+}

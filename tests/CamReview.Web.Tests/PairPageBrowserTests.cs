@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using CamReview.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>The pair page in Chromium: a Reviewer starts a render and, like a Viewer watching in another browser,
+/// sees its progress live until the output appears with its CameraScore, without reloading.</summary>
+[Collection(JobsCollection.Name)]
+public sealed class PairPageBrowserTests(JobPortalFixture portal, ITestOutputHelper output) : IClassFixture<JobPortalFixture>
+{
+    [Fact]
+    public async Task AReviewersRenderShowsLiveProgressToEveryViewerThenTheScoredOutput()
+    {
+        var path = $"projects/{portal.ProjectId}/pairs/{portal.PairId}";
+        var rita = await portal.SignedInPageAsync("rita@camreview.test", JobPortalFixture.Password);
+        var vic = await portal.SignedInPageAsync("vic@camreview.test", JobPortalFixture.Password);
+        await rita.GotoAsync(path);
+        await vic.GotoAsync(path);
+        await Assertions.Expect(rita.GetByTestId("pair-title")).ToHaveTextAsync("pan → tiles");
+        await Assertions.Expect(vic.GetByTestId("pair-title")).ToHaveTextAsync("pan → tiles");
+        await Assertions.Expect(vic.GetByTestId("render-card")).ToHaveCountAsync(0); // a Viewer cannot render
+        await Assertions.Expect(rita.GetByTestId("start-render")).ToBeEnabledAsync();
+        await Assertions.Expect(rita.GetByTestId("compare-link")).ToHaveAttributeAsync("href", new Regex($"pair={portal.PairId}"));
+        // Both pages are live circuits (wait until the viewer's is, too) and must never reload.
+        await vic.WaitForFunctionAsync("() => window.Blazor !== undefined");
+        foreach (var page in new[] { rita, vic }) await page.EvaluateAsync("() => window.__sameDocument = true");
+        await Task.Delay(300);
+
+        await rita.Locator("#render-motion").SelectOptionAsync("pan-right");
+        await rita.Locator("#render-speed").FillAsync("0.6");
+        await rita.Locator("#render-frames").FillAsync("25");
+        await rita.Locator("#render-border").SelectOptionAsync("reflect");
+        var clock = Stopwatch.StartNew();
+        await rita.GetByTestId("start-render").ClickAsync();
+
+        const string progressed = """() => [...document.querySelectorAll('[data-testid=job]')].some(r => Number(r.querySelector('[data-testid=job-progress]').getAttribute('aria-valuenow')) > 0)""";
+        var ritaFirst = Task.Run(async () => { await rita.WaitForFunctionAsync(progressed, null, new() { PollingInterval = 20 }); return clock.Elapsed; });
+        var vicFirst = Task.Run(async () => { await vic.WaitForFunctionAsync(progressed, null, new() { PollingInterval = 20 }); return clock.Elapsed; });
+        var (ritaSees, vicSees) = (await ritaFirst, await vicFirst);
+        output.WriteLine($"first progress on the page: reviewer {ritaSees.TotalMilliseconds:0} ms, other viewer {vicSees.TotalMilliseconds:0} ms after the click");
+        Assert.True(ritaSees < TimeSpan.FromSeconds(5) && vicSees < TimeSpan.FromSeconds(5));
+
+        // Progress climbs on both pages while the job runs (several distinct values seen by the viewer).
+        var seen = new HashSet<string>();
+        var row = vic.Locator("[data-testid=job][data-kind=render]", new() { HasText = "pan-right" }).First;
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var state = await row.GetAttributeAsync("data-state");
+            seen.Add(await row.GetByTestId("job-progress").GetAttributeAsync("aria-valuenow") ?? "");
+            if (state is "succeeded" or "failed") break;
+            await Task.Delay(50);
+        }
+        output.WriteLine($"progress values seen by the viewer: {string.Join(", ", seen)}");
+        Assert.True(seen.Count >= 3, $"progress values seen: {string.Join(", ", seen)}");
+
+        foreach (var page in new[] { rita, vic })
+        {
+            var job = page.Locator("[data-testid=job][data-kind=render]", new() { HasText = "pan-right" }).First;
+            await Assertions.Expect(job).ToHaveAttributeAsync("data-state", "succeeded", new() { Timeout = 60_000 });
+            await Assertions.Expect(job.GetByTestId("job-progress")).ToHaveAttributeAsync("aria-valuenow", "100");
+            await Assertions.Expect(job.GetByTestId("job-timings")).ToContainTextAsync("cpu");
+            await Assertions.Expect(job.GetByTestId("job-timings")).ToContainTextAsync("render");
+            var card = page.Locator("[data-testid=output]", new() { HasText = "pan-right" });
+            await Assertions.Expect(card).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+            await Assertions.Expect(card.GetByTestId("camera-score")).ToHaveTextAsync(new Regex(@"^\s*\d[\d.e+-]*\s*$"), new() { Timeout = 60_000 });
+            await Assertions.Expect(card.GetByTestId("output-player")).ToHaveAttributeAsync("poster", new Regex("media/\\d+/poster"));
+            // Metrics the scorer does not compute (yet) show a dash with the reason, never a number made up.
+            await Assertions.Expect(card.GetByTestId("metric-pce")).ToHaveTextAsync(new Regex(@"^\s*(\d|— \S)"));
+            Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page was reloaded");
+        }
+        output.WriteLine($"render done and scored on both pages {clock.Elapsed.TotalSeconds:0.0} s after the click");
+
+        await using (var db = portal.OpenDb())
+        {
+            var job = await db.Jobs.Include(j => j.CreatedBy).SingleAsync(j => j.Kind == JobKind.Render && j.MethodName!.Contains("pan-right 0.6"));
+            Assert.Equal(("Rita Reviewer", JobState.Succeeded), (job.CreatedBy!.DisplayName, job.State));
+        }
+        await rita.Context.CloseAsync();
+        await vic.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CancelFromThePageStopsTheRender()
+    {
+        var rita = await portal.SignedInPageAsync("rita@camreview.test", JobPortalFixture.Password);
+        await rita.GotoAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
+        await Assertions.Expect(rita.GetByTestId("start-render")).ToBeEnabledAsync();
+        await rita.Locator("#render-motion").SelectOptionAsync("roll-cw");
+        await rita.Locator("#render-frames").FillAsync("300");
+        await rita.GetByTestId("start-render").ClickAsync();
+        var job = rita.Locator("[data-testid=job][data-kind=render]", new() { HasText = "roll-cw" }).First;
+        await Assertions.Expect(job).ToHaveAttributeAsync("data-state", "running");
+        await job.GetByTestId("cancel-job").ClickAsync();
+        await Assertions.Expect(job).ToHaveAttributeAsync("data-state", "canceled", new() { Timeout = 10_000 });
+        await Assertions.Expect(job.GetByTestId("retry-job")).ToBeVisibleAsync();
+        await Assertions.Expect(rita.Locator("[data-testid=output]", new() { HasText = "roll-cw" })).ToHaveCountAsync(0);
+        await rita.Context.CloseAsync();
+    }
+}
