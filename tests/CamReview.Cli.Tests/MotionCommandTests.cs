@@ -104,6 +104,20 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
     }
 
     [Fact]
+    public async Task CameraScoreOnlyGivesTheSameScoreWithoutTheCameraPath()
+    {
+        var full = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.Static, "--json")).Json();
+        var only = await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.Static, "--metrics", "camera-score", "--json");
+        Assert.Equal(0, only.ExitCode);
+        var json = only.Json();
+        Assert.Equal(full.GetProperty("cameraScore").GetDouble(), json.GetProperty("cameraScore").GetDouble(), 12);
+        Assert.Equal(JsonValueKind.Number, full.GetProperty("pce").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("pce").ValueKind);
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("pceReason").GetString()));
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("flicker").ValueKind);
+    }
+
+    [Fact]
     public async Task RenderingAReferenceMotionOntoAnotherImageGivesTheMotionBack()
     {
         var output = _clips.Media.File("transfer.mp4");

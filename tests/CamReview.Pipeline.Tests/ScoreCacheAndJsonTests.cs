@@ -145,3 +145,15 @@ public class ScoreCacheAndJsonTests
         Assert.Contains("\"flag\":\"shot-cut\"", flagged);
     }
 }
+
+public sealed class CameraPathSwitchTests
+{
+    [Fact]
+    public void TurningTheCameraPathOffChangesTheCacheKeyOnly()
+    {
+        var on = new CamReview.Pipeline.Analyze.AnalysisOptions();
+        var off = on with { CameraPath = false };
+        Assert.NotEqual(on.Fingerprint, off.Fingerprint);
+        Assert.Equal(on.Fingerprint, (off with { CameraPath = true }).Fingerprint);
+    }
+}

@@ -72,7 +72,8 @@ internal static class RenderCommand
             {
                 if (parse.GetValue(reference) is { } referencePath)
                 {
-                    var analysis = new ClipAnalyzer().Analyze(referencePath, cancellationToken: ct);
+                    // Homography transfer needs the homographies only, not the camera path.
+                    var analysis = new ClipAnalyzer(new AnalysisOptions { CameraPath = false }).Analyze(referencePath, cancellationToken: ct);
                     var motion = MotionSource.FromNormalizedConsecutive([.. analysis.Pairs.Select(p => p.Ok ? p.Hn : null)],
                         analysis.Source.Fps > 0 ? analysis.Source.Fps : MotionSource.DefaultTrajectoryFps,
                         analysis.Source.Width, analysis.Source.Height);

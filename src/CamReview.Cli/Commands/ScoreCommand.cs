@@ -34,10 +34,13 @@ internal static class ScoreCommand
         {
             if (r.GetValueOrDefault<int>() < 2) r.AddError("--encoder-frames must be at least 2");
         });
+        var metrics = CommonOptions.Choice("--metrics",
+            "all: CameraScore, pce, rotErr, transErr, scene similarity, flicker; camera-score: CameraScore only (no camera path, no extra decode; about half the time).",
+            "all", "all", "camera-score");
         var command = new Command("score", "Score how well a generated clip follows a reference clip's camera motion (CameraScore, lower is better), " +
                                            "and the generated clip's scene preservation and temporal stability.")
         {
-            reference, generated, frames, space, json, features, maxSide, target, encoder, encoderOutput, encoderFrames,
+            reference, generated, frames, space, json, features, maxSide, target, encoder, encoderOutput, encoderFrames, metrics,
         };
         command.SetAction((parse, ct) =>
         {
@@ -57,6 +60,8 @@ internal static class ScoreCommand
                     MaxEncodedFrames = parse.GetValue(encoderFrames),
                 },
             };
+            if (parse.GetValue(metrics) == "camera-score")
+                options = options with { Scene = null, Analysis = options.ToAnalysisOptions() with { CameraPath = false } };
             options.ToAnalysisOptions().Validate();
             var result = new ClipScorer().Score(parse.GetValue(reference)!, parse.GetValue(generated)!, options, ct);
             if (parse.GetValue(json))

@@ -60,6 +60,13 @@ public sealed record AnalysisOptions
     /// </summary>
     public double? HorizontalFovDegrees { get; init; }
 
+    /// <summary>
+    /// Estimate the camera path (rotation, translation direction, parallax number) of every pair. It roughly
+    /// doubles the analysis time; off, pairs carry no camera motion and PCE/RotErr/TransErr cannot be computed
+    /// (CameraScore and the motion class are unaffected).
+    /// </summary>
+    public bool CameraPath { get; init; } = true;
+
     /// <summary>Explicit focal length fx = fy in pixels of the ORIGINAL frames (principal point at the centre); overrides <see cref="HorizontalFovDegrees"/>.</summary>
     public double? FocalLengthPixels { get; init; }
 
@@ -107,7 +114,7 @@ public sealed record AnalysisOptions
     public string Fingerprint => string.Create(CultureInfo.InvariantCulture,
         $"v{ClipAnalyzer.AlgorithmVersion};features={Features.ToString().ToLowerInvariant()}:{MaxFeatures};method={Method.ToString().ToLowerInvariant()};" +
         $"maxSide={MaxSide};frames={(Frames is int f ? f.ToString(CultureInfo.InvariantCulture) : "all")};ratio={MatchRatio:R};reproj={ReprojThreshold:R};" +
-        $"allowTruncated={(AllowTruncated ? 1 : 0)}{IntrinsicsFingerprint}");
+        $"allowTruncated={(AllowTruncated ? 1 : 0)}{IntrinsicsFingerprint}{(CameraPath ? "" : ";cameraPath=0")}");
 
     // Empty for the default intrinsics, so default fingerprints read as before apart from the version.
     private string IntrinsicsFingerprint =>

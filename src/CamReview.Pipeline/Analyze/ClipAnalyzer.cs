@@ -93,7 +93,7 @@ public sealed class ClipAnalyzer
             Settings = Options,
             Pairs = pairs,
             Motion = motion,
-            CameraPath = run.Width > 0
+            CameraPath = Options.CameraPath && run.Width > 0
                 ? ClipCameraPath.From(pairs, run.Analysed, Options.ResolveIntrinsics(run.Width, run.Height, run.Width), run.Width, run.CameraPathMs)
                 : null,
             ElapsedMs = clock.Elapsed.TotalMilliseconds,
@@ -462,13 +462,14 @@ public sealed class ClipAnalyzer
             var hn = NormalizedCoordinates.Normalize(h, Width, Height);
             var motion = PairMotion.FromNormalized(hn);
             string cls = MotionClassifier.ClassifyPair(motion, Width, Height).ToLabel();
+            var pair = new PairAnalysis(k, a.Frame, b.Frame, true, null, null, h, hn, fit.Inliers, fit.Matches, hist, thumb, motion, cls);
+            if (!owner.Options.CameraPath) return pair.WithCameraMotion(PairCameraMotion.Unusable("camera path not computed (turned off)"));
             // Camera path from the same matches and the same analysis-size homography (no second matching pass).
             long start = Stopwatch.GetTimestamp();
             var camera = CameraPathEstimator.Estimate(fit.Matched!, hs,
                 owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width));
             Interlocked.Add(ref _cameraPathTicks, Stopwatch.GetTimestamp() - start);
-            return new PairAnalysis(k, a.Frame, b.Frame, true, null, null, h, hn, fit.Inliers, fit.Matches, hist, thumb, motion, cls)
-                .WithCameraMotion(camera);
+            return pair.WithCameraMotion(camera);
         }
     }
 }
