@@ -1,4 +1,11 @@
-# Shared by the benchmark scripts (sourced, not run).
+# Shared by the benchmark scripts (sourced, not run). Sourcing it sets:
+#   root  the repository;  data  the real test media (bench/fetch-data.sh);  cli  the built camreview executable
+#   (built by scripts/setup.sh when missing).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data=$("$root/bench/fetch-data.sh")
+cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
+[[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
+
 # seconds CMD...  runs CMD with stdout to $BENCH_OUT (default /dev/null) and prints its wall time in seconds.
 seconds() { local s e; s=$(date +%s.%N); "$@" > "${BENCH_OUT:-/dev/null}"; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'; }
 # median  reads numbers separated by spaces or newlines and prints their median.

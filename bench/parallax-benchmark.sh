@@ -7,13 +7,9 @@
 #     encoder at 224x224 and a depth network at 256x256, random weights), as recorded by CamReview itself.
 # Usage: bench/parallax-benchmark.sh [RUNS]   (default 3; medians reported)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-3}
 # shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
-data=$("$root/bench/fetch-data.sh")
-cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
-[[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-onnx >/dev/null
 /usr/bin/python3 "$root/bench/make_models.py" "$work"

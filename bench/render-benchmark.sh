@@ -7,13 +7,9 @@
 # 1280x720. `camreview render` includes analysing the reference (features and fits on all 48 pairs).
 # Usage: bench/render-benchmark.sh [RUNS]   (default 3 runs; medians reported)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-3}
 # shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
-data=$("$root/bench/fetch-data.sh")
-cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
-[[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 ref=$work/reference-1280x720.mp4
 # Frames 100..148: a continuous shot (no cut), so every pair carries motion.

@@ -7,13 +7,9 @@
 # Accuracy: the homography of the Oxford graf1 -> graf3 pair against its ground truth (largest corner error).
 # Usage: bench/score-benchmark.sh [RUNS]   (default 3 runs; the median wall time is reported)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 runs=${1:-3}
 # shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
-data=$("$root/bench/fetch-data.sh")
-cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
-[[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ref=$data/Megamind.avi gen=$data/Megamind_bugy.avi
 
 
