@@ -25,12 +25,16 @@ public sealed class PortalOptions
     /// <summary>Demo content made on first start (<c>CamReview:Demo:*</c>).</summary>
     public DemoOptions Demo { get; set; } = new();
 
+    /// <summary>Optional ONNX models the jobs use (<c>CamReview:Models:*</c>).</summary>
+    public ModelOptions Models { get; set; } = new();
+
     public static PortalOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<PortalOptions>() ?? new PortalOptions();
         options.DataDir = Path.GetFullPath(configuration["data"] ?? options.DataDir);
         options.WebRoot = configuration["webroot"] ?? options.WebRoot;
         options.WebRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(options.WebRoot) ? LocateWebRoot() : options.WebRoot);
+        options.Models.Normalize();
         options.Uploads.Validate();
         options.Jobs.Validate();
         return options;
@@ -121,4 +125,22 @@ public sealed class DemoOptions
 {
     /// <summary>Make the demo team, project, pair and rendered outputs when the data folder is new (<c>CamReview:Demo:Enabled</c>).</summary>
     public bool Enabled { get; set; } = true;
+}
+
+/// <summary>Optional models (paths to ONNX files; relative paths are taken from the current directory). Unset: the
+/// portal falls back (planar depth, the classical scene encoder).</summary>
+public sealed class ModelOptions
+{
+    /// <summary>Relative-inverse-depth model for parallax renders of pairs without a depth map (<c>CamReview:Models:Depth</c>).</summary>
+    public string? Depth { get; set; }
+
+    /// <summary>Image encoder (e.g. DINOv2) for the scene metrics of scores (<c>CamReview:Models:SceneEncoder</c>);
+    /// unset: the classical fallback encoder.</summary>
+    public string? SceneEncoder { get; set; }
+
+    internal void Normalize()
+    {
+        Depth = string.IsNullOrWhiteSpace(Depth) ? null : Path.GetFullPath(Depth);
+        SceneEncoder = string.IsNullOrWhiteSpace(SceneEncoder) ? null : Path.GetFullPath(SceneEncoder);
+    }
 }

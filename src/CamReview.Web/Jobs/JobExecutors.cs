@@ -91,21 +91,28 @@ public sealed class OutputScoring(IDbContextFactory<CamReviewDb> dbs, JobStore j
 
 /// <summary>Score jobs: the output analysed and scored against its pair's reference (ClipScorer, through the analysis
 /// cache); the whole score kept as JSON, CameraScore also as a column.</summary>
-public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaStore store, PortalAnalysisCache cache) : IJobExecutor
+public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaStore store, PortalAnalysisCache cache, PortalOptions portal) : IJobExecutor
 {
     public JobKind Kind => JobKind.ScoreOutput;
 
     public async Task<JobResult> ExecuteAsync(JobContext context, CancellationToken ct)
     {
         var job = context.Job;
-        Asset output, reference;
+        Asset output, reference, target;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             output = await db.Assets.AsNoTracking().SingleOrDefaultAsync(a => a.Id == job.AssetId, ct) ?? throw new JobFailedException("The output was deleted.");
             var pairId = output.PairId ?? throw new JobFailedException("The output belongs to no pair: there is no reference to score it against.");
-            reference = await db.Pairs.AsNoTracking().Where(p => p.Id == pairId).Select(p => p.ReferenceAsset).SingleOrDefaultAsync(ct)
+            var pair = await db.Pairs.AsNoTracking().Where(p => p.Id == pairId).Select(p => new { p.ReferenceAsset, p.TargetAsset }).SingleOrDefaultAsync(ct)
                 ?? throw new JobFailedException("The pair was deleted.");
+            (reference, target) = (pair.ReferenceAsset, pair.TargetAsset);
         }
+        // Scene metrics: similarity to the pair's target image (the configured encoder, else the classical fallback) and flicker.
+        var scene = new SceneMetricsOptions
+        {
+            TargetPath = MediaFiles.Original(store.DataDir, target.Sha256, target.MediaType),
+            EncoderPath = portal.Models.SceneEncoder,
+        };
         context.Report("analyze", 5);
         var clock = Stopwatch.StartNew();
         var scorer = new ClipScorer(cache.Cache);
@@ -114,9 +121,9 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
         {
             result = await Task.Run(() => scorer.Score(
                 MediaFiles.Original(store.DataDir, reference.Sha256, reference.MediaType),
-                MediaFiles.Original(store.DataDir, output.Sha256, output.MediaType), new ScoreOptions(), ct), ct);
+                MediaFiles.Original(store.DataDir, output.Sha256, output.MediaType), new ScoreOptions { Scene = scene }, ct), ct);
         }
-        catch (Exception e) when (e is MediaInputException or ArgumentException)
+        catch (Exception e) when (e is MediaInputException or ArgumentException or FileNotFoundException or InvalidDataException)
         {
             throw new JobFailedException(e.Message, e);
         }
@@ -126,6 +133,8 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
         {
             Reference = result.Reference with { Path = reference.DisplayName },
             Generated = result.Generated with { Path = output.DisplayName },
+            SceneSimilarity = result.SceneSimilarity is { } similarity ? similarity with { Target = target.DisplayName } : null,
+            SceneEncoder = result.SceneEncoder is { Path: { } modelPath } encoder ? encoder with { Path = Path.GetFileName(modelPath) } : result.SceneEncoder,
         };
         var json = JsonSerializer.Serialize(result, FolderAnalysisCache.JsonOptions);
         await using (var db = await dbs.CreateDbContextAsync(ct))
@@ -149,7 +158,7 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
         }
         return new JobResult(output.Id, "cpu (OpenCV)", new Dictionary<string, double>
         {
-            ["analyze"] = result.AnalyzeMs / 1000, ["score"] = result.ScoreMs / 1000, ["scoreTotal"] = clock.Elapsed.TotalSeconds,
+            ["analyze"] = result.AnalyzeMs / 1000, ["score"] = result.ScoreMs / 1000, ["scene"] = result.SceneMs / 1000, ["scoreTotal"] = clock.Elapsed.TotalSeconds,
         });
     }
 }

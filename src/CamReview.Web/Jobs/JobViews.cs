@@ -48,9 +48,10 @@ public sealed record ScoreView(int AssetId, int ReferenceAssetId, double? Camera
         string? note = null;
         if (value.ValueKind == JsonValueKind.Object)
         {
-            if (value.TryGetProperty("encoder", out var encoder) && encoder.ValueKind == JsonValueKind.String &&
-                encoder.GetString()!.StartsWith("classical", StringComparison.OrdinalIgnoreCase))
-                note = $"classical fallback ({encoder.GetString()})";
+            if (value.TryGetProperty("encoder", out var encoder) && encoder.ValueKind == JsonValueKind.String)
+                note = encoder.GetString()!.StartsWith("classical", StringComparison.OrdinalIgnoreCase)
+                    ? $"classical fallback ({encoder.GetString()})"
+                    : $"encoder {encoder.GetString()}";
             foreach (var key in new[] { "value", "degrees" })
                 if (value.TryGetProperty(key, out var inner) && inner.ValueKind == JsonValueKind.Number)
                     return (inner.GetDouble(), null, key == "degrees" ? "degrees" : note);

@@ -21,8 +21,8 @@ public sealed record RenderInputs(
 /// <summary>What a render reports besides its file.</summary>
 public sealed record RenderOutcome(string Device, IReadOnlyDictionary<string, double> Timings);
 
-/// <summary>A built-in renderer the portal can run. Chosen by <see cref="Name"/> ("homography"; "parallax" when it
-/// is added), configured by JSON parameters it validates itself.</summary>
+/// <summary>A built-in renderer the portal can run. Chosen by <see cref="Name"/> ("homography" or "parallax"),
+/// configured by JSON parameters it validates itself.</summary>
 public interface IRenderMethod
 {
     string Name { get; }
