@@ -27,7 +27,10 @@ public class JobPortalFixture : PortalFixture
 
     public int TeamId, ProjectId, ReferenceId, TargetId, PairId;
 
-    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, .. JobArgs(maxConcurrency: 2)];
+    /// <summary>Delay per rendered frame; a fixture for watching progress in a browser uses a longer one.</summary>
+    protected virtual int FrameDelay => FrameDelayMs;
+
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, .. JobArgs(maxConcurrency: 2, FrameDelay)];
 
     public static string[] JobArgs(int maxConcurrency, int frameDelayMs = FrameDelayMs) =>
     [
