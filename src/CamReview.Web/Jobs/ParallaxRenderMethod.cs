@@ -132,20 +132,7 @@ public sealed class ParallaxRenderMethod(PortalOptions portal) : IRenderMethod
         var timings = new Dictionary<string, double>();
         var renderer = new ParallaxRenderer();
         var fromReference = p.Motion == HomographyParameters.Reference;
-        var renderStart = fromReference ? 30.0 : 2.0;
-        var delay = context.FrameDelayMs;
-        var progress = new SyncProgress<RenderProgress>(r =>
-        {
-            switch (r.Stage)
-            {
-                case RenderStage.Prepare: context.Report("prepare", renderStart); break;
-                case RenderStage.Render:
-                    if (r.Done > 0 && delay > 0) Thread.Sleep(delay);
-                    context.Report("render", renderStart + (97 - renderStart) * r.Fraction, r.Done, r.Total);
-                    break;
-                case RenderStage.Finalize: context.Report("encode", 97); break;
-            }
-        });
+        var progress = RenderJobSteps.Progress(context, fromReference);
         BorderPolicyLabels.TryParse(p.Border, out var border);
         var options = new HomographyRenderOptions
         {
@@ -157,12 +144,7 @@ public sealed class ParallaxRenderMethod(PortalOptions portal) : IRenderMethod
         ParallaxRenderResult result;
         if (fromReference)
         {
-            context.Report("analyze", 0);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var analyzer = new ClipAnalyzer();
-            var analysis = await Task.Run(() => inputs.Cache.GetOrAnalyze(analyzer, inputs.ReferencePath, out _,
-                new SyncProgress<AnalysisProgress>(a => context.Report("analyze", Math.Min(29, 29.0 * a.PairsDone / Math.Max(1, context.ExpectedFrames - 1)))), ct), ct);
-            timings["analyze"] = clock.Elapsed.TotalSeconds;
+            var analysis = await RenderJobSteps.AnalyzeReferenceAsync(inputs, timings, ct);
             var fps = p.Fps ?? (analysis.Source.Fps is > 0 and < 1000 ? analysis.Source.Fps : MotionSource.DefaultTrajectoryFps);
             var pairs = analysis.ToPairCameraMotions();
             var frames = p.Frames is { } n && n <= pairs.Count + 1 ? n : (int?)null;
@@ -181,10 +163,7 @@ public sealed class ParallaxRenderMethod(PortalOptions portal) : IRenderMethod
         var t = result.Render.Timings;
         timings["depthLoad"] = result.DepthLoadSeconds;
         timings["depthInference"] = result.DepthInferenceSeconds;
-        timings["prepare"] = t.PrepareSeconds;
-        timings["warp"] = t.WarpSeconds;
-        timings["encode"] = t.EncodeSeconds;
-        timings["render"] = t.TotalSeconds;
+        RenderJobSteps.RecordTimings(timings, t);
         timings["maxParallax"] = result.MaxParallax;
         timings["disoccluded"] = result.DisoccludedFraction;
         if (result.Render.SafeCropScale is { } s) timings["safeCropScale"] = s;

@@ -145,20 +145,7 @@ public sealed class HomographyRenderMethod : IRenderMethod
         var timings = new Dictionary<string, double>();
         var renderer = new HomographyTransferRenderer();
         var fromReference = p.Motion == HomographyParameters.Reference;
-        var renderStart = fromReference ? 30.0 : 2.0;
-        var delay = context.FrameDelayMs;
-        var progress = new SyncProgress<RenderProgress>(r =>
-        {
-            switch (r.Stage)
-            {
-                case RenderStage.Prepare: context.Report("prepare", renderStart); break;
-                case RenderStage.Render:
-                    if (r.Done > 0 && delay > 0) Thread.Sleep(delay);
-                    context.Report("render", renderStart + (97 - renderStart) * r.Fraction, r.Done, r.Total);
-                    break;
-                case RenderStage.Finalize: context.Report("encode", 97); break;
-            }
-        });
+        var progress = RenderJobSteps.Progress(context, fromReference);
         BorderPolicyLabels.TryParse(p.Border, out var border);
         var options = new HomographyRenderOptions
         {
@@ -169,12 +156,7 @@ public sealed class HomographyRenderMethod : IRenderMethod
         RenderResult result;
         if (fromReference)
         {
-            context.Report("analyze", 0);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var analyzer = new ClipAnalyzer();
-            var analysis = await Task.Run(() => inputs.Cache.GetOrAnalyze(analyzer, inputs.ReferencePath, out _,
-                new SyncProgress<AnalysisProgress>(a => context.Report("analyze", Math.Min(29, 29.0 * a.PairsDone / Math.Max(1, context.ExpectedFrames - 1)))), ct), ct);
-            timings["analyze"] = clock.Elapsed.TotalSeconds;
+            var analysis = await RenderJobSteps.AnalyzeReferenceAsync(inputs, timings, ct);
             var fps = analysis.Source.Fps is > 0 and < 1000 ? analysis.Source.Fps : MotionSource.DefaultTrajectoryFps;
             var motion = MotionSource.FromNormalizedConsecutive(analysis.Pairs.Select(a => a.Ok ? a.Hn : null).ToList(), fps,
                 analysis.Source.Width, analysis.Source.Height);
@@ -187,12 +169,56 @@ public sealed class HomographyRenderMethod : IRenderMethod
             result = await renderer.RenderPresetAsync(preset, p.Speed!.Value, p.Frames ?? DefaultPresetFrames, options, cancellationToken: ct);
         }
         var t = result.Timings;
+        RenderJobSteps.RecordTimings(timings, t);
+        if (result.SafeCropScale is { } s) timings["safeCropScale"] = s;
+        return new RenderOutcome(result.Device, timings);
+    }
+}
+
+/// <summary>The steps every built-in render method shares, so the job's progress and timings read the same
+/// whichever renderer ran.</summary>
+internal static class RenderJobSteps
+{
+    /// <summary>Render progress mapped onto the job's percent: analysis (when from a reference) takes 0-29%, rendering
+    /// runs up to 97%, encoding finishes. Applies the configured per-frame delay (tests, demos).</summary>
+    public static IProgress<RenderProgress> Progress(JobContext context, bool fromReference)
+    {
+        var renderStart = fromReference ? 30.0 : 2.0;
+        var delay = context.FrameDelayMs;
+        return new SyncProgress<RenderProgress>(r =>
+        {
+            switch (r.Stage)
+            {
+                case RenderStage.Prepare: context.Report("prepare", renderStart); break;
+                case RenderStage.Render:
+                    if (r.Done > 0 && delay > 0) Thread.Sleep(delay);
+                    context.Report("render", renderStart + (97 - renderStart) * r.Fraction, r.Done, r.Total);
+                    break;
+                case RenderStage.Finalize: context.Report("encode", 97); break;
+            }
+        });
+    }
+
+    /// <summary>The reference's analysis through the shared cache, reporting "analyze" progress and its time.</summary>
+    public static async Task<ClipAnalysis> AnalyzeReferenceAsync(RenderInputs inputs, Dictionary<string, double> timings, CancellationToken ct)
+    {
+        var context = inputs.Context;
+        context.Report("analyze", 0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var analyzer = new ClipAnalyzer();
+        var analysis = await Task.Run(() => inputs.Cache.GetOrAnalyze(analyzer, inputs.ReferencePath, out _,
+            new SyncProgress<AnalysisProgress>(a => context.Report("analyze", Math.Min(29, 29.0 * a.PairsDone / Math.Max(1, context.ExpectedFrames - 1)))), ct), ct);
+        timings["analyze"] = clock.Elapsed.TotalSeconds;
+        return analysis;
+    }
+
+    /// <summary>The renderer's stage times, under the names the pair page shows.</summary>
+    public static void RecordTimings(Dictionary<string, double> timings, RenderTimings t)
+    {
         timings["prepare"] = t.PrepareSeconds;
         timings["warp"] = t.WarpSeconds;
         timings["encode"] = t.EncodeSeconds;
         timings["render"] = t.TotalSeconds;
-        if (result.SafeCropScale is { } s) timings["safeCropScale"] = s;
-        return new RenderOutcome(result.Device, timings);
     }
 }
 
