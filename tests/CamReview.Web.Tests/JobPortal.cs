@@ -38,6 +38,21 @@ public class JobPortalFixture : PortalFixture
         "--CamReview:Jobs:PollSeconds=0.5", $"--CamReview:Jobs:FrameDelayMs={frameDelayMs}",
     ];
 
+    /// <summary>The stored score of an output, once its score job has run; fails early when that job failed.</summary>
+    public async Task<OutputScore> WaitForScoreAsync(int assetId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = OpenDb();
+            if (await db.OutputScores.AsNoTracking().SingleOrDefaultAsync(s => s.AssetId == assetId) is { } score) return score;
+            var failed = await db.Jobs.Where(j => j.AssetId == assetId && j.Kind == JobKind.ScoreOutput && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync();
+            Assert.True(failed is null, $"scoring failed: {failed}");
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"output {assetId} was never scored");
+    }
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

@@ -42,7 +42,7 @@ public sealed class JobTests(JobPortalFixture portal) : IClassFixture<JobPortalF
         }
 
         // Every new output gets a score job: metrics stored as JSON, CameraScore as a number.
-        var score = await WaitForScoreAsync(done.AssetId!.Value);
+        var score = await portal.WaitForScoreAsync(done.AssetId!.Value, TimeSpan.FromSeconds(60));
         Assert.NotNull(score.CameraScore);
         using (var json = JsonDocument.Parse(score.ResultJson))
         {
@@ -181,7 +181,7 @@ public sealed class JobTests(JobPortalFixture portal) : IClassFixture<JobPortalF
         using var rita = await portal.ClientAsync("rita@camreview.test", JobPortalFixture.Password);
         var asset = (await rita.UploadOkAsync(portal.ProjectId, "output", TestMedia.TexturedOutput, "cammimic.mp4",
             new() { ["methodName"] = "CamMimic", ["pairId"] = portal.PairId.ToString() })).GetProperty("id").GetInt32();
-        var score = await WaitForScoreAsync(asset);
+        var score = await portal.WaitForScoreAsync(asset, TimeSpan.FromSeconds(60));
         Assert.NotNull(score.CameraScore);
         Assert.True(score.CameraScore > 0);
         Assert.Equal(portal.ReferenceId, score.ReferenceAssetId);
@@ -216,20 +216,6 @@ public sealed class JobTests(JobPortalFixture portal) : IClassFixture<JobPortalF
         Assert.Equal("succeeded", states[^1]);
         Assert.Equal(100, percents[^1]);
         Assert.True(percents.Distinct().Count() >= 3, string.Join(", ", percents));
-    }
-
-    private async Task<OutputScore> WaitForScoreAsync(int assetId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = portal.OpenDb();
-            if (await db.OutputScores.AsNoTracking().SingleOrDefaultAsync(s => s.AssetId == assetId) is { } score) return score;
-            var failed = await db.Jobs.Where(j => j.AssetId == assetId && j.Kind == JobKind.ScoreOutput && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync();
-            Assert.True(failed is null, $"scoring failed: {failed}");
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"output {assetId} was never scored");
     }
 }
 

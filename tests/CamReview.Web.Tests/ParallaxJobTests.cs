@@ -33,7 +33,7 @@ public sealed class ParallaxJobTests(JobPortalFixture portal) : IClassFixture<Jo
             Assert.Equal((AssetKind.Output, "parallax (black)", portal.PairId, 12), (output.Kind, output.MethodName, output.PairId, output.FrameCount));
         }
 
-        var score = await WaitForScoreAsync(done.AssetId!.Value);
+        var score = await portal.WaitForScoreAsync(done.AssetId!.Value, TimeSpan.FromSeconds(90));
         using var json = JsonDocument.Parse(score.ResultJson);
         var similarity = json.RootElement.GetProperty("sceneSimilarity");
         Assert.StartsWith("classical", similarity.GetProperty("encoder").GetString());
@@ -96,19 +96,5 @@ public sealed class ParallaxJobTests(JobPortalFixture portal) : IClassFixture<Jo
         await Assertions.Expect(card.GetByTestId("metric-sceneSimilarity")).ToContainTextAsync("classical", new() { Timeout = 90_000 });
         await Assertions.Expect(card.GetByTestId("metric-flicker")).ToHaveTextAsync(new Regex(@"^\s*\d"));
         await page.Context.CloseAsync();
-    }
-
-    private async Task<OutputScore> WaitForScoreAsync(int assetId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            await using var db = portal.OpenDb();
-            if (await db.OutputScores.AsNoTracking().SingleOrDefaultAsync(s => s.AssetId == assetId) is { } score) return score;
-            var failed = await db.Jobs.Where(j => j.AssetId == assetId && j.Kind == JobKind.ScoreOutput && j.State == JobState.Failed).Select(j => j.Error).FirstOrDefaultAsync();
-            Assert.True(failed is null, $"scoring failed: {failed}");
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"output {assetId} was never scored");
     }
 }
