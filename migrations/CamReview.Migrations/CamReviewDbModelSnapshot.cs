@@ -39,6 +39,22 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.ToTable("Assets");
         });
 
+        modelBuilder.Entity("CamReview.Data.Entities.Comment", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("AssetId").HasColumnType("INTEGER");
+            b.Property<int?>("AuthorUserId").HasColumnType("INTEGER");
+            b.Property<string>("Body").IsRequired().HasMaxLength(2000).HasColumnType("TEXT");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<int>("PairId").HasColumnType("INTEGER");
+            b.Property<double>("TimeSeconds").HasColumnType("REAL");
+            b.HasKey("Id");
+            b.HasIndex("AssetId");
+            b.HasIndex("AuthorUserId");
+            b.HasIndex("PairId", "TimeSeconds");
+            b.ToTable("Comments");
+        });
+
         modelBuilder.Entity("CamReview.Data.Entities.Job", b =>
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
@@ -80,11 +96,23 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.Property<double?>("CameraScore").HasColumnType("REAL");
             b.Property<string>("CameraScoreReason").HasMaxLength(2000).HasColumnType("TEXT");
             b.Property<string>("Device").HasMaxLength(128).HasColumnType("TEXT");
+            b.Property<string>("MotionJson").HasColumnType("TEXT");
             b.Property<int>("ReferenceAssetId").HasColumnType("INTEGER");
             b.Property<string>("ResultJson").IsRequired().HasColumnType("TEXT");
             b.Property<DateTime>("ScoredUtc").HasColumnType("TEXT");
             b.HasKey("AssetId");
             b.ToTable("OutputScores");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.OutputReview", b =>
+        {
+            b.Property<int>("AssetId").HasColumnType("INTEGER");
+            b.Property<int?>("ReviewerUserId").HasColumnType("INTEGER");
+            b.Property<string>("Status").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<DateTime>("UpdatedUtc").HasColumnType("TEXT");
+            b.HasKey("AssetId");
+            b.HasIndex("ReviewerUserId");
+            b.ToTable("OutputReviews");
         });
 
         modelBuilder.Entity("CamReview.Data.Entities.Pair", b =>
@@ -116,6 +144,27 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.HasKey("Id");
             b.HasIndex("TeamId", "Name").IsUnique();
             b.ToTable("Projects");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.ShareLink", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("CreatedByUserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<DateTime>("ExpiresUtc").HasColumnType("TEXT");
+            b.Property<string>("Label").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<DateTime?>("LastOpenedUtc").HasColumnType("TEXT");
+            b.Property<int>("OpenCount").HasColumnType("INTEGER");
+            b.Property<int>("PairId").HasColumnType("INTEGER");
+            b.Property<string>("PassphraseHash").HasColumnType("TEXT");
+            b.Property<DateTime?>("RevokedUtc").HasColumnType("TEXT");
+            b.Property<string>("TokenHash").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<string>("TokenProtected").IsRequired().HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("CreatedByUserId");
+            b.HasIndex("PairId");
+            b.HasIndex("TokenHash").IsUnique();
+            b.ToTable("ShareLinks");
         });
 
         modelBuilder.Entity("CamReview.Data.Entities.Team", b =>
@@ -165,6 +214,16 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.Navigation("Project");
         });
 
+        modelBuilder.Entity("CamReview.Data.Entities.Comment", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithMany().HasForeignKey("AssetId").OnDelete(DeleteBehavior.Cascade);
+            b.HasOne("CamReview.Data.Entities.User", "Author").WithMany().HasForeignKey("AuthorUserId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Pair", "Pair").WithMany().HasForeignKey("PairId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Asset");
+            b.Navigation("Author");
+            b.Navigation("Pair");
+        });
+
         modelBuilder.Entity("CamReview.Data.Entities.Job", b =>
         {
             b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithMany().HasForeignKey("AssetId").OnDelete(DeleteBehavior.SetNull);
@@ -181,6 +240,14 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
         {
             b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithOne().HasForeignKey("CamReview.Data.Entities.OutputScore", "AssetId").OnDelete(DeleteBehavior.Cascade).IsRequired();
             b.Navigation("Asset");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.OutputReview", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithOne().HasForeignKey("CamReview.Data.Entities.OutputReview", "AssetId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.HasOne("CamReview.Data.Entities.User", "Reviewer").WithMany().HasForeignKey("ReviewerUserId").OnDelete(DeleteBehavior.SetNull);
+            b.Navigation("Asset");
+            b.Navigation("Reviewer");
         });
 
         modelBuilder.Entity("CamReview.Data.Entities.Pair", b =>
@@ -201,6 +268,14 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
         {
             b.HasOne("CamReview.Data.Entities.Team", "Team").WithMany("Projects").HasForeignKey("TeamId").OnDelete(DeleteBehavior.Restrict).IsRequired();
             b.Navigation("Team");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.ShareLink", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.User", "CreatedBy").WithMany().HasForeignKey("CreatedByUserId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Pair", "Pair").WithMany().HasForeignKey("PairId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("CreatedBy");
+            b.Navigation("Pair");
         });
 
         modelBuilder.Entity("CamReview.Data.Entities.TeamMember", b =>

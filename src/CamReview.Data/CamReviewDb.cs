@@ -11,6 +11,7 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int EmailMaxLength = 256;
     public const int MethodNameMaxLength = 100;
     public const int ErrorMaxLength = 2000;
+    public const int CommentMaxLength = 2000;
 
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<User> Users => Set<User>();
@@ -20,6 +21,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<Pair> Pairs => Set<Pair>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<OutputScore> OutputScores => Set<OutputScore>();
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<OutputReview> OutputReviews => Set<OutputReview>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -108,6 +112,32 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(s => s.CameraScoreReason).HasMaxLength(ErrorMaxLength);
             e.Property(s => s.Device).HasMaxLength(128);
             e.HasOne(s => s.Asset).WithOne().HasForeignKey<OutputScore>(s => s.AssetId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<ShareLink>(e =>
+        {
+            e.Property(l => l.Label).HasMaxLength(NameMaxLength);
+            e.Property(l => l.TokenHash).HasMaxLength(64);
+            e.HasOne(l => l.Pair).WithMany().HasForeignKey(l => l.PairId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(l => l.CreatedBy).WithMany().HasForeignKey(l => l.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(l => l.TokenHash).IsUnique();
+        });
+
+        model.Entity<Comment>(e =>
+        {
+            e.Property(c => c.Body).HasMaxLength(CommentMaxLength);
+            e.HasOne(c => c.Pair).WithMany().HasForeignKey(c => c.PairId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(c => c.Asset).WithMany().HasForeignKey(c => c.AssetId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(c => c.Author).WithMany().HasForeignKey(c => c.AuthorUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(c => new { c.PairId, c.TimeSeconds });
+        });
+
+        model.Entity<OutputReview>(e =>
+        {
+            e.HasKey(r => r.AssetId);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasOne(r => r.Asset).WithOne().HasForeignKey<OutputReview>(r => r.AssetId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(r => r.Reviewer).WithMany().HasForeignKey(r => r.ReviewerUserId).OnDelete(DeleteBehavior.SetNull);
         });
     }
 }

@@ -11,6 +11,7 @@ public sealed class MigrationTests : IDisposable
     private const string Initial = "20261121000000_Initial";
     private const string AccountsAndAssets = "20261121010000_AccountsAndAssets";
     private const string Jobs = "20261121020000_Jobs";
+    private const string Sharing = "20261121030000_Sharing";
 
     private readonly TempDataDir _data = new();
 
@@ -33,7 +34,7 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal([Initial, AccountsAndAssets, Jobs], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing], await db.Database.GetAppliedMigrationsAsync());
             db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }
@@ -211,6 +212,50 @@ public sealed class MigrationTests : IDisposable
             Assert.Equal("Dolly shots", (await db.Projects.SingleAsync()).Name);
             Assert.Equal(0, await db.Jobs.CountAsync());
         }
+    }
+
+    [Fact]
+    public async Task TheSharingMigrationGoesDownAndUpKeepingScores()
+    {
+        await using (var db = _data.OpenDb())
+        {
+            await Database.MigrateAsync(db);
+            var project = new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } };
+            var output = NewAsset(project, AssetKind.Output, "o");
+            db.OutputScores.Add(new OutputScore { Asset = output, CameraScore = 0.25, ResultJson = "{}", MotionJson = "{}", ScoredUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+            await db.GetService<IMigrator>().MigrateAsync(Jobs);
+        }
+        var tables = await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'");
+        Assert.DoesNotContain("ShareLinks", tables);
+        Assert.DoesNotContain("Comments", tables);
+        Assert.DoesNotContain("MotionJson", await ColumnsAsync("OutputScores"));
+        await using (var db = _data.OpenDb())
+        {
+            await Database.MigrateAsync(db);
+            var score = await db.OutputScores.SingleAsync();
+            Assert.Equal(0.25, score.CameraScore);
+            Assert.Null(score.MotionJson);
+        }
+    }
+
+    [Fact]
+    public async Task ShareTokensAreUniqueAndLinksGoWithTheirPair()
+    {
+        await using var db = _data.OpenDb();
+        await Database.MigrateAsync(db);
+        var project = new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } };
+        var pair = new Pair { Project = project, Name = "p", ReferenceAsset = NewAsset(project, AssetKind.ReferenceVideo, "r"), TargetAsset = NewAsset(project, AssetKind.TargetImage, "t") };
+        ShareLink Link() => new() { Pair = pair, Label = "l", TokenHash = "same", TokenProtected = "x", ExpiresUtc = DateTime.UtcNow, CreatedUtc = DateTime.UtcNow };
+        db.ShareLinks.Add(Link());
+        db.Comments.Add(new Comment { Pair = pair, Body = "shaky at 2 s", TimeSeconds = 2, CreatedUtc = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        db.ShareLinks.Add(Link());
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        db.ChangeTracker.Clear();
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Pairs\"");
+        Assert.Equal(0, await db.ShareLinks.CountAsync());
+        Assert.Equal(0, await db.Comments.CountAsync());
     }
 
     private static Asset NewAsset(Project project, AssetKind kind, string hash) => new()

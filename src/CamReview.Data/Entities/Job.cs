@@ -94,6 +94,10 @@ public sealed class OutputScore
     public string? CameraScoreReason { get; set; }
 
     public required string ResultJson { get; set; }
+
+    /// <summary>Per-frame motion curves of the output and of its reference (shift, zoom, roll per analysed pair) as JSON;
+    /// null for outputs scored before curves were recorded.</summary>
+    public string? MotionJson { get; set; }
     public string? Device { get; set; }
     public DateTime ScoredUtc { get; set; }
 }

@@ -1,0 +1,70 @@
+namespace CamReview.Data.Entities;
+
+/// <summary>A read-only link to a pair's comparison that opens without an account. The token itself is never stored
+/// in the clear: <see cref="TokenHash"/> (SHA-256) finds the link, <see cref="TokenProtected"/> (encrypted with the
+/// portal's data-protection keys) lets its owners copy the address again.</summary>
+public sealed class ShareLink
+{
+    public int Id { get; set; }
+    public int PairId { get; set; }
+    public Pair Pair { get; set; } = null!;
+
+    /// <summary>What the people who made it call it ("for the reviewers of the paper").</summary>
+    public required string Label { get; set; }
+
+    public required string TokenHash { get; set; }
+    public required string TokenProtected { get; set; }
+
+    /// <summary>The framework's password hash of the optional passphrase; null when the link alone opens it.</summary>
+    public string? PassphraseHash { get; set; }
+
+    public DateTime ExpiresUtc { get; set; }
+    public DateTime? RevokedUtc { get; set; }
+
+    public int? CreatedByUserId { get; set; }
+    public User? CreatedBy { get; set; }
+    public DateTime CreatedUtc { get; set; }
+
+    public int OpenCount { get; set; }
+    public DateTime? LastOpenedUtc { get; set; }
+}
+
+/// <summary>A remark on a comparison at a time code, optionally about one output.</summary>
+public sealed class Comment
+{
+    public int Id { get; set; }
+    public int PairId { get; set; }
+    public Pair Pair { get; set; } = null!;
+
+    /// <summary>The output the remark is about; null for the comparison as a whole.</summary>
+    public int? AssetId { get; set; }
+    public Asset? Asset { get; set; }
+
+    /// <summary>Seconds from the start of playback.</summary>
+    public double TimeSeconds { get; set; }
+
+    public required string Body { get; set; }
+
+    public int? AuthorUserId { get; set; }
+    public User? Author { get; set; }
+    public DateTime CreatedUtc { get; set; }
+}
+
+public enum ReviewStatus
+{
+    Pending = 0,
+    Approved = 1,
+    Retake = 2,
+}
+
+/// <summary>The review decision on an output; an output without one is pending.</summary>
+public sealed class OutputReview
+{
+    public int AssetId { get; set; }
+    public Asset Asset { get; set; } = null!;
+    public ReviewStatus Status { get; set; }
+
+    public int? ReviewerUserId { get; set; }
+    public User? Reviewer { get; set; }
+    public DateTime UpdatedUtc { get; set; }
+}
