@@ -4,7 +4,10 @@ using CamReview.Data;
 using CamReview.Web.Accounts;
 using CamReview.Web.Api;
 using CamReview.Web.Authorization;
+using CamReview.Web.Compare;
 using CamReview.Web.Components;
+using CamReview.Data.Entities;
+using Microsoft.AspNetCore.Identity;
 using CamReview.Web.Demo;
 using CamReview.Web.Health;
 using CamReview.Web.Hubs;
@@ -65,6 +68,13 @@ public static class Portal
         builder.Services.AddSingleton<AssetService>();
         builder.Services.AddSingleton<PairService>();
 
+        // Compare, share, comment, review.
+        builder.Services.AddSingleton<ComparisonEvents>();
+        builder.Services.AddSingleton<ComparisonService>();
+        builder.Services.AddSingleton<CollaborationService>();
+        builder.Services.AddSingleton<IPasswordHasher<ShareLink>, PasswordHasher<ShareLink>>();
+        builder.Services.AddSingleton<ShareLinkService>();
+
         // Jobs: renders, analyses and scores on a bounded background service, live progress to every viewer.
         builder.Services.AddSingleton<JobEvents>();
         builder.Services.AddSingleton<JobStore>();
@@ -111,6 +121,7 @@ public static class Portal
                 endpoint.Metadata.Add(new AllowAnonymousAttribute());
         });
         app.MapPortalApi();
+        app.MapCompareApi();
         app.MapHub<ReviewHub>(ReviewHub.Path).RequireAuthorization();
         app.MapHealthChecks("/health", HealthReportWriter.Options).AllowAnonymous();
         return app;

@@ -12,7 +12,7 @@ public sealed class AuthorizationWorld : PortalFixture
 {
     public const string Password = "same-password-for-all";
 
-    public int LabId, ProjectId, VideoId, ImageId, SecondImageId, PairId, VicId, JobId;
+    public int LabId, ProjectId, VideoId, ImageId, SecondImageId, PairId, VicId, JobId, OutputId, ShareLinkId;
 
     /// <summary>Jobs are queued but never run here: what the matrix changes stays put while it is checked.</summary>
     protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:MaxConcurrency=0"];
@@ -34,6 +34,10 @@ public sealed class AuthorizationWorld : PortalFixture
         PairId = (await admin.PostJsonOkAsync($"api/projects/{ProjectId}/pairs", new { referenceAssetId = VideoId, targetAssetId = ImageId }))
             .GetProperty("id").GetInt32();
         JobId = (await admin.PostJsonOkAsync($"api/pairs/{PairId}/renders", new { method = "homography", parameters = new { motion = "pan-left", frames = 12 } }))
+            .GetProperty("id").GetInt32();
+        OutputId = (await admin.UploadOkAsync(ProjectId, "output", TestMedia.AnotherVideo, "cammimic.mp4",
+            new() { ["methodName"] = "CamMimic", ["pairId"] = PairId.ToString() })).GetProperty("id").GetInt32();
+        ShareLinkId = (await admin.PostJsonOkAsync($"api/pairs/{PairId}/share-links", new { label = "for the reviewers", expiresInDays = 7 }))
             .GetProperty("id").GetInt32();
 
         using var otto = await ClientAsync("otto@camreview.test", Password);
@@ -64,6 +68,17 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             () => new { method = "homography", parameters = new { motion = "tilt-up", frames = 12 } });
         yield return new("cancel job", Surface.Api, HttpMethod.Post, $"api/jobs/{w.JobId}/cancel", TeamRole.Reviewer, Success: HttpStatusCode.OK);
         yield return new("retry job", Surface.Api, HttpMethod.Post, $"api/jobs/{w.JobId}/retry", TeamRole.Reviewer, Success: HttpStatusCode.OK);
+        yield return new("compare page", Surface.Page, HttpMethod.Get, $"projects/{w.ProjectId}/pairs/{w.PairId}/compare", TeamRole.Viewer);
+        yield return new("metrics csv", Surface.Api, HttpMethod.Get, $"api/pairs/{w.PairId}/metrics.csv", TeamRole.Viewer);
+        yield return new("metrics json", Surface.Api, HttpMethod.Get, $"api/pairs/{w.PairId}/metrics.json", TeamRole.Viewer);
+        yield return new("comments", Surface.Api, HttpMethod.Get, $"api/pairs/{w.PairId}/comments", TeamRole.Viewer);
+        yield return new("add comment", Surface.Api, HttpMethod.Post, $"api/pairs/{w.PairId}/comments", TeamRole.Reviewer,
+            () => new { timeSeconds = 0.25, body = "the pan starts late" });
+        yield return new("set review", Surface.Api, HttpMethod.Put, $"api/outputs/{w.OutputId}/review", TeamRole.Reviewer, () => new { status = "retake" });
+        yield return new("share links", Surface.Api, HttpMethod.Get, $"api/pairs/{w.PairId}/share-links", TeamRole.Reviewer);
+        yield return new("create share link", Surface.Api, HttpMethod.Post, $"api/pairs/{w.PairId}/share-links", TeamRole.Reviewer,
+            () => new { label = "external", expiresInDays = 1 });
+        yield return new("revoke share link", Surface.Api, HttpMethod.Post, $"api/share-links/{w.ShareLinkId}/revoke", TeamRole.Reviewer, Success: HttpStatusCode.OK);
         yield return new("team page", Surface.Page, HttpMethod.Get, $"teams/{w.LabId}", TeamRole.Viewer);
         yield return new("project", Surface.Api, HttpMethod.Get, $"api/projects/{w.ProjectId}", TeamRole.Viewer);
         yield return new("assets", Surface.Api, HttpMethod.Get, $"api/projects/{w.ProjectId}/assets", TeamRole.Viewer);
@@ -162,7 +177,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             if (expected == HttpStatusCode.Forbidden) Assert.Contains("You are a Reviewer", await PortalClient.ErrorOf(response));
         }
         var after = await CountsAsync();
-        Assert.Equal(before with { Assets = before.Assets + 1, Pairs = before.Pairs + 1 }, after);
+        Assert.Equal(before with
+        {
+            Assets = before.Assets + 1, Pairs = before.Pairs + 1, Comments = before.Comments + 1, ShareLinks = before.ShareLinks + 1,
+            RevokedLinks = 1, Reviews = 1,
+        }, after);
         await using var db = world.OpenDb();
         Assert.Equal("Rita Reviewer", (await db.Assets.Include(a => a.CreatedBy).OrderBy(a => a.Id).LastAsync()).CreatedBy!.DisplayName);
     }
@@ -310,12 +329,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         return await client.Http.SendAsync(request);
     }
 
-    private sealed record Counts(int Users, int Members, int Projects, int Assets, int Pairs, int Files);
+    private sealed record Counts(int Users, int Members, int Projects, int Assets, int Pairs, int Files, int Comments, int ShareLinks, int RevokedLinks, int Reviews);
 
     private async Task<Counts> CountsAsync()
     {
         await using var db = world.OpenDb();
         return new Counts(await db.Users.CountAsync(), await db.TeamMembers.CountAsync(), await db.Projects.CountAsync(),
-            await db.Assets.CountAsync(), await db.Pairs.CountAsync(), world.StoredFiles().Count);
+            await db.Assets.CountAsync(), await db.Pairs.CountAsync(), world.StoredFiles().Count, await db.Comments.CountAsync(),
+            await db.ShareLinks.CountAsync(), await db.ShareLinks.CountAsync(l => l.RevokedUtc != null), await db.OutputReviews.CountAsync());
     }
 }

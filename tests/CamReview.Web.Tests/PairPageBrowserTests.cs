@@ -31,7 +31,7 @@ public sealed class PairPageBrowserTests(PairPageBrowserTests.WatchablePortal po
         await Assertions.Expect(vic.GetByTestId("pair-title")).ToHaveTextAsync("pan → tiles");
         await Assertions.Expect(vic.GetByTestId("render-card")).ToHaveCountAsync(0); // a Viewer cannot render
         await Assertions.Expect(rita.GetByTestId("start-render")).ToBeEnabledAsync();
-        await Assertions.Expect(rita.GetByTestId("compare-link")).ToHaveAttributeAsync("href", new Regex($"pair={portal.PairId}"));
+        await Assertions.Expect(rita.GetByTestId("compare-link")).ToHaveAttributeAsync("href", new Regex($"pairs/{portal.PairId}/compare$"));
         // Both pages are live circuits (wait until the viewer's is, too) and must never reload.
         await vic.WaitForFunctionAsync("() => window.Blazor !== undefined");
         foreach (var page in new[] { rita, vic }) await page.EvaluateAsync("() => window.__sameDocument = true");

@@ -74,15 +74,7 @@ public static class PortalApi
 
         // Media files: original, poster, thumb; range requests so that videos seek.
         app.MapGet("/media/{assetId:int}/{variant}", async (int assetId, string variant, HttpContext http, AssetService assets, CancellationToken ct) =>
-        {
-            var file = await assets.GetFileAsync(http.User, assetId, variant, ct);
-            if (!file.Succeeded) return ApiResults.From(file);
-            var (path, contentType, sha) = file.Value!;
-            http.Response.Headers.CacheControl = "private, max-age=86400";
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            return Results.File(path, contentType, enableRangeProcessing: true,
-                lastModified: File.GetLastWriteTimeUtc(path), entityTag: new EntityTagHeaderValue($"\"{sha[..32]}-{variant}\""));
-        }).RequireAuthorization();
+            MediaResult(http, await assets.GetFileAsync(http.User, assetId, variant, ct), variant)).RequireAuthorization();
 
         // Sign-out: a form POST carrying the antiforgery token. The antiforgery middleware checks it (the metadata
         // asks it to) and records the verdict, which is enforced here: a forged form signs nobody out.
@@ -93,6 +85,17 @@ public static class PortalApi
             await http.SignOutAsync(PortalAuthentication.Scheme);
             return Results.LocalRedirect(PortalAuthentication.LoginPath);
         }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
+    }
+
+    /// <summary>A stored media file with range requests (so that videos seek) and a content-hash entity tag.</summary>
+    public static IResult MediaResult(HttpContext http, Result<MediaFile> file, string variant)
+    {
+        if (!file.Succeeded) return ApiResults.From(file);
+        var (path, contentType, sha) = file.Value!;
+        http.Response.Headers.CacheControl = "private, max-age=86400";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.File(path, contentType, enableRangeProcessing: true,
+            lastModified: File.GetLastWriteTimeUtc(path), entityTag: new EntityTagHeaderValue($"\"{sha[..32]}-{variant}\""));
     }
 
     /// <summary>POST /api/projects/{id}/assets, multipart/form-data: fields <c>kind</c> (reference-video,

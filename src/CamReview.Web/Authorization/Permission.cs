@@ -13,8 +13,12 @@ public enum Permission
     CreatePair,
     /// <summary>Start a render (for the render service).</summary>
     StartRender,
-    /// <summary>Comment on a comparison (for the comparison pages).</summary>
+    /// <summary>Comment on a comparison at a time code.</summary>
     Comment,
+    /// <summary>Set an output's review status (pending, approved, retake).</summary>
+    Review,
+    /// <summary>Create and revoke read-only share links of a comparison.</summary>
+    Share,
     /// <summary>Delete an asset (with what depends on it, after confirmation).</summary>
     DeleteAsset,
     DeleteProject,
@@ -31,7 +35,8 @@ public static class Permissions
     public static TeamRole MinimumRole(Permission permission) => permission switch
     {
         Permission.ViewProject or Permission.ViewTeam => TeamRole.Viewer,
-        Permission.UploadAsset or Permission.CreatePair or Permission.StartRender or Permission.Comment => TeamRole.Reviewer,
+        Permission.UploadAsset or Permission.CreatePair or Permission.StartRender or Permission.Comment
+            or Permission.Review or Permission.Share => TeamRole.Reviewer,
         Permission.DeleteAsset or Permission.DeleteProject or Permission.CreateProject or Permission.ManageMembers => TeamRole.Owner,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),
     };
@@ -46,6 +51,8 @@ public static class Permissions
         Permission.CreatePair => "creating pairs",
         Permission.StartRender => "starting renders",
         Permission.Comment => "commenting",
+        Permission.Review => "setting review statuses",
+        Permission.Share => "sharing comparisons",
         Permission.DeleteAsset => "deleting files",
         Permission.DeleteProject => "deleting projects",
         Permission.ViewTeam => "seeing this team",

@@ -4,6 +4,7 @@ using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Render;
 using CamReview.Vision;
+using CamReview.Web.Compare;
 using CamReview.Web.Jobs;
 using CamReview.Web.Services;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,12 @@ namespace CamReview.Web.Demo;
 /// <summary>On the first start of a new data folder (<c>CamReview:Demo:Enabled</c>, default true), makes a complete
 /// example by itself: two procedural textures; a reference clip with a real camera move (texture A rendered along a
 /// pan trajectory); texture B as the target image; the team "Demo" (owned by the administrators, or adopted by the
-/// administrator created at setup) with the project "Demo: camera-motion transfer" and its pair; and three render jobs
-/// through the ordinary job system (homography with black borders, with a safe crop, and a "weak method" that pans at
-/// the wrong speed), each scored when it is done. Runs once: a marker file in the data folder remembers it.</summary>
+/// administrator created at setup) with the project "Demo: camera-motion transfer" and its pair; four render jobs
+/// through the ordinary job system (homography with black borders, with a safe crop, parallax with inpainted borders,
+/// and a "weak method" that pans at the wrong speed), each scored when it is done; a share link and a comment. Runs
+/// once: a marker file in the data folder remembers it.</summary>
 public sealed class DemoContent(
-    IDbContextFactory<CamReviewDb> dbs, AssetService assets, JobStore store, RenderMethods methods,
+    IDbContextFactory<CamReviewDb> dbs, AssetService assets, JobStore store, RenderMethods methods, ShareLinkService shareLinks,
     PortalOptions options, ILogger<DemoContent> log) : BackgroundService
 {
     public const string TeamName = "Demo";
@@ -26,12 +28,15 @@ public sealed class DemoContent(
     public const string MarkerFile = "demo.done";
     private const int Width = 320, Height = 240, Frames = 24;
 
-    /// <summary>The renders the demo starts: method parameters and what they show.</summary>
-    public static readonly (string Motion, string Border, double? Speed)[] Renders =
+    public const string ShareLabel = "Demo share link";
+
+    /// <summary>The renders the demo starts: method, parameters and what they show.</summary>
+    public static readonly (string Method, string Motion, string Border, double? Speed)[] Renders =
     [
-        ("reference", "black", null),
-        ("reference", "safe-crop", null),
-        ("pan-right", "black", 1.2), // the weak method: the right direction at the wrong speed
+        (HomographyRenderMethod.MethodKey, "reference", "black", null),
+        (HomographyRenderMethod.MethodKey, "reference", "safe-crop", null),
+        (ParallaxRenderMethod.MethodKey, "reference", "inpaint", null),
+        (HomographyRenderMethod.MethodKey, "pan-right", "black", 1.2), // the weak method: the right direction at the wrong speed
     ];
 
     private string Marker => Path.Combine(options.DataDir, MarkerFile);
@@ -112,16 +117,28 @@ public sealed class DemoContent(
                 pairId = pair.Id;
             }
 
-            foreach (var (motion, border, speed) in Renders)
+            foreach (var (methodKey, motion, border, speed) in Renders)
             {
                 var parameters = JsonSerializer.SerializeToElement(new { motion, border, speed, frames = Frames }, HomographyRenderMethod.Json);
-                var plan = methods.Validate(new RenderRequest(HomographyRenderMethod.MethodKey, parameters), options.Jobs);
+                var plan = methods.Validate(new RenderRequest(methodKey, parameters), options.Jobs);
                 if (!plan.Succeeded) throw new InvalidOperationException(plan.Error);
                 var (method, json, label) = plan.Value!;
                 if (speed is not null) label = $"weak: {label}";
                 var stored = JsonSerializer.Serialize(new { method, parameters = JsonDocument.Parse(json).RootElement });
                 await store.EnqueueAsync(JobKind.Render, projectId, pairId, null, label, stored, ownerId, ct);
             }
+            // A read-only link to the comparison, and a first comment at a time code, so that sharing shows at once.
+            var link = await shareLinks.AddAsync(pairId, ShareLabel, ShareLinkService.MaxDays, null, ownerId, ct);
+            await using (var db = await dbs.CreateDbContextAsync(ct))
+            {
+                db.Comments.Add(new Comment
+                {
+                    PairId = pairId, TimeSeconds = 0.5, AuthorUserId = ownerId, CreatedUtc = DateTime.UtcNow,
+                    Body = "From here the weak method pans faster than the reference: compare its x-shift curve.",
+                });
+                await db.SaveChangesAsync(ct);
+            }
+            log.LogInformation("Demo: comparison shared read-only at /{Url}", link.Url);
             await File.WriteAllTextAsync(Marker, $"project {projectId}\n", ct);
             log.LogInformation("Demo: project {Project} with pair {Pair}; {Count} renders queued", projectId, pairId, Renders.Length);
         }

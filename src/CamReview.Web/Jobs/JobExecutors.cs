@@ -145,6 +145,9 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
             row.CameraScore = result.CameraScore;
             row.CameraScoreReason = result.CameraScoreReason is { Length: > CamReviewDb.ErrorMaxLength } r ? r[..CamReviewDb.ErrorMaxLength] : result.CameraScoreReason;
             row.ResultJson = json;
+            row.MotionJson = result is { ReferenceAnalysis: { } ra, GeneratedAnalysis: { } ga }
+                ? JsonSerializer.Serialize(new Compare.StoredMotion(Compare.MotionCurve.From(ra), Compare.MotionCurve.From(ga)), FolderAnalysisCache.JsonOptions)
+                : null;
             row.Device = "cpu (OpenCV)";
             row.ScoredUtc = DateTime.UtcNow;
             try

@@ -255,7 +255,20 @@ public sealed class AssetService(
         var allowed = await access.AssetAsync(user, assetId, Permission.ViewProject, ct);
         if (!allowed.Allowed) return allowed.Deny<MediaFile>();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
+        return FileOf(await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct), variant);
+    }
+
+    /// <summary>A media file of a shared comparison: the pair's reference, target or one of its outputs, nothing else.</summary>
+    public async Task<Result<MediaFile>> GetSharedFileAsync(int pairId, int assetId, string variant, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var asset = await db.Assets.AsNoTracking().SingleOrDefaultAsync(a => a.Id == assetId &&
+            (a.PairId == pairId && a.Kind == AssetKind.Output || db.Pairs.Any(p => p.Id == pairId && (p.ReferenceAssetId == a.Id || p.TargetAssetId == a.Id))), ct);
+        return asset is null ? Result<MediaFile>.NotFound() : FileOf(asset, variant);
+    }
+
+    private Result<MediaFile> FileOf(Asset asset, string variant)
+    {
         (string Path, string ContentType)? file = variant switch
         {
             "original" => (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType),

@@ -1,0 +1,90 @@
+using System.Text;
+using CamReview.Data.Entities;
+using CamReview.Web.Compare;
+using CamReview.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CamReview.Web.Api;
+
+/// <summary>Comparisons over HTTP: metric exports, comments, review statuses and share links for team members (under
+/// /api), and the read-only share addresses (under /share/{token}) that need no account.</summary>
+public static class CompareApi
+{
+    public sealed record ReviewRequest(ReviewStatus Status);
+
+    public static void MapCompareApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
+
+        api.MapGet("/pairs/{pairId:int}/metrics.csv", async (int pairId, HttpContext http, ComparisonService comparisons, CancellationToken ct) =>
+        {
+            var result = await comparisons.GetAsync(http.User, pairId, ct);
+            return result.Succeeded ? MetricsCsv(result.Value.Comparison) : ApiResults.From(result);
+        });
+        api.MapGet("/pairs/{pairId:int}/metrics.json", async (int pairId, HttpContext http, ComparisonService comparisons, CancellationToken ct) =>
+        {
+            var result = await comparisons.GetAsync(http.User, pairId, ct);
+            return result.Succeeded ? MetricsJson(result.Value.Comparison) : ApiResults.From(result);
+        });
+
+        api.MapGet("/pairs/{pairId:int}/comments", async (int pairId, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
+            ApiResults.From(await collaboration.ListCommentsAsync(http.User, pairId, ct)));
+        api.MapPost("/pairs/{pairId:int}/comments", async (int pairId, NewComment body, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
+            ApiResults.From(await collaboration.AddCommentAsync(http.User, pairId, body, ct), c => Results.Created($"/api/comments/{c.Id}", c)));
+        api.MapDelete("/comments/{commentId:int}", async (int commentId, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
+            ApiResults.From(await collaboration.DeleteCommentAsync(http.User, commentId, ct)));
+
+        api.MapPut("/outputs/{assetId:int}/review", async (int assetId, ReviewRequest body, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
+            ApiResults.From(await collaboration.SetReviewAsync(http.User, assetId, body.Status, ct)));
+
+        api.MapGet("/pairs/{pairId:int}/share-links", async (int pairId, HttpContext http, ShareLinkService links, CancellationToken ct) =>
+            ApiResults.From(await links.ListAsync(http.User, pairId, ct)));
+        api.MapPost("/pairs/{pairId:int}/share-links", async (int pairId, NewShareLink body, HttpContext http, ShareLinkService links, CancellationToken ct) =>
+            ApiResults.From(await links.CreateAsync(http.User, pairId, body, ct), l => Results.Created($"/api/share-links/{l.Id}", l)));
+        api.MapPost("/share-links/{linkId:int}/revoke", async (int linkId, HttpContext http, ShareLinkService links, CancellationToken ct) =>
+            ApiResults.From(await links.RevokeAsync(http.User, linkId, ct)));
+
+        // The share addresses: a valid token (and, with a passphrase, the unlock cookie) is the whole authorization.
+        var share = app.MapGroup(ShareLinkService.PathPrefix.TrimEnd('/')).AllowAnonymous();
+        share.MapGet("/{token}/media/{assetId:int}/{variant}", async (string token, int assetId, string variant, HttpContext http,
+            ShareLinkService links, AssetService assets, CancellationToken ct) =>
+        {
+            var shared = await OpenAsync(token, http, links, ct);
+            return shared is null ? Closed() : PortalApi.MediaResult(http, await assets.GetSharedFileAsync(shared.PairId, assetId, variant, ct), variant);
+        });
+        share.MapGet("/{token}/metrics.csv", async (string token, HttpContext http, ShareLinkService links, ComparisonService comparisons, CancellationToken ct) =>
+            await OpenAsync(token, http, links, ct) is { } shared && await comparisons.GetSharedAsync(shared.PairId, ct) is { } c ? MetricsCsv(c) : Closed());
+        share.MapGet("/{token}/metrics.json", async (string token, HttpContext http, ShareLinkService links, ComparisonService comparisons, CancellationToken ct) =>
+            await OpenAsync(token, http, links, ct) is { } shared && await comparisons.GetSharedAsync(shared.PairId, ct) is { } c ? MetricsJson(c) : Closed());
+        share.MapPost("/{token}/unlock", async (string token, [FromForm] string? passphrase, HttpContext http, ShareLinkService links, CancellationToken ct) =>
+        {
+            var shared = await links.ResolveAsync(token, countOpen: false, ct);
+            if (shared is null || shared.Refusal is not null) return Results.Redirect(ShareLinkService.PathPrefix + Uri.EscapeDataString(token));
+            var (cookie, error) = await links.UnlockAsync(shared, passphrase, ct);
+            if (cookie is not null)
+                http.Response.Cookies.Append(ShareLinkService.UnlockCookieName(shared.LinkId), cookie, new CookieOptions
+                {
+                    HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true,
+                    Path = ShareLinkService.PathPrefix + token,
+                });
+            var query = error is null ? "" : "?error=" + Uri.EscapeDataString(error);
+            return Results.Redirect(ShareLinkService.PathPrefix + token + query);
+        });
+    }
+
+    private static async Task<SharedAccess?> OpenAsync(string token, HttpContext http, ShareLinkService links, CancellationToken ct)
+    {
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        http.Response.Headers["X-Robots-Tag"] = "noindex";
+        var shared = await links.ResolveAsync(token, countOpen: false, ct);
+        return shared is not null && links.IsOpen(shared, http) ? shared : null;
+    }
+
+    private static IResult Closed() =>
+        ApiResults.Error(ResultStatus.NotFound, "This share link does not exist, was revoked, has expired, or needs its passphrase.");
+
+    private static IResult MetricsCsv(Comparison comparison) =>
+        Results.File(Encoding.UTF8.GetBytes(ComparisonService.MetricsCsv(comparison)), "text/csv; charset=utf-8", $"metrics-pair-{comparison.Pair.Id}.csv");
+
+    private static IResult MetricsJson(Comparison comparison) => Results.Json(ComparisonService.MetricsJson(comparison));
+}

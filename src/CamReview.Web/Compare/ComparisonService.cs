@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using CamReview.Pipeline.Analyze;
+using CamReview.Web.Authorization;
+using CamReview.Web.Jobs;
+using CamReview.Web.Services;
+using Microsoft.EntityFrameworkCore;
+
+namespace CamReview.Web.Compare;
+
+/// <summary>Reads comparisons: for a team member (through <see cref="AccessService"/>) or for a share link (which the
+/// caller has already resolved), and exports their metrics as CSV and JSON.</summary>
+public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, AccessService access)
+{
+    public async Task<Result<(Comparison Comparison, TeamRole Role)>> GetAsync(ClaimsPrincipal user, int pairId, CancellationToken ct = default)
+    {
+        var allowed = await access.PairAsync(user, pairId, Permission.ViewProject, ct);
+        if (!allowed.Allowed) return allowed.Deny<(Comparison, TeamRole)>();
+        var comparison = await LoadAsync(pairId, ct);
+        return comparison is null ? Result<(Comparison, TeamRole)>.NotFound() : Result<(Comparison, TeamRole)>.Ok((comparison, allowed.Membership!.Role));
+    }
+
+    /// <summary>The comparison a valid share link points at (the link is checked by <see cref="ShareLinkService"/>).</summary>
+    public Task<Comparison?> GetSharedAsync(int pairId, CancellationToken ct = default) => LoadAsync(pairId, ct);
+
+    private async Task<Comparison?> LoadAsync(int pairId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pair = await db.Pairs.AsNoTracking().Where(p => p.Id == pairId).Select(PairService.ToView).SingleOrDefaultAsync(ct);
+        if (pair is null) return null;
+        var projectName = await db.Projects.Where(p => p.Id == pair.ProjectId).Select(p => p.Name).SingleAsync(ct);
+        var media = await db.Assets.AsNoTracking().Where(a => a.Id == pair.ReferenceAssetId || a.Id == pair.TargetAssetId)
+            .Select(AssetService.ToView).ToDictionaryAsync(a => a.Id, ct);
+        var outputs = await db.Assets.AsNoTracking().Where(a => a.PairId == pairId && a.Kind == AssetKind.Output)
+            .OrderBy(a => a.Id).Select(AssetService.ToView).ToListAsync(ct);
+        var ids = outputs.Select(o => o.Id).ToList();
+        var scores = await db.OutputScores.AsNoTracking().Where(s => ids.Contains(s.AssetId))
+            .Select(s => new { View = new ScoreView(s.AssetId, s.ReferenceAssetId, s.CameraScore, s.CameraScoreReason, s.ResultJson, s.Device, s.ScoredUtc), s.MotionJson })
+            .ToDictionaryAsync(s => s.View.AssetId, ct);
+        var reviews = await db.OutputReviews.AsNoTracking().Where(r => ids.Contains(r.AssetId))
+            .Select(r => new { r.AssetId, View = new ReviewView(r.Status, r.Reviewer != null ? r.Reviewer.DisplayName : null, r.UpdatedUtc) })
+            .ToDictionaryAsync(r => r.AssetId, r => r.View, ct);
+        var compared = outputs.Select(o =>
+        {
+            var score = scores.GetValueOrDefault(o.Id);
+            var motion = score?.MotionJson is { } json ? JsonSerializer.Deserialize<StoredMotion>(json, FolderAnalysisCache.JsonOptions) : null;
+            return new ComparedOutput(o, score?.View, reviews.GetValueOrDefault(o.Id) ?? ReviewView.Pending, motion);
+        }).ToList();
+
+        var points = await db.OutputScores.AsNoTracking()
+            .Where(s => s.Asset.ProjectId == pair.ProjectId && s.Asset.PairId != null)
+            .Select(s => new { s.AssetId, PairId = s.Asset.PairId!.Value, PairName = s.Asset.Pair!.Name, s.Asset.MethodName, s.Asset.DisplayName, s.CameraScore, s.ResultJson })
+            .ToListAsync(ct);
+        var projectPoints = points.Select(p => new ProjectPoint(p.PairId, p.PairName, p.AssetId, p.MethodName ?? p.DisplayName, p.CameraScore,
+            new ScoreView(p.AssetId, 0, p.CameraScore, null, p.ResultJson, null, default).Metric("sceneSimilarity").Value)).ToList();
+
+        var comments = await CommentQuery(db, pairId).ToListAsync(ct);
+        return new Comparison(pair.ProjectId, projectName, pair, media[pair.ReferenceAssetId], media[pair.TargetAssetId], compared, projectPoints, comments);
+    }
+
+    /// <summary>Comments of a pair (or just one of them), in time-code order.</summary>
+    internal static IQueryable<CommentView> CommentQuery(CamReviewDb db, int pairId, int? commentId = null) =>
+        db.Comments.AsNoTracking().Where(c => c.PairId == pairId && (commentId == null || c.Id == commentId)).OrderBy(c => c.TimeSeconds).ThenBy(c => c.Id)
+            .Select(c => new CommentView(c.Id, c.PairId, c.AssetId, c.Asset != null ? c.Asset.MethodName : null, c.TimeSeconds, c.Body,
+                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc));
+
+    /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric.</summary>
+    public static string MetricsCsv(Comparison comparison)
+    {
+        var csv = new StringBuilder();
+        csv.Append("pair,output_id,method,review_status,pairs_used,pairs_flagged");
+        foreach (var c in MetricTable.AllColumns) csv.Append(',').Append(c.Key).Append(',').Append(c.Key).Append("_reason");
+        csv.Append('\n');
+        foreach (var row in comparison.Metrics.Rows)
+        {
+            var o = row.Output;
+            csv.Append(Csv(comparison.Pair.Name)).Append(',').Append(o.Asset.Id).Append(',').Append(Csv(o.Method)).Append(',')
+                .Append(o.Review.Status.ToString().ToLowerInvariant()).Append(',')
+                .Append(o.Score?.Int("pairsUsed")).Append(',').Append(o.Score?.Int("pairsFlagged"));
+            foreach (var cell in row.Cells)
+                csv.Append(',').Append(cell.Value?.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(Csv(cell.Value is null ? cell.Reason : null));
+            csv.Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    /// <summary>The metric table as JSON: the pair, and per output its metrics, each a value or null with a reason.</summary>
+    public static object MetricsJson(Comparison comparison) => new
+    {
+        pair = new { id = comparison.Pair.Id, name = comparison.Pair.Name, project = comparison.ProjectName, reference = comparison.Reference.DisplayName, target = comparison.Target.DisplayName },
+        outputs = comparison.Metrics.Rows.Select(row => new
+        {
+            id = row.Output.Asset.Id,
+            method = row.Output.Method,
+            reviewStatus = row.Output.Review.Status.ToString().ToLowerInvariant(),
+            pairsUsed = row.Output.Score?.Int("pairsUsed"),
+            pairsFlagged = row.Output.Score?.Int("pairsFlagged"),
+            metrics = MetricTable.AllColumns.Zip(row.Cells).ToDictionary(x => x.First.Key, x => new
+            {
+                value = x.Second.Value,
+                reason = x.Second.Value is null ? x.Second.Reason : null,
+                note = x.Second.Note,
+                best = x.Second.IsBest,
+            }),
+        }),
+    };
+
+    /// <summary>A CSV field, quoted when needed; a leading =, +, - or @ is defused so spreadsheets do not run it.</summary>
+    private static string Csv(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+}

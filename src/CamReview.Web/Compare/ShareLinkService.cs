@@ -1,0 +1,180 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using CamReview.Web.Accounts;
+using CamReview.Web.Authorization;
+using CamReview.Web.Services;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace CamReview.Web.Compare;
+
+public sealed record NewShareLink(string? Label, int ExpiresInDays, string? Passphrase);
+
+/// <summary>A share link as its owners see it; <see cref="Url"/> is the address to pass on (relative to the portal).</summary>
+public sealed record ShareLinkView(
+    int Id, int PairId, string Label, string Url, DateTime ExpiresUtc, DateTime? RevokedUtc, bool HasPassphrase,
+    string? CreatedBy, DateTime CreatedUtc, int OpenCount, DateTime? LastOpenedUtc)
+{
+    public string State(DateTime now) => RevokedUtc is not null ? "revoked" : ExpiresUtc <= now ? "expired" : "active";
+}
+
+/// <summary>What a share token opens: the pair, or why not.</summary>
+public sealed record SharedAccess(int LinkId, int PairId, string Label, bool HasPassphrase, DateTime ExpiresUtc, string? Refusal);
+
+/// <summary>Read-only links to a comparison that open without an account: 256-bit random tokens (only a SHA-256 hash
+/// and an encrypted copy are stored), an expiry, revocation, and an optional passphrase (hashed with the framework's
+/// password hasher; wrong guesses are throttled per link). A correct passphrase unlocks the link in that browser
+/// through a cookie that only this portal can make, valid until the link expires or 12 hours pass.</summary>
+public sealed class ShareLinkService(
+    IDbContextFactory<CamReviewDb> dbs, AccessService access, IDataProtectionProvider protection, IPasswordHasher<ShareLink> hasher,
+    ComparisonEvents events, TimeProvider? clock = null)
+{
+    public const int MaxDays = 365;
+    public const int MinPassphraseLength = 6;
+    public const int MaxFailedPassphrases = 10;
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan UnlockLifetime = TimeSpan.FromHours(12);
+    public const string PathPrefix = "/share/";
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly IDataProtector _tokens = protection.CreateProtector("CamReview.ShareLink.Token");
+    private readonly ITimeLimitedDataProtector _unlocks = protection.CreateProtector("CamReview.ShareLink.Unlock").ToTimeLimitedDataProtector();
+    private readonly ConcurrentDictionary<int, (int Count, DateTime Since)> _failures = new();
+
+    private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    public async Task<Result<ShareLinkView>> CreateAsync(ClaimsPrincipal user, int pairId, NewShareLink request, CancellationToken ct = default)
+    {
+        var allowed = await access.PairAsync(user, pairId, Permission.Share, ct);
+        if (!allowed.Allowed) return allowed.Deny<ShareLinkView>();
+        var label = string.IsNullOrWhiteSpace(request.Label) ? "Share link" : request.Label.Trim();
+        if (label.Length > CamReviewDb.NameMaxLength || label.Any(char.IsControl)) return Result<ShareLinkView>.Fail($"A label has at most {CamReviewDb.NameMaxLength} characters and no control characters.");
+        if (request.ExpiresInDays is < 1 or > MaxDays) return Result<ShareLinkView>.Fail($"A share link expires after 1 to {MaxDays} days.");
+        var passphrase = string.IsNullOrEmpty(request.Passphrase) ? null : request.Passphrase;
+        if (passphrase is { Length: < MinPassphraseLength }) return Result<ShareLinkView>.Fail($"A passphrase has at least {MinPassphraseLength} characters (or leave it empty).");
+
+        return Result<ShareLinkView>.Ok(await AddAsync(pairId, label, request.ExpiresInDays, passphrase, user.UserId(), ct));
+    }
+
+    /// <summary>Stores a new link (arguments already checked) and tells the pair's open pages.</summary>
+    internal async Task<ShareLinkView> AddAsync(int pairId, string label, int expiresInDays, string? passphrase, int? userId, CancellationToken ct)
+    {
+        var token = NewToken();
+        var link = new ShareLink
+        {
+            PairId = pairId, Label = label, TokenHash = Hash(token), TokenProtected = _tokens.Protect(token),
+            ExpiresUtc = Now.AddDays(expiresInDays), CreatedByUserId = userId, CreatedUtc = Now,
+        };
+        if (passphrase is not null) link.PassphraseHash = hasher.HashPassword(link, passphrase);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        db.ShareLinks.Add(link);
+        await db.SaveChangesAsync(ct);
+        events.Publish(new ComparisonChange(pairId, "share-links"));
+        var createdBy = userId is null ? null : await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        return View(link, createdBy);
+    }
+
+    public async Task<Result<IReadOnlyList<ShareLinkView>>> ListAsync(ClaimsPrincipal user, int pairId, CancellationToken ct = default)
+    {
+        var allowed = await access.PairAsync(user, pairId, Permission.Share, ct);
+        if (!allowed.Allowed) return allowed.Deny<IReadOnlyList<ShareLinkView>>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var links = await db.ShareLinks.AsNoTracking().Where(l => l.PairId == pairId).OrderByDescending(l => l.Id)
+            .Select(l => new { Link = l, CreatedBy = l.CreatedBy != null ? l.CreatedBy.DisplayName : null }).ToListAsync(ct);
+        return Result<IReadOnlyList<ShareLinkView>>.Ok(links.Select(l => View(l.Link, l.CreatedBy)).ToList());
+    }
+
+    public async Task<Result<ShareLinkView>> RevokeAsync(ClaimsPrincipal user, int linkId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var link = await db.ShareLinks.Include(l => l.CreatedBy).SingleOrDefaultAsync(l => l.Id == linkId, ct);
+        if (link is null) return Result<ShareLinkView>.NotFound();
+        var allowed = await access.PairAsync(user, link.PairId, Permission.Share, ct);
+        if (!allowed.Allowed) return allowed.Deny<ShareLinkView>();
+        link.RevokedUtc ??= Now;
+        await db.SaveChangesAsync(ct);
+        events.Publish(new ComparisonChange(link.PairId, "share-links"));
+        return Result<ShareLinkView>.Ok(View(link, link.CreatedBy?.DisplayName));
+    }
+
+    /// <summary>What a token opens. Unknown, revoked and expired links are refused, each with its own message.</summary>
+    public async Task<SharedAccess?> ResolveAsync(string? token, bool countOpen, CancellationToken ct = default)
+    {
+        if (!LooksLikeToken(token)) return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var hash = Hash(token!);
+        var link = await db.ShareLinks.SingleOrDefaultAsync(l => l.TokenHash == hash, ct);
+        if (link is null) return null;
+        var refusal = link.RevokedUtc is not null ? "This share link was revoked by the people who shared it."
+            : link.ExpiresUtc <= Now ? $"This share link expired on {link.ExpiresUtc:yyyy-MM-dd HH:mm} UTC."
+            : null;
+        if (refusal is null && countOpen)
+        {
+            link.OpenCount++;
+            link.LastOpenedUtc = Now;
+            await db.SaveChangesAsync(ct);
+        }
+        return new SharedAccess(link.Id, link.PairId, link.Label, link.PassphraseHash is not null, link.ExpiresUtc, refusal);
+    }
+
+    /// <summary>Checks a passphrase. On success returns the value of the unlock cookie; null with a message otherwise.</summary>
+    public async Task<(string? Cookie, string? Error)> UnlockAsync(SharedAccess shared, string? passphrase, CancellationToken ct = default)
+    {
+        if (_failures.TryGetValue(shared.LinkId, out var f) && f.Count >= MaxFailedPassphrases && Now - f.Since < FailureWindow)
+            return (null, "Too many wrong passphrases for this link: try again in a quarter of an hour.");
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var link = await db.ShareLinks.AsNoTracking().SingleAsync(l => l.Id == shared.LinkId, ct);
+        if (link.PassphraseHash is null) return (UnlockValue(shared), null);
+        if (string.IsNullOrEmpty(passphrase) || hasher.VerifyHashedPassword(link, link.PassphraseHash, passphrase) == PasswordVerificationResult.Failed)
+        {
+            _failures.AddOrUpdate(shared.LinkId, _ => (1, Now), (_, old) => Now - old.Since >= FailureWindow ? (1, Now) : (old.Count + 1, old.Since));
+            return (null, "That passphrase is not right.");
+        }
+        _failures.TryRemove(shared.LinkId, out _);
+        return (UnlockValue(shared), null);
+    }
+
+    /// <summary>Whether the request may see the shared comparison: the link is valid and, with a passphrase, unlocked.</summary>
+    public bool IsOpen(SharedAccess shared, HttpContext http)
+    {
+        if (shared.Refusal is not null) return false;
+        if (!shared.HasPassphrase) return true;
+        if (http.Request.Cookies[UnlockCookieName(shared.LinkId)] is not { } cookie) return false;
+        try
+        {
+            return _unlocks.Unprotect(cookie) == shared.LinkId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public static string UnlockCookieName(int linkId) => $"CamReview.Share.{linkId}";
+
+    private string UnlockValue(SharedAccess shared)
+    {
+        var until = Now + UnlockLifetime < shared.ExpiresUtc ? Now + UnlockLifetime : shared.ExpiresUtc;
+        return _unlocks.Protect(shared.LinkId.ToString(System.Globalization.CultureInfo.InvariantCulture), new DateTimeOffset(until, TimeSpan.Zero));
+    }
+
+    private ShareLinkView View(ShareLink link, string? createdBy) => new(
+        link.Id, link.PairId, link.Label, ShareUrl(_tokens.Unprotect(link.TokenProtected)), link.ExpiresUtc, link.RevokedUtc,
+        link.PassphraseHash is not null, createdBy, link.CreatedUtc, link.OpenCount, link.LastOpenedUtc);
+
+    public static string ShareUrl(string token) => PathPrefix.TrimStart('/') + token;
+
+    /// <summary>32 random bytes, base64url: 43 characters, 256 bits.</summary>
+    private static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    public static bool LooksLikeToken(string? token) =>
+        token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
+}

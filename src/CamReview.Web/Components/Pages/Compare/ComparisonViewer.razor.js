@@ -1,0 +1,313 @@
+// Synchronised playback of a comparison's videos: the reference (data-source="0") is the clock; every other video
+// follows it within a fraction of a frame (nudged by its playback rate, re-seeked when it drifts further).
+const viewers = new WeakMap();
+
+export function attach(root) {
+  if (!root) return;
+  let viewer = viewers.get(root);
+  if (!viewer) {
+    viewer = new Viewer(root);
+    viewers.set(root, viewer);
+  }
+  viewer.refresh();
+}
+
+export function currentTime(root) {
+  return viewers.get(root)?.time() ?? 0;
+}
+
+export function seek(root, seconds) {
+  viewers.get(root)?.seek(seconds);
+}
+
+export function detach(root) {
+  viewers.get(root)?.dispose();
+  viewers.delete(root);
+}
+
+// For pages rendered without a live connection (the share page): wire every viewer and draw every plot.
+export async function start() {
+  document.querySelectorAll('.comparison-viewer').forEach(attach);
+  const plots = await import(new URL('Components/Shared/Plot.razor.js', document.baseURI).href);
+  await plots.drawAll(document);
+}
+
+class Viewer {
+  constructor(root) {
+    this.root = root;
+    this.fps = parseFloat(root.dataset.fps) || 24;
+    this.playing = false;
+    this.rate = 1;
+    this.loop = true;
+    this.layout = 'grid';
+    this.wired = new WeakSet();
+    this.wipeA = root.querySelector('.wipe-a');
+    this.wipeB = root.querySelector('.wipe-b');
+    this.canvas = root.querySelector('.difference-canvas');
+    this.tick = this.tick.bind(this);
+    this.onKey = this.onKey.bind(this);
+    this.onSeekClick = this.onSeekClick.bind(this);
+
+    root.addEventListener('click', e => {
+      const button = e.target.closest('[data-action], [data-layout-button]');
+      if (!button || !root.contains(button)) return;
+      const action = button.dataset.action;
+      if (button.dataset.layoutButton) this.setLayout(button.dataset.layoutButton);
+      else if (action === 'play') this.toggle();
+      else if (action === 'step-back') this.step(-1);
+      else if (action === 'step-forward') this.step(1);
+    });
+    root.addEventListener('input', e => {
+      const action = e.target.dataset.action;
+      if (action === 'seek') this.seek(e.target.value / 1000 * this.duration());
+      else if (action === 'speed') this.setRate(parseFloat(e.target.value));
+      else if (action === 'loop') this.loop = e.target.checked;
+      else if (action === 'wipe') this.setWipe(e.target.value);
+      else if (action === 'source-a' || action === 'source-b' || action === 'gain') this.applySources();
+    });
+    document.addEventListener('keydown', this.onKey);
+    document.addEventListener('click', this.onSeekClick);
+  }
+
+  get master() { return this.root.querySelector('video[data-source="0"]'); }
+
+  // Every video that must follow the clock right now: the grid's, plus A and B in the wipe and difference views.
+  followers() {
+    const grid = [...this.root.querySelectorAll('video[data-source]')].filter(v => v !== this.master);
+    return this.layout === 'grid' ? grid : [...grid, this.wipeA, this.wipeB];
+  }
+
+  refresh() {
+    for (const video of this.root.querySelectorAll('video')) {
+      if (this.wired.has(video)) continue;
+      this.wired.add(video);
+      video.muted = true;
+      video.addEventListener('loadedmetadata', () => this.showTime());
+      if (video === this.master) {
+        video.addEventListener('ended', () => this.onEnded());
+        video.addEventListener('seeked', () => { this.showTime(); this.drawDifference(); });
+      }
+    }
+    this.applySources();
+    this.showTime();
+  }
+
+  duration() {
+    const d = this.master?.duration;
+    return Number.isFinite(d) ? d : 0;
+  }
+
+  time() { return this.master?.currentTime ?? 0; }
+
+  frame() { return Math.floor(this.time() * this.fps + 1e-6); }
+
+  toggle() { this.playing ? this.pause() : this.play(); }
+
+  async play() {
+    if (!this.master) return;
+    if (this.time() >= this.duration() - 0.5 / this.fps) this.seek(0);
+    this.playing = true;
+    this.root.dataset.playing = 'true';
+    this.setPlayIcon();
+    const all = [this.master, ...this.followers()];
+    all.forEach(v => { v.playbackRate = this.rate; });
+    await Promise.all(all.map(v => v.play().catch(() => {})));
+    requestAnimationFrame(this.tick);
+  }
+
+  pause() {
+    this.playing = false;
+    this.root.dataset.playing = 'false';
+    this.setPlayIcon();
+    this.master?.pause();
+    for (const v of this.followers()) v.pause();
+    this.align(true);
+  }
+
+  // Puts every follower on the clock's time: exactly when paused (or when far off), by its rate while playing.
+  align(exact) {
+    const t = this.time();
+    const frame = 1 / this.fps;
+    for (const v of this.followers()) {
+      if (!v.src && !v.currentSrc) continue;
+      const end = Number.isFinite(v.duration) ? v.duration : Infinity;
+      const want = Math.min(t, Math.max(0, end - frame / 2));
+      const drift = v.currentTime - want;
+      if (exact || Math.abs(drift) > 0.6 * frame || t >= end) {
+        if (Math.abs(drift) > 1e-3) v.currentTime = want;
+        v.playbackRate = this.rate;
+        if (t >= end) v.pause();
+        else if (this.playing && v.paused) v.play().catch(() => {});
+      } else {
+        // A gentle pull towards the clock: no visible jump.
+        v.playbackRate = this.rate * (1 - Math.max(-0.1, Math.min(0.1, drift * this.fps * 0.2)));
+      }
+    }
+  }
+
+  tick() {
+    if (!this.playing) return;
+    this.align(false);
+    this.showTime();
+    this.drawDifference();
+    requestAnimationFrame(this.tick);
+  }
+
+  onEnded() {
+    if (this.loop && this.playing) {
+      this.seek(0);
+      this.play();
+    } else {
+      this.pause();
+    }
+  }
+
+  seek(seconds) {
+    const d = this.duration();
+    const t = Math.max(0, d ? Math.min(seconds, d) : seconds);
+    if (this.master) this.master.currentTime = t;
+    // The followers go to the same time at once, not one frame later.
+    for (const v of this.followers()) {
+      const end = Number.isFinite(v.duration) ? v.duration : Infinity;
+      v.currentTime = Math.min(t, Math.max(0, end - 0.5 / this.fps));
+    }
+    this.showTime(t);
+  }
+
+  step(frames) {
+    this.pause();
+    const target = Math.max(0, this.frame() + frames);
+    // The middle of the frame: never on a boundary that rounds either way.
+    this.seek((target + 0.5) / this.fps);
+  }
+
+  setRate(rate) {
+    this.rate = rate;
+    for (const v of [this.master, ...this.followers()]) if (v) v.playbackRate = rate;
+    const select = this.root.querySelector('[data-action="speed"]');
+    if (select) select.value = String(rate);
+  }
+
+  setLayout(layout) {
+    this.layout = layout;
+    this.root.dataset.layout = layout;
+    for (const b of this.root.querySelectorAll('[data-layout-button]')) b.classList.toggle('active', b.dataset.layoutButton === layout);
+    for (const view of this.root.querySelectorAll('[data-view]')) {
+      // The difference view reads A and B from the wipe's videos, which stay decodable (off-screen, not display:none).
+      const visible = view.dataset.view === layout || (layout === 'difference' && view.dataset.view === 'wipe');
+      view.hidden = !visible;
+      view.classList.toggle('viewer-offscreen', layout === 'difference' && view.dataset.view === 'wipe');
+    }
+    this.root.querySelector('[data-ab-controls]').hidden = layout === 'grid';
+    this.root.querySelector('[data-difference-only]').hidden = layout !== 'difference';
+    this.applySources();
+    this.align(true);
+    if (this.playing) this.play();
+  }
+
+  sources() { return [...this.root.querySelectorAll('video[data-source]')]; }
+
+  applySources() {
+    const pick = (action, fallback) => {
+      const select = this.root.querySelector(`[data-action="${action}"]`);
+      return this.sources()[select ? parseInt(select.value, 10) : fallback];
+    };
+    if (this.layout === 'grid') return;
+    for (const [video, source] of [[this.wipeA, pick('source-a', 0)], [this.wipeB, pick('source-b', 1)]]) {
+      if (source && video.getAttribute('src') !== source.getAttribute('src')) {
+        video.src = source.getAttribute('src');
+        video.addEventListener('loadeddata', () => { this.align(true); this.drawDifference(); }, { once: true });
+      }
+    }
+    const gain = this.root.querySelector('[data-action="gain"]')?.value ?? '4';
+    if (this.canvas) this.canvas.style.filter = `brightness(${gain})`;
+    this.setWipe(this.root.querySelector('[data-action="wipe"]')?.value ?? 50);
+    this.drawDifference();
+  }
+
+  setWipe(percent) {
+    this.wipeB.style.clipPath = `inset(0 0 0 ${percent}%)`;
+    const handle = this.root.querySelector('.wipe-handle');
+    if (handle) handle.style.left = `${percent}%`;
+  }
+
+  drawDifference() {
+    if (this.layout !== 'difference' || !this.canvas) return;
+    const a = this.wipeA, b = this.wipeB;
+    if (a.readyState < 2 || b.readyState < 2) return;
+    const w = a.videoWidth, h = a.videoHeight;
+    if (this.canvas.width !== w) this.canvas.width = w;
+    if (this.canvas.height !== h) this.canvas.height = h;
+    const ctx = this.canvas.getContext('2d');
+    ctx.globalCompositeOperation = 'copy';
+    ctx.drawImage(a, 0, 0, w, h);
+    ctx.globalCompositeOperation = 'difference';
+    ctx.drawImage(b, 0, 0, w, h);
+  }
+
+  showTime(at) {
+    const t = at ?? this.time();
+    const label = this.root.querySelector('.viewer-time');
+    const m = Math.floor(t / 60), s = (t - m * 60).toFixed(2).padStart(5, '0');
+    if (label) label.textContent = `${m}:${s} · frame ${Math.floor(t * this.fps + 1e-6)}`;
+    const slider = this.root.querySelector('[data-action="seek"]');
+    const d = this.duration();
+    if (slider && d && document.activeElement !== slider) slider.value = String(Math.round(t / d * 1000));
+  }
+
+  setPlayIcon() {
+    const icon = this.root.querySelector('[data-action="play"] i');
+    if (icon) icon.className = this.playing ? 'bi bi-pause-fill' : 'bi bi-play-fill';
+  }
+
+  cycle(action) {
+    const select = this.root.querySelector(`[data-action="${action}"]`);
+    if (!select) return;
+    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    this.applySources();
+  }
+
+  onKey(e) {
+    if (!this.root.isConnected) return this.dispose();
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const tag = e.target?.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.target?.isContentEditable) return;
+    const rates = [0.25, 0.5, 1, 2];
+    const handled = {
+      ' ': () => this.toggle(),
+      'k': () => this.toggle(),
+      'ArrowLeft': () => e.shiftKey ? this.seek(this.time() - 1) : this.step(-1),
+      'ArrowRight': () => e.shiftKey ? this.seek(this.time() + 1) : this.step(1),
+      ',': () => this.step(-1),
+      '.': () => this.step(1),
+      'Home': () => this.seek(0),
+      '[': () => this.setRate(rates[Math.max(0, rates.indexOf(this.rate) - 1)] ?? 1),
+      ']': () => this.setRate(rates[Math.min(rates.length - 1, rates.indexOf(this.rate) + 1)] ?? 1),
+      'l': () => { const box = this.root.querySelector('[data-action="loop"]'); box.checked = !box.checked; this.loop = box.checked; },
+      'g': () => this.setLayout('grid'),
+      'w': () => this.sources().length > 1 && this.setLayout('wipe'),
+      'd': () => this.sources().length > 1 && this.setLayout('difference'),
+      'a': () => this.cycle('source-a'),
+      'b': () => this.cycle('source-b'),
+      '?': () => this.root.querySelector('#viewer-keys')?.classList.toggle('show'),
+    }[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+    if (!handled) return;
+    e.preventDefault();
+    handled();
+  }
+
+  // Comment time codes anywhere on the page seek the viewer.
+  onSeekClick(e) {
+    const target = e.target.closest?.('[data-seek]');
+    if (!target) return;
+    e.preventDefault();
+    this.pause();
+    this.seek(parseFloat(target.dataset.seek));
+  }
+
+  dispose() {
+    this.playing = false;
+    document.removeEventListener('keydown', this.onKey);
+    document.removeEventListener('click', this.onSeekClick);
+  }
+}
