@@ -15,7 +15,7 @@ public sealed class DemoPortalFixture : PortalFixture
 }
 
 [Collection(JobsCollection.Name)]
-public sealed class DemoContentTests(DemoPortalFixture portal) : IClassFixture<DemoPortalFixture>
+public sealed partial class DemoContentTests(DemoPortalFixture portal) : IClassFixture<DemoPortalFixture>
 {
     [Fact]
     public async Task ANewDataFolderGetsTheDemoProjectWithScoredOutputsMadeByJobs()
@@ -54,7 +54,8 @@ public sealed class DemoContentTests(DemoPortalFixture portal) : IClassFixture<D
             // Made through the job system: every output by a succeeded render job with its device and timings.
             var renders = await db.Jobs.Where(j => j.ProjectId == project.Id && j.Kind == JobKind.Render).ToListAsync();
             Assert.Equal(DemoContent.Renders.Length, renders.Count);
-            Assert.All(renders, j => Assert.Equal((JobState.Succeeded, "cpu"), (j.State, j.Device)));
+            Assert.All(renders, j => Assert.Equal(JobState.Succeeded, j.State));
+            Assert.All(renders, j => Assert.StartsWith("cpu", j.Device));
             var reference = await db.Assets.SingleAsync(a => a.Id == pair.ReferenceAssetId);
             Assert.Equal((AssetKind.ReferenceVideo, 24), (reference.Kind, reference.FrameCount));
         }

@@ -2,7 +2,13 @@
 // follows it within a fraction of a frame (nudged by its playback rate, re-seeked when it drifts further).
 const viewers = new WeakMap();
 
-export function attach(root) {
+// The viewer's section, given it or an element around it.
+function viewerOf(element) {
+  return element?.matches?.('.comparison-viewer') ? element : element?.querySelector?.('.comparison-viewer');
+}
+
+export function attach(element) {
+  const root = viewerOf(element);
   if (!root) return;
   let viewer = viewers.get(root);
   if (!viewer) {
@@ -12,15 +18,12 @@ export function attach(root) {
   viewer.refresh();
 }
 
-export function currentTime(root) {
-  return viewers.get(root)?.time() ?? 0;
+export function currentTime(element) {
+  return viewers.get(viewerOf(element))?.time() ?? 0;
 }
 
-export function seek(root, seconds) {
-  viewers.get(root)?.seek(seconds);
-}
-
-export function detach(root) {
+export function detach(element) {
+  const root = viewerOf(element);
   viewers.get(root)?.dispose();
   viewers.delete(root);
 }
@@ -52,6 +55,8 @@ class Viewer {
       const button = e.target.closest('[data-action], [data-layout-button]');
       if (!button || !root.contains(button)) return;
       const action = button.dataset.action;
+      // Keys drive the viewer, not the button last clicked (Space would press it again).
+      button.blur();
       if (button.dataset.layoutButton) this.setLayout(button.dataset.layoutButton);
       else if (action === 'play') this.toggle();
       else if (action === 'step-back') this.step(-1);

@@ -1,0 +1,221 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CamReview.Data.Entities;
+using CamReview.Web.Demo;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>The compare page, comments, review status and share links, on the demo comparison (reference + four
+/// scored outputs), in Chromium.</summary>
+public sealed partial class DemoContentTests
+{
+    private const string GridVideos = "[...document.querySelectorAll('.viewer-grid video[data-source]')]";
+
+    private async Task<(int ProjectId, int PairId, double Fps)> DemoScoredAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (true)
+        {
+            await using var db = portal.OpenDb();
+            var pair = await db.Pairs.Include(p => p.ReferenceAsset).SingleOrDefaultAsync(p => p.Project.Name == DemoContent.ProjectName);
+            if (pair is not null && await db.OutputScores.CountAsync(s => s.Asset.PairId == pair.Id && s.MotionJson != null) == DemoContent.Renders.Length)
+                return (pair.ProjectId, pair.Id, pair.ReferenceAsset.Fps ?? 24);
+            Assert.True(DateTime.UtcNow < deadline, "the demo outputs were not all scored in time");
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<IPage> ComparePageAsync(int projectId, int pairId)
+    {
+        var page = await portal.SignedInPageAsync();
+        await page.GotoAsync($"projects/{projectId}/pairs/{pairId}/compare");
+        await Assertions.Expect(page.GetByTestId("player")).ToHaveCountAsync(1 + DemoContent.Renders.Length);
+        // Interactive (the circuit is up) and every video can play.
+        await Assertions.Expect(page.GetByTestId("add-comment")).ToBeEnabledAsync();
+        await page.WaitForFunctionAsync($"() => {GridVideos}.every(v => v.readyState >= 3)");
+        return page;
+    }
+
+    private static Task<double[]> TimesAsync(IPage page) => page.EvaluateAsync<double[]>($"() => {GridVideos}.map(v => v.currentTime)");
+
+    [Fact]
+    public async Task TheComparePagePlaysEveryVideoInSyncWithinOneFrame()
+    {
+        var (projectId, pairId, fps) = await DemoScoredAsync();
+        var page = await ComparePageAsync(projectId, pairId);
+        var frame = 1 / fps;
+
+        await page.GetByTestId("play").ClickAsync();
+        var spreads = new List<double>();
+        var seen = new HashSet<double>();
+        for (var i = 0; i < 30; i++)
+        {
+            await Task.Delay(70);
+            var times = await TimesAsync(page);
+            spreads.Add(times.Max() - times.Min());
+            seen.Add(Math.Round(times[0], 2));
+        }
+        Assert.True(seen.Count >= 5, $"the videos did not play: reference times {string.Join(", ", seen)}");
+        Assert.True(spreads.Max() <= frame, $"largest spread {spreads.Max():F4} s > one frame {frame:F4} s; spreads: {string.Join(", ", spreads.Select(s => s.ToString("F3")))}");
+
+        // Pause, then step frame by frame with the keyboard: every video shows the same frame.
+        await page.Keyboard.PressAsync(" ");
+        await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-playing", "false");
+        await page.Keyboard.PressAsync("Home");
+        for (var i = 0; i < 5; i++) await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(page.GetByTestId("time")).ToContainTextAsync("frame 5");
+        var stepped = await TimesAsync(page);
+        Assert.All(stepped, t => Assert.InRange(t, 5 * frame, 6 * frame));
+
+        // The wipe and the difference view show A against B; the difference is drawn from the two videos.
+        await page.Keyboard.PressAsync("w");
+        await Assertions.Expect(page.GetByTestId("wipe")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("d");
+        await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-layout", "difference");
+        await page.WaitForFunctionAsync("() => document.querySelector('.difference-canvas').width > 0");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheMetricTableMarksTheBestAndThePlotsAndExportsHaveEveryOutput()
+    {
+        var (projectId, pairId, _) = await DemoScoredAsync();
+        var page = await ComparePageAsync(projectId, pairId);
+        var rows = page.GetByTestId("metric-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(DemoContent.Renders.Length);
+        // One best CameraScore, and it is not the weak method's.
+        var best = page.Locator("td[data-metric='cameraScore'].metric-best");
+        await Assertions.Expect(best).ToHaveCountAsync(1);
+        var weakRow = rows.Filter(new() { HasText = "weak:" });
+        await Assertions.Expect(weakRow.Locator("td[data-metric='cameraScore']")).Not.ToHaveClassAsync(new Regex("metric-best"));
+
+        // Motion curves: four panels of the reference and each output; per-pair CameraScore: one line per output.
+        await Assertions.Expect(page.Locator("figure[data-plot^='motion'] .plot-canvas")).ToHaveAttributeAsync("data-traces", (4 * (1 + DemoContent.Renders.Length)).ToString());
+        await Assertions.Expect(page.Locator("figure[data-plot^='camera-score'] .plot-canvas")).ToHaveAttributeAsync("data-traces", DemoContent.Renders.Length.ToString());
+        await Assertions.Expect(page.Locator("figure[data-plot^='tradeoff'] .plot-canvas")).ToHaveAttributeAsync("data-traces", new Regex(@"^[1-9]\d*$"));
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("figure[data-plot^='tradeoff'] [data-action='export-png']").ClickAsync());
+        var png = await File.ReadAllBytesAsync(await download.PathAsync());
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+
+        var csv = await page.APIRequest.GetAsync($"api/pairs/{pairId}/metrics.csv");
+        var lines = (await csv.TextAsync()).TrimEnd('\n').Split('\n');
+        Assert.StartsWith("pair,output_id,method,review_status,pairs_used,pairs_flagged,cameraScore,cameraScore_reason,pce,", lines[0]);
+        Assert.Equal(1 + DemoContent.Renders.Length, lines.Length);
+        var json = JsonDocument.Parse(await (await page.APIRequest.GetAsync($"api/pairs/{pairId}/metrics.json")).TextAsync()).RootElement;
+        var outputs = json.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(DemoContent.Renders.Length, outputs.Count);
+        Assert.All(outputs, o => Assert.True(o.GetProperty("metrics").GetProperty("cameraScore").GetProperty("value").GetDouble() >= 0));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task CommentsAppearLiveForOtherViewersAndSeekTheirPlayers()
+    {
+        var (projectId, pairId, _) = await DemoScoredAsync();
+        var writer = await ComparePageAsync(projectId, pairId);
+        var reader = await ComparePageAsync(projectId, pairId);
+        var before = await reader.GetByTestId("comment").CountAsync();
+
+        await writer.Keyboard.PressAsync("Home");
+        for (var i = 0; i < 7; i++) await writer.Keyboard.PressAsync("ArrowRight");
+        await writer.GetByTestId("comment-input").FillAsync("The parallax output wobbles here.");
+        await writer.GetByTestId("add-comment").ClickAsync();
+
+        var comment = reader.GetByTestId("comment").Filter(new() { HasText = "wobbles here" });
+        await Assertions.Expect(comment).ToHaveCountAsync(1);
+        await Assertions.Expect(reader.GetByTestId("comment")).ToHaveCountAsync(before + 1);
+        await comment.GetByTestId("comment-time").ClickAsync();
+        await Assertions.Expect(reader.GetByTestId("time")).ToContainTextAsync("frame 7");
+
+        // A review status set on one page shows on the other.
+        var select = writer.GetByTestId("metric-row").First.GetByTestId("review-select");
+        await select.SelectOptionAsync("Approved");
+        await Assertions.Expect(reader.GetByTestId("review-badge")).ToHaveTextAsync("approved");
+        await writer.Context.CloseAsync();
+        await reader.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AShareLinkOpensLoggedOutAndStopsWorkingWhenRevoked()
+    {
+        var (projectId, pairId, _) = await DemoScoredAsync();
+        var page = await ComparePageAsync(projectId, pairId);
+        // The demo shares its comparison already.
+        await Assertions.Expect(page.GetByTestId("share-link").Filter(new() { HasText = DemoContent.ShareLabel })).ToHaveCountAsync(1);
+
+        await page.Locator("#share-label").FillAsync("for the paper's reviewers");
+        await page.GetByTestId("create-share-link").ClickAsync();
+        var row = page.GetByTestId("share-link").Filter(new() { HasText = "for the paper's reviewers" });
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "active");
+        var url = await row.GetByTestId("share-url").InputValueAsync();
+        var token = url[(url.LastIndexOf('/') + 1)..];
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", token);
+
+        // Someone without an account: the comparison, its media and its metrics, read-only.
+        var guest = await portal.NewPageAsync();
+        await guest.GotoAsync(url);
+        await Assertions.Expect(guest.GetByTestId("share-title")).ToHaveTextAsync(DemoContent.PairName);
+        await Assertions.Expect(guest.GetByTestId("player")).ToHaveCountAsync(1 + DemoContent.Renders.Length);
+        await guest.WaitForFunctionAsync($"() => {GridVideos}.every(v => v.readyState >= 2)");
+        await Assertions.Expect(guest.Locator("figure[data-plot^='motion'] .plot-canvas")).ToHaveAttributeAsync("data-traces", new Regex(@"^\d+$"));
+        await Assertions.Expect(guest.GetByTestId("add-comment")).ToHaveCountAsync(0);
+        await Assertions.Expect(guest.GetByTestId("review-select")).ToHaveCountAsync(0);
+        var mediaUrl = await guest.GetByTestId("player").First.GetAttributeAsync("src");
+        Assert.Equal(200, (await guest.APIRequest.GetAsync(mediaUrl!)).Status);
+        Assert.Equal(404, (await guest.APIRequest.GetAsync(mediaUrl!.Replace("/media/", "/media/9999"))).Status);
+
+        await row.GetByTestId("revoke-share-link").ClickAsync();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "revoked");
+        var gone = await guest.GotoAsync(url);
+        Assert.Equal(410, gone!.Status);
+        await Assertions.Expect(guest.GetByTestId("share-refused")).ToContainTextAsync("revoked");
+        Assert.Equal(404, (await guest.APIRequest.GetAsync(mediaUrl)).Status);
+        Assert.Equal(404, (await guest.APIRequest.GetAsync($"share/{token}/metrics.csv")).Status);
+        await guest.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task APassphraseLinkOpensOnlyWithItsPassphraseAndNotAfterItExpires()
+    {
+        var (_, pairId, _) = await DemoScoredAsync();
+        using var admin = await portal.ClientAsync();
+        var link = await admin.PostJsonOkAsync($"api/pairs/{pairId}/share-links", new { label = "locked", expiresInDays = 1, passphrase = "open sesame" });
+        var url = link.GetProperty("url").GetString()!;
+
+        var guest = await portal.NewPageAsync();
+        var locked = await guest.GotoAsync(url);
+        Assert.Equal(401, locked!.Status);
+        await Assertions.Expect(guest.GetByTestId("passphrase-form")).ToBeVisibleAsync();
+        var outputId = await portal.OpenDb().Assets.Where(a => a.PairId == pairId).Select(a => a.Id).FirstAsync();
+        Assert.Equal(404, (await guest.APIRequest.GetAsync($"{url}/media/{outputId}/original")).Status);
+
+        await guest.Locator("#share-passphrase").FillAsync("open says me");
+        await guest.GetByTestId("unlock").ClickAsync();
+        await Assertions.Expect(guest.GetByTestId("passphrase-error")).ToContainTextAsync("not right");
+        await guest.Locator("#share-passphrase").FillAsync("open sesame");
+        await guest.GetByTestId("unlock").ClickAsync();
+        await Assertions.Expect(guest.GetByTestId("share-title")).ToBeVisibleAsync();
+        Assert.Equal(200, (await guest.APIRequest.GetAsync($"{url}/media/{outputId}/original")).Status);
+
+        // Another browser without the passphrase is still asked for it.
+        using var anonymous = PortalClient.Anonymous(portal.BaseAddress);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync(url)).StatusCode);
+
+        await using (var db = portal.OpenDb())
+        {
+            var row = await db.ShareLinks.SingleAsync(l => l.Label == "locked");
+            row.ExpiresUtc = DateTime.UtcNow.AddMinutes(-1);
+            await db.SaveChangesAsync();
+        }
+        var expired = await guest.GotoAsync(url);
+        Assert.Equal(410, expired!.Status);
+        await Assertions.Expect(guest.GetByTestId("share-refused")).ToContainTextAsync("expired");
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.Http.GetAsync("share/" + new string('A', 43))).StatusCode);
+        await guest.Context.CloseAsync();
+    }
+}
