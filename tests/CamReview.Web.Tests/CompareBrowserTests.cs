@@ -97,6 +97,8 @@ public sealed partial class DemoContentTests
         await Assertions.Expect(page.Locator("figure[data-plot^='camera-score'] .plot-canvas")).ToHaveAttributeAsync("data-traces", DemoContent.Renders.Length.ToString());
         await Assertions.Expect(page.Locator("figure[data-plot^='tradeoff'] .plot-canvas")).ToHaveAttributeAsync("data-traces", new Regex(@"^[1-9]\d*$"));
 
+        if (Environment.GetEnvironmentVariable("CAMREVIEW_COMPARE_SCREENSHOT") is { Length: > 0 } shot)
+            await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("figure[data-plot^='tradeoff'] [data-action='export-png']").ClickAsync());
         var png = await File.ReadAllBytesAsync(await download.PathAsync());
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);

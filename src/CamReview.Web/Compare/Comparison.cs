@@ -61,8 +61,8 @@ public sealed record MetricTable(IReadOnlyList<MetricColumn> Columns, IReadOnlyL
         var best = AllColumns.Select((c, i) =>
         {
             var present = values.Select(v => v[i].Value).OfType<double>().ToList();
-            // A best is only marked where there is a choice.
-            if (present.Count < 2) return (double?)null;
+            // A best is only marked where there is a choice: two values at least, and not all the same.
+            if (present.Count < 2 || present.Min() == present.Max()) return (double?)null;
             return c.Better == Better.Lower ? present.Min() : present.Max();
         }).ToArray();
         var rows = outputs.Select((o, r) => new MetricRow(o, AllColumns.Select((_, i) =>
