@@ -11,6 +11,7 @@ using CamReview.Web.Hubs;
 using CamReview.Web.Jobs;
 using CamReview.Web.Media;
 using CamReview.Web.Services;
+using CamReview.Web.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -80,6 +81,7 @@ public static class Portal
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<DemoContent>();
+        builder.Services.AddStudies();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<NativeLibrariesHealthCheck>("native");
@@ -111,6 +113,7 @@ public static class Portal
                 endpoint.Metadata.Add(new AllowAnonymousAttribute());
         });
         app.MapPortalApi();
+        app.MapStudies();
         app.MapHub<ReviewHub>(ReviewHub.Path).RequireAuthorization();
         app.MapHealthChecks("/health", HealthReportWriter.Options).AllowAnonymous();
         return app;

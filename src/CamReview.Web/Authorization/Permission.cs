@@ -23,6 +23,8 @@ public enum Permission
     CreateProject,
     /// <summary>Add members, change their roles, remove them.</summary>
     ManageMembers,
+    /// <summary>Build preference studies over a project's outputs; open, pause and close them.</summary>
+    ManageStudies,
 }
 
 public static class Permissions
@@ -31,7 +33,7 @@ public static class Permissions
     public static TeamRole MinimumRole(Permission permission) => permission switch
     {
         Permission.ViewProject or Permission.ViewTeam => TeamRole.Viewer,
-        Permission.UploadAsset or Permission.CreatePair or Permission.StartRender or Permission.Comment => TeamRole.Reviewer,
+        Permission.UploadAsset or Permission.CreatePair or Permission.StartRender or Permission.Comment or Permission.ManageStudies => TeamRole.Reviewer,
         Permission.DeleteAsset or Permission.DeleteProject or Permission.CreateProject or Permission.ManageMembers => TeamRole.Owner,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),
     };
@@ -51,6 +53,7 @@ public static class Permissions
         Permission.ViewTeam => "seeing this team",
         Permission.CreateProject => "creating projects",
         Permission.ManageMembers => "managing members",
+        Permission.ManageStudies => "building and running studies",
         _ => permission.ToString(),
     };
 
