@@ -203,18 +203,27 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type)) : Result<StudyMediaFile>.NotFound();
     }
 
-    /// <summary>Gives the participant a completion code once every question of every trial is answered (once).</summary>
+    /// <summary>Gives the participant a completion code once every question of every trial is answered (once). The
+    /// progress is read first, so only the last answer takes the write lock again.</summary>
     private async Task<string?> CompleteIfDoneAsync(CamReviewDb db, int participantId, int studyId, CancellationToken ct)
     {
+        var progress = await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId)
+            .Select(p => new
+            {
+                p.CompletionCode,
+                Answered = db.StudyVotes.Count(v => v.ParticipantId == participantId),
+                Needed = p.Trials.Count * db.StudyQuestions.Count(q => q.StudyId == studyId),
+            }).SingleAsync(ct);
+        if (progress.CompletionCode is not null || progress.Answered < progress.Needed) return progress.CompletionCode;
         var code = CompletionCode();
         var now = _clock.GetUtcNow().UtcDateTime;
-        var done = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE "StudyParticipants" SET "CompletedUtc" = {now}, "CompletionCode" = {code}
-            WHERE "Id" = {participantId} AND "CompletionCode" IS NULL
-              AND (SELECT COUNT(*) FROM "StudyVotes" WHERE "ParticipantId" = {participantId})
-                  >= (SELECT COUNT(*) FROM "StudyTrials" WHERE "ParticipantId" = {participantId}) * (SELECT COUNT(*) FROM "StudyQuestions" WHERE "StudyId" = {studyId})
-            """, ct);
-        if (done > 0) log.LogInformation("Participant {Participant} of study {Study} completed it", participantId, studyId);
+        // Two last answers may race here: the first one's code stays.
+        if (await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""UPDATE "StudyParticipants" SET "CompletedUtc" = {now}, "CompletionCode" = {code} WHERE "Id" = {participantId} AND "CompletionCode" IS NULL""", ct) > 0)
+        {
+            log.LogInformation("Participant {Participant} of study {Study} completed it", participantId, studyId);
+            return code;
+        }
         return await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId).Select(p => p.CompletionCode).SingleAsync(ct);
     }
 
