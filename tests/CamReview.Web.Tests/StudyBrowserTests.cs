@@ -57,15 +57,16 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         }
         var code = page.GetByTestId("completion-code");
         await Assertions.Expect(code).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z2-9]{4}-[A-Z2-9]{4}$"));
+        var completionCode = await code.TextContentAsync();
         await using (var db = world.OpenDb())
         {
             var participant = await db.StudyParticipants.SingleAsync(p => p.StudyId == id);
-            Assert.Equal(participant.CompletionCode, await code.TextContentAsync());
+            Assert.Equal(participant.CompletionCode, completionCode);
             Assert.Equal(12, await db.StudyVotes.CountAsync(v => v.ParticipantId == participant.Id));
         }
         // Reloading the finished study shows the code again.
         await page.ReloadAsync();
-        await Assertions.Expect(page.GetByTestId("completion-code")).ToHaveTextAsync((await code.TextContentAsync())!);
+        await Assertions.Expect(page.GetByTestId("completion-code")).ToHaveTextAsync(completionCode!);
 
         await Task.WhenAll(reading);
         var all = received.ToList();
@@ -93,7 +94,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await page.GotoAsync($"studies/{id}");
         await Assertions.Expect(page.GetByTestId("no-votes")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("0");
-        await page.WaitForFunctionAsync("window.Blazor !== undefined");
+        await Assertions.Expect(page.GetByTestId("pause-study")).ToBeEnabledAsync(); // the page is live (interactive)
 
         using var participant = new Participant(world.BaseAddress, token);
         await participant.JoinOkAsync();
@@ -114,6 +115,40 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("paused");
         await using var db = world.OpenDb();
         Assert.Equal(StudyState.Paused, (await db.Studies.SingleAsync(s => s.Id == id)).State);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AReviewerBuildsAStudyInTheBuilderAndOpensIt()
+    {
+        var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
+        await page.GotoAsync("studies");
+        await page.GetByTestId("new-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("save-study")).ToBeEnabledAsync();
+        // A new study starts with every pair and method of the project, and the default questions.
+        await Assertions.Expect(page.GetByTestId("method-choice")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("comparison-count")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.GetByTestId("question")).ToHaveCountAsync(3);
+
+        // Dropping a method leaves one comparison; the wording of a question is the author's.
+        await page.Locator("[data-testid=method-choice][data-method='NarwhalCam-58']").UncheckAsync();
+        await Assertions.Expect(page.GetByTestId("comparison-count")).ToHaveTextAsync("1");
+        await page.GetByTestId("study-name").FillAsync("Built in the browser");
+        await page.GetByTestId("question-text").Nth(2).FillAsync("Which one would you keep?");
+        await page.GetByTestId("save-study").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("study-title")).ToContainTextAsync("Built in the browser");
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
+        await page.GetByTestId("open-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("open");
+        var link = await page.GetByTestId("participant-link").InputValueAsync();
+        Assert.StartsWith($"{world.BaseAddress}p/", link);
+
+        await using var db = world.OpenDb();
+        var study = await db.Studies.Include(s => s.Questions).Include(s => s.Media).SingleAsync(s => s.Name == "Built in the browser");
+        Assert.Equal(["NarwhalCam-58"], StudyWorld.Methods.Except(study.Media.Where(m => m.MethodName != null).Select(m => m.MethodName!)));
+        Assert.Equal("Which one would you keep?", study.Questions.Single(q => q.Key == "overall").Text);
+        Assert.Equal(StudyState.Open, study.State);
         await page.Context.CloseAsync();
     }
 }

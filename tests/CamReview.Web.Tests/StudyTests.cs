@@ -259,6 +259,43 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Contains($"--exclude {excluded[0]}", page);
     }
 
+    [Fact]
+    public async Task BestOfNStudiesRotateTheCandidatesAndReportChoiceShares()
+    {
+        var (id, token) = await world.OpenStudyAsync("best of three", trials: 3, attentionChecks: 1, design: "best-of-n", candidates: 3, questions: ["overall"]);
+        using var p = new Participant(world.BaseAddress, token);
+        await p.JoinOkAsync();
+        var comparisons = p.Trials.Where(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 3).ToList();
+        Assert.Equal(3, comparisons.Count);
+        // The one comparison of three methods is shown three times, each method once in each place.
+        var places = comparisons.Select(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).ToArray()).ToList();
+        for (int place = 0; place < 3; place++) Assert.Equal(3, places.Select(c => c[place]).Distinct().Count());
+        foreach (var trial in p.Trials)
+        {
+            using var vote = await p.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", "tie");
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+        }
+        using var second = new Participant(world.BaseAddress, token);
+        await second.JoinOkAsync();
+        foreach (var trial in second.Trials)
+        {
+            using var vote = await second.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", "2");
+            Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+        }
+
+        using var admin = await world.ClientAsync();
+        var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}/results");
+        // The second participant picked a side in the attention check: only the first one's ties count.
+        Assert.Equal([results.GetProperty("participants")[1].GetProperty("participant").GetString()],
+            results.GetProperty("excluded").EnumerateArray().Select(e => e.GetString()));
+        var shares = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("bestOfN").EnumerateArray().ToList();
+        Assert.Equal(3, shares.Count);
+        Assert.All(shares, c => Assert.Equal((3, 0, 3), (c.GetProperty("shown").GetInt32(), c.GetProperty("chosen").GetInt32(), c.GetProperty("ties").GetInt32())));
+        var csv = await admin.Http.GetStringAsync($"api/studies/{id}/export/best-of-n.csv");
+        Assert.StartsWith("question,method,shown,chosen,ties,both_bad,share,ci_low,ci_high,chance,p\n", csv);
+        Assert.Equal(4, csv.Trim().Split('\n').Length);
+    }
+
     private static string Text(JsonElement e, string field) => e.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : "null";
 
     /// <summary>Runs the built <c>camreview</c> executable of this configuration.</summary>
