@@ -296,6 +296,43 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Equal(4, csv.Trim().Split('\n').Length);
     }
 
+    [Fact]
+    public async Task DeletingAnOutputKeepsTheResultsAndDeletingTheProjectDeletesItsStudies()
+    {
+        using var admin = await world.ClientAsync();
+        var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = "Short-lived" })).GetProperty("id").GetInt32();
+        var video = (await admin.UploadOkAsync(project, "reference-video", TestMedia.UniqueVideo(40), "ref.mp4")).GetProperty("id").GetInt32();
+        var image = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(41), "target.png")).GetProperty("id").GetInt32();
+        var pair = (await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = video, targetAssetId = image })).GetProperty("id").GetInt32();
+        var outputs = new List<int>();
+        foreach (var (method, phase) in new[] { ("Alpha", 42), ("Beta", 43) })
+            outputs.Add((await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(phase), $"{method}.mp4",
+                new() { ["methodName"] = method, ["pairId"] = pair.ToString() })).GetProperty("id").GetInt32());
+        var study = (await admin.PostJsonOkAsync("api/studies", new
+        {
+            projectId = project,
+            study = new { name = "doomed", design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
+                questions = new[] { new { key = "overall", text = "Which?" } } },
+        })).GetProperty("id").GetInt32();
+        await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
+        var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
+        using var p = new Participant(world.BaseAddress, token);
+        await p.JoinOkAsync();
+        using (var vote = await p.VoteAsync(1, "overall", "1")) Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+
+        using (var deleted = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}/results");
+        var pairResult = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("pairs")[0];
+        Assert.Equal(("Alpha", "Beta", 1), (pairResult.GetProperty("a").GetString(), pairResult.GetProperty("b").GetString(),
+            pairResult.GetProperty("aWins").GetInt32() + pairResult.GetProperty("bWins").GetInt32()));
+
+        using (var deleted = await admin.Http.DeleteAsync($"api/projects/{project}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(0, world.CountRows("Studies", $"\"Id\" = {study}"));
+        Assert.Equal(0, world.CountRows("StudyMedia", $"\"StudyId\" = {study}"));
+        Assert.Equal(0, world.CountRows("StudyParticipants", $"\"StudyId\" = {study}"));
+        Assert.Equal(0, world.CountRows("StudyVotes", $"\"ParticipantId\" NOT IN (SELECT \"Id\" FROM \"StudyParticipants\")"));
+    }
+
     private static string Text(JsonElement e, string field) => e.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : "null";
 
     /// <summary>Runs the built <c>camreview</c> executable of this configuration.</summary>
