@@ -1,8 +1,8 @@
 # Shared by the benchmark scripts (sourced, not run). Sourcing it sets:
-#   root  the repository;  data  the real test media (bench/fetch-data.sh);  cli  the built camreview executable
-#   (built by scripts/setup.sh when missing).
+#   root  the repository;  data  the real test media (bench/fetch-data.sh; skipped when the script sets
+#   bench_media=no before sourcing);  cli  the built camreview executable (built by scripts/setup.sh when missing).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-data=$("$root/bench/fetch-data.sh")
+[[ ${bench_media:-yes} == no ]] || data=$("$root/bench/fetch-data.sh")
 cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
 [[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
 

@@ -167,6 +167,110 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.ToTable("ShareLinks");
         });
 
+        modelBuilder.Entity("CamReview.Data.Entities.Study", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<bool>("AllowBothBad").HasColumnType("INTEGER");
+            b.Property<bool>("AllowTie").HasColumnType("INTEGER");
+            b.Property<int>("AttentionChecks").HasColumnType("INTEGER");
+            b.Property<int>("CandidatesPerTrial").HasColumnType("INTEGER");
+            b.Property<DateTime?>("ClosedUtc").HasColumnType("TEXT");
+            b.Property<string>("ConsentText").HasMaxLength(4000).HasColumnType("TEXT");
+            b.Property<int?>("CreatedByUserId").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("Design").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<string>("Instructions").HasMaxLength(4000).HasColumnType("TEXT");
+            b.Property<string>("Name").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<DateTime?>("OpenedUtc").HasColumnType("TEXT");
+            b.Property<int>("ProjectId").HasColumnType("INTEGER");
+            b.Property<int>("Seed").HasColumnType("INTEGER");
+            b.Property<string>("State").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<string>("Token").IsRequired().HasMaxLength(32).HasColumnType("TEXT");
+            b.Property<int>("TrialsPerParticipant").HasColumnType("INTEGER");
+            b.Property<bool>("WatchBeforeVoting").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("CreatedByUserId");
+            b.HasIndex("Token").IsUnique();
+            b.HasIndex("ProjectId", "Name").IsUnique();
+            b.ToTable("Studies");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyMedia", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<int?>("AssetId").HasColumnType("INTEGER");
+            b.Property<string>("Key").IsRequired().HasMaxLength(32).HasColumnType("TEXT");
+            b.Property<string>("MethodName").HasMaxLength(100).HasColumnType("TEXT");
+            b.Property<int?>("PairId").HasColumnType("INTEGER");
+            b.Property<int>("StudyId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("AssetId");
+            b.HasIndex("Key").IsUnique();
+            b.HasIndex("PairId");
+            b.HasIndex("StudyId");
+            b.ToTable("StudyMedia");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyParticipant", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("CompletionCode").HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<DateTime?>("CompletedUtc").HasColumnType("TEXT");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("KeyHash").IsRequired().HasMaxLength(64).HasColumnType("TEXT");
+            b.Property<int>("Ordinal").HasColumnType("INTEGER");
+            b.Property<string>("PublicId").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<int>("StudyId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("KeyHash").IsUnique();
+            b.HasIndex("StudyId", "Ordinal").IsUnique();
+            b.HasIndex("StudyId", "PublicId").IsUnique();
+            b.ToTable("StudyParticipants");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyQuestion", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("Key").IsRequired().HasMaxLength(32).HasColumnType("TEXT");
+            b.Property<int>("Position").HasColumnType("INTEGER");
+            b.Property<int>("StudyId").HasColumnType("INTEGER");
+            b.Property<string>("Text").IsRequired().HasMaxLength(500).HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("StudyId", "Key").IsUnique();
+            b.ToTable("StudyQuestions");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyTrial", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("CandidateMediaIds").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<string>("Kind").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<int>("ParticipantId").HasColumnType("INTEGER");
+            b.Property<int>("Position").HasColumnType("INTEGER");
+            b.Property<int>("ReferenceMediaId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("ReferenceMediaId");
+            b.HasIndex("ParticipantId", "Position").IsUnique();
+            b.ToTable("StudyTrials");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyVote", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("Answer").IsRequired().HasMaxLength(16).HasColumnType("TEXT");
+            b.Property<int?>("ChosenPosition").HasColumnType("INTEGER");
+            b.Property<DateTime>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<int>("ParticipantId").HasColumnType("INTEGER");
+            b.Property<int>("QuestionId").HasColumnType("INTEGER");
+            b.Property<double?>("ResponseMs").HasColumnType("REAL");
+            b.Property<int>("TrialId").HasColumnType("INTEGER");
+            b.HasKey("Id");
+            b.HasIndex("QuestionId");
+            b.HasIndex("TrialId");
+            b.HasIndex("ParticipantId", "TrialId", "QuestionId").IsUnique();
+            b.ToTable("StudyVotes");
+        });
+
         modelBuilder.Entity("CamReview.Data.Entities.Team", b =>
         {
             b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
@@ -278,6 +382,54 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.Navigation("Pair");
         });
 
+        modelBuilder.Entity("CamReview.Data.Entities.Study", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.User", "CreatedBy").WithMany().HasForeignKey("CreatedByUserId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Project", "Project").WithMany().HasForeignKey("ProjectId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("CreatedBy");
+            b.Navigation("Project");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyMedia", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Asset", "Asset").WithMany().HasForeignKey("AssetId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Pair", "Pair").WithMany().HasForeignKey("PairId").OnDelete(DeleteBehavior.SetNull);
+            b.HasOne("CamReview.Data.Entities.Study", "Study").WithMany("Media").HasForeignKey("StudyId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Asset");
+            b.Navigation("Pair");
+            b.Navigation("Study");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyParticipant", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Study", "Study").WithMany("Participants").HasForeignKey("StudyId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Study");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyQuestion", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.Study", "Study").WithMany("Questions").HasForeignKey("StudyId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Study");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyTrial", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.StudyParticipant", "Participant").WithMany("Trials").HasForeignKey("ParticipantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.HasOne("CamReview.Data.Entities.StudyMedia", "ReferenceMedia").WithMany().HasForeignKey("ReferenceMediaId").OnDelete(DeleteBehavior.NoAction).IsRequired();
+            b.Navigation("Participant");
+            b.Navigation("ReferenceMedia");
+        });
+
+        modelBuilder.Entity("CamReview.Data.Entities.StudyVote", b =>
+        {
+            b.HasOne("CamReview.Data.Entities.StudyParticipant", "Participant").WithMany().HasForeignKey("ParticipantId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.HasOne("CamReview.Data.Entities.StudyQuestion", "Question").WithMany().HasForeignKey("QuestionId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.HasOne("CamReview.Data.Entities.StudyTrial", "Trial").WithMany().HasForeignKey("TrialId").OnDelete(DeleteBehavior.Cascade).IsRequired();
+            b.Navigation("Participant");
+            b.Navigation("Question");
+            b.Navigation("Trial");
+        });
+
         modelBuilder.Entity("CamReview.Data.Entities.TeamMember", b =>
         {
             b.HasOne("CamReview.Data.Entities.Team", "Team").WithMany("Members").HasForeignKey("TeamId").OnDelete(DeleteBehavior.Cascade).IsRequired();
@@ -292,6 +444,13 @@ public sealed class CamReviewDbModelSnapshot : ModelSnapshot
             b.Navigation("Assets");
             b.Navigation("Pairs");
         });
+        modelBuilder.Entity("CamReview.Data.Entities.Study", b =>
+        {
+            b.Navigation("Media");
+            b.Navigation("Participants");
+            b.Navigation("Questions");
+        });
+        modelBuilder.Entity("CamReview.Data.Entities.StudyParticipant", b => b.Navigation("Trials"));
         modelBuilder.Entity("CamReview.Data.Entities.Team", b =>
         {
             b.Navigation("Members");

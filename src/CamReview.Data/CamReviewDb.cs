@@ -12,6 +12,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int MethodNameMaxLength = 100;
     public const int ErrorMaxLength = 2000;
     public const int CommentMaxLength = 2000;
+    public const int StudyTextMaxLength = 4000;
+    public const int QuestionMaxLength = 500;
 
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<User> Users => Set<User>();
@@ -24,6 +26,12 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<OutputReview> OutputReviews => Set<OutputReview>();
+    public DbSet<Study> Studies => Set<Study>();
+    public DbSet<StudyQuestion> StudyQuestions => Set<StudyQuestion>();
+    public DbSet<StudyMedia> StudyMedia => Set<StudyMedia>();
+    public DbSet<StudyParticipant> StudyParticipants => Set<StudyParticipant>();
+    public DbSet<StudyTrial> StudyTrials => Set<StudyTrial>();
+    public DbSet<StudyVote> StudyVotes => Set<StudyVote>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -138,6 +146,74 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             e.HasOne(r => r.Asset).WithOne().HasForeignKey<OutputReview>(r => r.AssetId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(r => r.Reviewer).WithMany().HasForeignKey(r => r.ReviewerUserId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        ConfigureStudies(model);
+    }
+
+    private static void ConfigureStudies(ModelBuilder model)
+    {
+        model.Entity<Study>(e =>
+        {
+            e.Property(s => s.Name).HasMaxLength(NameMaxLength);
+            e.Property(s => s.Token).HasMaxLength(32);
+            e.Property(s => s.Design).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Instructions).HasMaxLength(StudyTextMaxLength);
+            e.Property(s => s.ConsentText).HasMaxLength(StudyTextMaxLength);
+            e.HasOne(s => s.Project).WithMany().HasForeignKey(s => s.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(s => s.CreatedBy).WithMany().HasForeignKey(s => s.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(s => s.Token).IsUnique();
+            e.HasIndex(s => new { s.ProjectId, s.Name }).IsUnique();
+        });
+
+        model.Entity<StudyQuestion>(e =>
+        {
+            e.Property(q => q.Key).HasMaxLength(32);
+            e.Property(q => q.Text).HasMaxLength(QuestionMaxLength);
+            e.HasOne(q => q.Study).WithMany(s => s.Questions).HasForeignKey(q => q.StudyId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(q => new { q.StudyId, q.Key }).IsUnique();
+        });
+
+        model.Entity<StudyMedia>(e =>
+        {
+            e.Property(m => m.Key).HasMaxLength(32);
+            e.Property(m => m.MethodName).HasMaxLength(MethodNameMaxLength);
+            e.HasOne(m => m.Study).WithMany(s => s.Media).HasForeignKey(m => m.StudyId).OnDelete(DeleteBehavior.Cascade);
+            // Deleting an output or a pair keeps the study's results (the method name is kept here).
+            e.HasOne(m => m.Pair).WithMany().HasForeignKey(m => m.PairId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(m => m.Asset).WithMany().HasForeignKey(m => m.AssetId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(m => m.Key).IsUnique();
+        });
+
+        model.Entity<StudyParticipant>(e =>
+        {
+            e.Property(p => p.PublicId).HasMaxLength(16);
+            e.Property(p => p.KeyHash).HasMaxLength(64);
+            e.Property(p => p.CompletionCode).HasMaxLength(16);
+            e.HasOne(p => p.Study).WithMany(s => s.Participants).HasForeignKey(p => p.StudyId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(p => p.KeyHash).IsUnique();
+            e.HasIndex(p => new { p.StudyId, p.Ordinal }).IsUnique();
+            e.HasIndex(p => new { p.StudyId, p.PublicId }).IsUnique();
+        });
+
+        model.Entity<StudyTrial>(e =>
+        {
+            e.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(t => t.CandidateMediaIds).HasMaxLength(200);
+            e.HasOne(t => t.Participant).WithMany(p => p.Trials).HasForeignKey(t => t.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(t => t.ReferenceMedia).WithMany().HasForeignKey(t => t.ReferenceMediaId).OnDelete(DeleteBehavior.NoAction);
+            e.HasIndex(t => new { t.ParticipantId, t.Position }).IsUnique();
+        });
+
+        model.Entity<StudyVote>(e =>
+        {
+            e.Property(v => v.Answer).HasConversion<string>().HasMaxLength(16);
+            e.HasOne(v => v.Participant).WithMany().HasForeignKey(v => v.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(v => v.Trial).WithMany().HasForeignKey(v => v.TrialId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(v => v.Question).WithMany().HasForeignKey(v => v.QuestionId).OnDelete(DeleteBehavior.Cascade);
+            // One vote per participant, trial and question: a second submission can never be stored.
+            e.HasIndex(v => new { v.ParticipantId, v.TrialId, v.QuestionId }).IsUnique();
         });
     }
 }

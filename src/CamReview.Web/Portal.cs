@@ -14,6 +14,7 @@ using CamReview.Web.Hubs;
 using CamReview.Web.Jobs;
 using CamReview.Web.Media;
 using CamReview.Web.Services;
+using CamReview.Web.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -90,6 +91,7 @@ public static class Portal
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<DemoContent>();
+        builder.Services.AddStudies();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<NativeLibrariesHealthCheck>("native");
@@ -122,6 +124,7 @@ public static class Portal
         });
         app.MapPortalApi();
         app.MapCompareApi();
+        app.MapStudies();
         app.MapHub<ReviewHub>(ReviewHub.Path).RequireAuthorization();
         app.MapHealthChecks("/health", HealthReportWriter.Options).AllowAnonymous();
         return app;

@@ -12,6 +12,7 @@ public sealed class MigrationTests : IDisposable
     private const string AccountsAndAssets = "20261121010000_AccountsAndAssets";
     private const string Jobs = "20261121020000_Jobs";
     private const string Sharing = "20261121030000_Sharing";
+    private const string Studies = "20261121040000_Studies";
 
     private readonly TempDataDir _data = new();
 
@@ -34,7 +35,7 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies], await db.Database.GetAppliedMigrationsAsync());
             db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }

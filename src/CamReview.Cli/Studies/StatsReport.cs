@@ -55,8 +55,7 @@ public static class StatsReport
                 {
                     var row = new List<string>
                     {
-                        N(s.Rank), s.Method, s.Score.ToString("+0.000;-0.000;0.000", Inv), Ci(s.Ci),
-                        s.RankCi is { } r ? (r.Low == r.High ? N((int)r.Low) : $"{r.Low:0}-{r.High:0}") : "-", N(s.Comparisons),
+                        N(s.Rank), s.Method, StatisticsFormat.Score(s.Score), Ci(s.Ci), StatisticsFormat.RankRange(s.RankCi), N(s.Comparisons),
                     };
                     if (split) row.Add(N(s.Component));
                     return row.ToArray();
@@ -72,17 +71,11 @@ public static class StatsReport
 
     private static string N(int n) => n.ToString(Inv);
 
-    private static string F(double? x) => x is { } v ? v.ToString("0.000", Inv) : "-";
+    private static string F(double? x) => StatisticsFormat.Number(x);
 
-    private static string Ci(ConfidenceInterval? ci) =>
-        ci is { } c ? string.Create(Inv, $"[{c.Low:0.000}, {c.High:0.000}]") : "-";
+    private static string Ci(ConfidenceInterval? ci) => StatisticsFormat.Interval(ci);
 
-    private static string P(double? p) => p switch
-    {
-        null => "-",
-        >= 0.001 => p.Value.ToString("0.000", Inv),
-        _ => p.Value.ToString("0.0e+0", Inv),
-    };
+    private static string P(double? p) => StatisticsFormat.PValue(p);
 
     private static void Table(StringBuilder sb, string[] header, IEnumerable<string[]> rows, int rightFrom)
     {

@@ -27,6 +27,8 @@ public enum Permission
     CreateProject,
     /// <summary>Add members, change their roles, remove them.</summary>
     ManageMembers,
+    /// <summary>Build preference studies over a project's outputs; open, pause and close them.</summary>
+    ManageStudies,
 }
 
 public static class Permissions
@@ -36,7 +38,7 @@ public static class Permissions
     {
         Permission.ViewProject or Permission.ViewTeam => TeamRole.Viewer,
         Permission.UploadAsset or Permission.CreatePair or Permission.StartRender or Permission.Comment
-            or Permission.Review or Permission.Share => TeamRole.Reviewer,
+            or Permission.Review or Permission.Share or Permission.ManageStudies => TeamRole.Reviewer,
         Permission.DeleteAsset or Permission.DeleteProject or Permission.CreateProject or Permission.ManageMembers => TeamRole.Owner,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, null),
     };
@@ -58,6 +60,7 @@ public static class Permissions
         Permission.ViewTeam => "seeing this team",
         Permission.CreateProject => "creating projects",
         Permission.ManageMembers => "managing members",
+        Permission.ManageStudies => "building and running studies",
         _ => permission.ToString(),
     };
 

@@ -16,11 +16,12 @@ namespace CamReview.Web.Demo;
 /// pan trajectory); texture B as the target image; the team "Demo" (owned by the administrators, or adopted by the
 /// administrator created at setup) with the project "Demo: camera-motion transfer" and its pair; four render jobs
 /// through the ordinary job system (homography with black borders, with a safe crop, parallax with inpainted borders,
-/// and a "weak method" that pans at the wrong speed), each scored when it is done; a share link and a comment. Runs
-/// once: a marker file in the data folder remembers it.</summary>
+/// and a "weak method" that pans at the wrong speed), each scored when it is done; a share link and a comment; then
+/// the demo study over those outputs (<see cref="DemoStudy"/>). Runs once: a marker file in the data folder
+/// remembers it.</summary>
 public sealed class DemoContent(
     IDbContextFactory<CamReviewDb> dbs, AssetService assets, JobStore store, RenderMethods methods, ShareLinkService shareLinks,
-    PortalOptions options, ILogger<DemoContent> log) : BackgroundService
+    PortalOptions options, DemoStudy study, ILogger<DemoContent> log) : BackgroundService
 {
     public const string TeamName = "Demo";
     public const string ProjectName = "Demo: camera-motion transfer";
@@ -141,6 +142,7 @@ public sealed class DemoContent(
             log.LogInformation("Demo: comparison shared read-only at /{Url}", link.Url);
             await File.WriteAllTextAsync(Marker, $"project {projectId}\n", ct);
             log.LogInformation("Demo: project {Project} with pair {Pair}; {Count} renders queued", projectId, pairId, Renders.Length);
+            await study.CreateWhenScoredAsync(projectId, pairId, Renders.Length, ownerId, TimeSpan.FromMinutes(30), ct);
         }
         finally
         {

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text;
-using CamReview.Core.Statistics;
 
-namespace CamReview.Cli.Studies;
+namespace CamReview.Core.Statistics;
 
 /// <summary>A vote file read from CSV, with the line each vote starts on (for error messages).</summary>
 public sealed record VoteTable(IReadOnlyList<Vote> Votes, IReadOnlyList<int> Lines);
 
 /// <summary>
-/// Reads the votes CSV of <c>camreview stats</c>: RFC 4180 (comma-separated; a field may be quoted with <c>"</c>, and
+/// The votes CSV of <c>camreview stats</c> and of the portal's study export. Reading: RFC 4180 (comma-separated; a field may be quoted with <c>"</c>, and
 /// then holds commas, line breaks and doubled quotes <c>""</c>; CRLF or LF; optional UTF-8 BOM). The header names the
 /// columns, in any order and letter case: <c>participant,trial,question,options,choice</c>, and optionally
 /// <c>response_ms</c> (empty cells allowed). <c>options</c> lists the methods shown separated by <c>;</c>. Fields
@@ -18,6 +17,35 @@ public static class VoteCsv
 {
     public static readonly string[] RequiredColumns = ["participant", "trial", "question", "options", "choice"];
     public const string ResponseTimeColumn = "response_ms";
+
+    /// <summary>Writes votes in the format <see cref="Read"/> reads: the header
+    /// <c>participant,trial,question,options,choice,response_ms</c>, one line per vote (LF), fields quoted only when
+    /// they hold a comma, quote or line break, response times in invariant culture.</summary>
+    public static void Write(TextWriter writer, IEnumerable<Vote> votes)
+    {
+        writer.Write(string.Join(",", RequiredColumns.Append(ResponseTimeColumn)));
+        writer.Write('\n');
+        foreach (var v in votes)
+        {
+            if (v.Options.Any(o => o.Contains(';')))
+                throw new ArgumentException($"option names cannot contain ';' (the options separator): {string.Join(" | ", v.Options)}", nameof(votes));
+            WriteRow(writer, [v.Participant, v.Trial, v.Question, string.Join(";", v.Options), v.Choice,
+                v.ResponseTimeMs?.ToString("R", CultureInfo.InvariantCulture) ?? ""]);
+        }
+    }
+
+    /// <summary>One RFC 4180 record (LF-terminated).</summary>
+    public static void WriteRow(TextWriter writer, IReadOnlyList<string> fields)
+    {
+        for (int i = 0; i < fields.Count; i++)
+        {
+            if (i > 0) writer.Write(',');
+            var field = fields[i];
+            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0) writer.Write($"\"{field.Replace("\"", "\"\"")}\"");
+            else writer.Write(field);
+        }
+        writer.Write('\n');
+    }
 
     public static VoteTable Read(string text, string name)
     {

@@ -1,0 +1,175 @@
+namespace CamReview.Data.Entities;
+
+/// <summary>How a study's trials are shown.</summary>
+public enum StudyDesign
+{
+    /// <summary>Two candidates side by side (two-alternative forced choice, optionally with "no preference" and "both bad").</summary>
+    Pairwise = 1,
+
+    /// <summary>Three or more candidates: the participant picks the best.</summary>
+    BestOfN = 2,
+}
+
+/// <summary>Draft (being built; the only state in which its design may change) → Open (taking participants and votes)
+/// ⇄ Paused → Closed (final).</summary>
+public enum StudyState
+{
+    Draft = 1,
+    Open = 2,
+    Paused = 3,
+    Closed = 4,
+}
+
+/// <summary>A blinded preference study over outputs of a project's pairs. Participants come through the link made of
+/// <see cref="Token"/>, without an account; they never learn which method made a video.</summary>
+public sealed class Study
+{
+    public int Id { get; set; }
+    public int ProjectId { get; set; }
+    public Project Project { get; set; } = null!;
+
+    /// <summary>For the team only (participants do not see it).</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The secret part of the participant link (/p/{Token}): random, URL-safe.</summary>
+    public required string Token { get; set; }
+
+    public StudyDesign Design { get; set; }
+    public StudyState State { get; set; }
+
+    /// <summary>Candidates per trial: 2 for pairwise, N for best-of-N.</summary>
+    public int CandidatesPerTrial { get; set; }
+
+    /// <summary>The "no preference" answer is offered.</summary>
+    public bool AllowTie { get; set; }
+
+    /// <summary>The "both (all) bad" answer is offered.</summary>
+    public bool AllowBothBad { get; set; }
+
+    /// <summary>Comparison trials each participant gets (attention checks come on top).</summary>
+    public int TrialsPerParticipant { get; set; }
+
+    /// <summary>Catch trials per participant: the same candidate on every side, where the right answer is "no preference".</summary>
+    public int AttentionChecks { get; set; }
+
+    /// <summary>The answers open only once the clips have played through once.</summary>
+    public bool WatchBeforeVoting { get; set; }
+
+    public string? Instructions { get; set; }
+    public string? ConsentText { get; set; }
+
+    /// <summary>Seeds the order of comparisons and the placement of attention checks.</summary>
+    public int Seed { get; set; }
+
+    public int? CreatedByUserId { get; set; }
+    public User? CreatedBy { get; set; }
+    public DateTime CreatedUtc { get; set; }
+    public DateTime? OpenedUtc { get; set; }
+    public DateTime? ClosedUtc { get; set; }
+
+    public List<StudyQuestion> Questions { get; set; } = [];
+    public List<StudyMedia> Media { get; set; } = [];
+    public List<StudyParticipant> Participants { get; set; } = [];
+}
+
+/// <summary>A question asked about every trial. <see cref="Key"/> names it in exports (scene, motion, overall, ...).</summary>
+public sealed class StudyQuestion
+{
+    public int Id { get; set; }
+    public int StudyId { get; set; }
+    public Study Study { get; set; } = null!;
+    public int Position { get; set; }
+    public required string Key { get; set; }
+    public required string Text { get; set; }
+}
+
+/// <summary>A video a study shows: a pair's reference (no <see cref="MethodName"/>) or an output of it. Participants
+/// fetch it by <see cref="Key"/>, an opaque random name, never by asset id or method. The method name is kept here so
+/// results survive the deletion of the output or the pair (the ids are then cleared).</summary>
+public sealed class StudyMedia
+{
+    public int Id { get; set; }
+    public int StudyId { get; set; }
+    public Study Study { get; set; } = null!;
+    public required string Key { get; set; }
+    public int? PairId { get; set; }
+    public Pair? Pair { get; set; }
+    public int? AssetId { get; set; }
+    public Asset? Asset { get; set; }
+    public string? MethodName { get; set; }
+}
+
+/// <summary>Someone who opened the participant link. Anonymous: <see cref="PublicId"/> names them in results and
+/// exports; <see cref="KeyHash"/> is the SHA-256 of the secret their browser keeps to resume.</summary>
+public sealed class StudyParticipant
+{
+    public int Id { get; set; }
+    public int StudyId { get; set; }
+    public Study Study { get; set; } = null!;
+    public required string PublicId { get; set; }
+    public required string KeyHash { get; set; }
+
+    /// <summary>0, 1, 2, ... in the order participants joined: decides their share of the balanced design.</summary>
+    public int Ordinal { get; set; }
+
+    public DateTime CreatedUtc { get; set; }
+    public DateTime? CompletedUtc { get; set; }
+    public string? CompletionCode { get; set; }
+
+    public List<StudyTrial> Trials { get; set; } = [];
+}
+
+public enum TrialKind
+{
+    Comparison = 1,
+
+    /// <summary>A catch trial: the same candidate on every side.</summary>
+    AttentionCheck = 2,
+}
+
+/// <summary>One screen of a participant: a reference and the candidates in the order shown (left to right).</summary>
+public sealed class StudyTrial
+{
+    public int Id { get; set; }
+    public int ParticipantId { get; set; }
+    public StudyParticipant Participant { get; set; } = null!;
+
+    /// <summary>1, 2, ... in the order the participant sees them.</summary>
+    public int Position { get; set; }
+
+    public TrialKind Kind { get; set; }
+    public int ReferenceMediaId { get; set; }
+    public StudyMedia ReferenceMedia { get; set; } = null!;
+
+    /// <summary><see cref="StudyMedia"/> ids of the candidates, left to right, separated by ';'.</summary>
+    public required string CandidateMediaIds { get; set; }
+}
+
+public enum VoteAnswer
+{
+    /// <summary>One candidate (<see cref="StudyVote.ChosenPosition"/>).</summary>
+    Pick = 1,
+    Tie = 2,
+    BothBad = 3,
+}
+
+/// <summary>An answer of a participant to one question of one trial: at most one (a unique index), never changed.</summary>
+public sealed class StudyVote
+{
+    public int Id { get; set; }
+    public int ParticipantId { get; set; }
+    public StudyParticipant Participant { get; set; } = null!;
+    public int TrialId { get; set; }
+    public StudyTrial Trial { get; set; } = null!;
+    public int QuestionId { get; set; }
+    public StudyQuestion Question { get; set; } = null!;
+    public VoteAnswer Answer { get; set; }
+
+    /// <summary>For <see cref="VoteAnswer.Pick"/>: the 0-based place of the chosen candidate, left to right.</summary>
+    public int? ChosenPosition { get; set; }
+
+    /// <summary>Milliseconds from the trial being shown to the answer, as the participant's browser measured it.</summary>
+    public double? ResponseMs { get; set; }
+
+    public DateTime CreatedUtc { get; set; }
+}

@@ -1,0 +1,249 @@
+using System.Security.Cryptography;
+using System.Text;
+using CamReview.Core.Statistics;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using CamReview.Web.Media;
+using CamReview.Web.Services;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CamReview.Web.Studies;
+
+/// <summary>What a participant's browser gets: questions, answers offered, and its trials with opaque media addresses.
+/// Nothing in it names a method (nor the study's internal name): attention checks look like any other trial.</summary>
+public sealed record ParticipantSession(
+    string Participant, string State, string? Message, IReadOnlyList<QuestionDraft> Questions, bool AllowTie, bool AllowBothBad,
+    bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode);
+
+/// <summary>A trial: the reference and candidates (left to right) as media addresses, and the answers already given
+/// (question key → choice: the candidate's 0-based place, "tie" or "bothbad").</summary>
+public sealed record SessionTrial(int Trial, string Reference, string ReferencePoster, IReadOnlyList<string> Candidates, IReadOnlyDictionary<string, string> Answers);
+
+/// <summary>A new participant: the secret the browser keeps to resume (sent back in <see cref="ParticipantService.KeyHeader"/>).</summary>
+public sealed record JoinedParticipant(string Key, ParticipantSession Session);
+
+/// <summary>A stored file a participant may fetch.</summary>
+public sealed record StudyMediaFile(string Path, string ContentType);
+
+public sealed record VoteRequest(int Trial, string? Question, string? Choice, double? ResponseMs);
+
+/// <summary>The acknowledgement of a stored vote (<see cref="Duplicate"/>: it had been stored before, by an earlier
+/// submission of the same answer).</summary>
+public sealed record VoteReceipt(int Trial, string Question, string Choice, bool Duplicate, string? CompletionCode);
+
+/// <summary>The anonymous side of a study: joining through the link, the session (resumable), votes and media.</summary>
+public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyEvents events, ILogger<ParticipantService> log, TimeProvider? clock = null)
+{
+    public const string KeyHeader = "X-Participant-Key";
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public static string MediaPath(string token, string key) => $"p/{token}/media/{key}";
+
+    public static string StateMessage(StudyState state) => state switch
+    {
+        StudyState.Open => "",
+        StudyState.Draft => "This study has not opened yet.",
+        StudyState.Paused => "This study is paused: answers are not taken at the moment. Please come back later; your progress is kept.",
+        _ => "This study is closed: answers are no longer taken. Thank you for your interest.",
+    };
+
+    /// <summary>The texts of the participant page (null: no such study, or still a draft).</summary>
+    public async Task<(string? Instructions, string? Consent)?> PageTextsAsync(string token, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var texts = await db.Studies.AsNoTracking().Where(s => s.Token == token && s.State != StudyState.Draft)
+            .Select(s => new { s.Instructions, s.ConsentText }).SingleOrDefaultAsync(ct);
+        return texts is null ? null : (texts.Instructions, texts.ConsentText);
+    }
+
+    /// <summary>Starts a participant: an anonymous id, a secret key, and their balanced share of the trials.</summary>
+    public async Task<Result<JoinedParticipant>> JoinAsync(string token, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var study = await db.Studies.AsNoTracking().Include(s => s.Media).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
+        if (study is null) return Result<JoinedParticipant>.Fail("This study link is not valid.", ResultStatus.NotFound);
+        if (study.State != StudyState.Open) return Result<JoinedParticipant>.Fail(StateMessage(study.State), ResultStatus.Conflict);
+        var dealt = StudyService.ComparisonsOf(study);
+        if (dealt.Count == 0) return Result<JoinedParticipant>.Fail("This study has nothing to compare any more.", ResultStatus.Conflict);
+
+        var key = StudyService.NewKey();
+        var hash = Hash(key);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // One statement takes the next ordinal and checks the study is still open; the transaction holds the write
+            // lock, so ordinals are never shared and the trials are stored with the participant or not at all.
+            var publicId = "P" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+            var added = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "StudyParticipants" ("StudyId", "PublicId", "KeyHash", "Ordinal", "CreatedUtc")
+                SELECT {study.Id}, {publicId}, {hash}, (SELECT COALESCE(MAX("Ordinal") + 1, 0) FROM "StudyParticipants" WHERE "StudyId" = {study.Id}), {now}
+                WHERE EXISTS (SELECT 1 FROM "Studies" WHERE "Id" = {study.Id} AND "State" = 'Open')
+                """, ct);
+            if (added == 0) return Result<JoinedParticipant>.Fail(StateMessage(await StateAsync(db, study.Id, ct)), ResultStatus.Conflict);
+            var participant = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash).Select(p => new { p.Id, p.Ordinal }).SingleAsync(ct);
+            foreach (var trial in StudyDesigner.Plan(dealt, participant.Ordinal, study.TrialsPerParticipant, study.AttentionChecks, study.Seed))
+            {
+                db.StudyTrials.Add(new StudyTrial
+                {
+                    ParticipantId = participant.Id, Position = trial.Position, Kind = trial.Kind, ReferenceMediaId = trial.ReferenceMediaId,
+                    CandidateMediaIds = StudyDesigner.Join(trial.CandidateMediaIds),
+                });
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        events.Raise(study.Id);
+        var session = await SessionAsync(token, key, ct);
+        return session.Succeeded ? Result<JoinedParticipant>.Ok(new JoinedParticipant(key, session.Value!)) : session.Cast<JoinedParticipant>();
+    }
+
+    /// <summary>The participant's session as it stands (after a reload: where they left off).</summary>
+    public async Task<Result<ParticipantSession>> SessionAsync(string token, string? key, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(key)) return Result<ParticipantSession>.Fail("No participant key: open the study link to start.", ResultStatus.Unauthenticated);
+        var hash = Hash(key);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var participant = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash && p.Study.Token == token)
+            .Select(p => new { p.Id, p.PublicId, p.CompletionCode, p.Study }).SingleOrDefaultAsync(ct);
+        if (participant is null) return Result<ParticipantSession>.Fail("This participant is not known to this study: open the study link to start again.", ResultStatus.NotFound);
+        var study = participant.Study;
+        var questions = await db.StudyQuestions.AsNoTracking().Where(q => q.StudyId == study.Id).OrderBy(q => q.Position).ToListAsync(ct);
+        var media = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id).ToDictionaryAsync(m => m.Id, m => m.Key, ct);
+        var trials = await db.StudyTrials.AsNoTracking().Where(t => t.ParticipantId == participant.Id).OrderBy(t => t.Position).ToListAsync(ct);
+        var votes = await db.StudyVotes.AsNoTracking().Where(v => v.ParticipantId == participant.Id).ToListAsync(ct);
+        var keyOf = questions.ToDictionary(q => q.Id, q => q.Key);
+        var code = participant.CompletionCode ?? await CompleteIfDoneAsync(db, participant.Id, study.Id, ct);
+        return Result<ParticipantSession>.Ok(new ParticipantSession(
+            participant.PublicId, study.State.ToString().ToLowerInvariant(), study.State == StudyState.Open ? null : StateMessage(study.State),
+            questions.Select(q => new QuestionDraft(q.Key, q.Text)).ToList(), study.AllowTie, study.AllowBothBad, study.WatchBeforeVoting,
+            trials.Select(t => new SessionTrial(t.Position, MediaPath(token, media[t.ReferenceMediaId]), MediaPath(token, media[t.ReferenceMediaId]) + "/poster",
+                StudyDesigner.Split(t.CandidateMediaIds).Select(id => MediaPath(token, media[id])).ToList(),
+                votes.Where(v => v.TrialId == t.Id).ToDictionary(v => keyOf[v.QuestionId], v => ChoiceText(v.Answer, v.ChosenPosition)))).ToList(),
+            code));
+    }
+
+    /// <summary>Stores one answer. It is acknowledged only once committed; the same answer sent again is acknowledged
+    /// as the stored one (<see cref="VoteReceipt.Duplicate"/>); a different answer to an answered question is refused
+    /// (409); a study that is not open, an unknown trial or question, or an answer not offered changes nothing.</summary>
+    public async Task<Result<VoteReceipt>> VoteAsync(string token, string? key, VoteRequest request, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(key)) return Result<VoteReceipt>.Fail("No participant key: open the study link to start.", ResultStatus.Unauthenticated);
+        var hash = Hash(key);
+        var questionKey = request.Question?.Trim() ?? "";
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var found = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash && p.Study.Token == token)
+            .Select(p => new
+            {
+                p.Id, p.StudyId, p.Study.State, p.Study.AllowTie, p.Study.AllowBothBad,
+                Trial = db.StudyTrials.Where(t => t.ParticipantId == p.Id && t.Position == request.Trial).Select(t => new { t.Id, t.CandidateMediaIds }).FirstOrDefault(),
+                QuestionId = db.StudyQuestions.Where(q => q.StudyId == p.StudyId && q.Key == questionKey).Select(q => (int?)q.Id).FirstOrDefault(),
+            }).SingleOrDefaultAsync(ct);
+        if (found is null) return Result<VoteReceipt>.Fail("This participant is not known to this study: open the study link to start again.", ResultStatus.NotFound);
+        if (found.State != StudyState.Open) return Result<VoteReceipt>.Fail(StateMessage(found.State), ResultStatus.Conflict);
+        if (found.Trial is null) return Result<VoteReceipt>.Fail($"There is no trial {request.Trial} in this session.", ResultStatus.NotFound);
+        if (found.QuestionId is not { } questionId) return Result<VoteReceipt>.Fail($"This study has no question \"{questionKey}\".", ResultStatus.NotFound);
+        if (request.ResponseMs is { } ms && !(double.IsFinite(ms) && ms >= 0 && ms <= TimeSpan.FromDays(1).TotalMilliseconds))
+            return Result<VoteReceipt>.Fail("The response time must be between 0 and one day, in milliseconds.");
+
+        int candidates = StudyDesigner.Split(found.Trial.CandidateMediaIds).Length;
+        var choice = request.Choice?.Trim().ToLowerInvariant() ?? "";
+        (VoteAnswer Answer, int? Position)? parsed = choice switch
+        {
+            VoteChoice.Tie when found.AllowTie => (VoteAnswer.Tie, null),
+            VoteChoice.BothBad when found.AllowBothBad => (VoteAnswer.BothBad, null),
+            _ when int.TryParse(choice, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p < candidates
+                => (VoteAnswer.Pick, p),
+            _ => null,
+        };
+        if (parsed is not { } answer)
+        {
+            var offered = string.Join(", ", Enumerable.Range(0, candidates).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Concat(found.AllowTie ? [VoteChoice.Tie] : []).Concat(found.AllowBothBad ? [VoteChoice.BothBad] : []));
+            return Result<VoteReceipt>.Fail($"\"{request.Choice}\" is not an answer of this trial (answers: {offered}).");
+        }
+        var text = ChoiceText(answer.Answer, answer.Position);
+
+        int added;
+        try
+        {
+            // The study must still be open when the vote is written: checked in the same statement.
+            added = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "StudyVotes" ("ParticipantId", "TrialId", "QuestionId", "Answer", "ChosenPosition", "ResponseMs", "CreatedUtc")
+                SELECT {found.Id}, {found.Trial.Id}, {questionId}, {answer.Answer.ToString()}, {answer.Position}, {request.ResponseMs}, {_clock.GetUtcNow().UtcDateTime}
+                WHERE EXISTS (SELECT 1 FROM "Studies" WHERE "Id" = {found.StudyId} AND "State" = 'Open')
+                """, ct);
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067) // SQLITE_CONSTRAINT_UNIQUE: already answered
+        {
+            var stored = await db.StudyVotes.AsNoTracking().Where(v => v.ParticipantId == found.Id && v.TrialId == found.Trial.Id && v.QuestionId == questionId)
+                .Select(v => new { v.Answer, v.ChosenPosition }).SingleAsync(ct);
+            var storedText = ChoiceText(stored.Answer, stored.ChosenPosition);
+            if (storedText != text)
+                return Result<VoteReceipt>.Fail(
+                    $"Question \"{questionKey}\" of trial {request.Trial} is already answered ({storedText}); an answer cannot be changed.", ResultStatus.Conflict);
+            var code = await db.StudyParticipants.Where(p => p.Id == found.Id).Select(p => p.CompletionCode).SingleAsync(ct);
+            return Result<VoteReceipt>.Ok(new VoteReceipt(request.Trial, questionKey, storedText, Duplicate: true, code));
+        }
+        if (added == 0) return Result<VoteReceipt>.Fail(StateMessage(await StateAsync(db, found.StudyId, ct)), ResultStatus.Conflict);
+        var completion = await CompleteIfDoneAsync(db, found.Id, found.StudyId, ct);
+        events.Raise(found.StudyId);
+        return Result<VoteReceipt>.Ok(new VoteReceipt(request.Trial, questionKey, text, Duplicate: false, completion));
+    }
+
+    /// <summary>A video (or its poster) of a study that participants may see: by its opaque key, never a name.</summary>
+    public async Task<Result<StudyMediaFile>> MediaAsync(string token, string key, bool poster, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var asset = await db.StudyMedia.AsNoTracking()
+            .Where(m => m.Key == key && m.Study.Token == token && m.Study.State != StudyState.Draft && m.Asset != null)
+            .Select(m => new { m.Asset!.Sha256, m.Asset.MediaType }).SingleOrDefaultAsync(ct);
+        if (asset is null) return Result<StudyMediaFile>.NotFound();
+        var (path, type) = poster ? (MediaFiles.Poster(store.DataDir, asset.Sha256), "image/jpeg") : (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType);
+        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type)) : Result<StudyMediaFile>.NotFound();
+    }
+
+    /// <summary>Gives the participant a completion code once every question of every trial is answered (once). The
+    /// progress is read first, so only the last answer takes the write lock again.</summary>
+    private async Task<string?> CompleteIfDoneAsync(CamReviewDb db, int participantId, int studyId, CancellationToken ct)
+    {
+        var progress = await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId)
+            .Select(p => new
+            {
+                p.CompletionCode,
+                Answered = db.StudyVotes.Count(v => v.ParticipantId == participantId),
+                Needed = p.Trials.Count * db.StudyQuestions.Count(q => q.StudyId == studyId),
+            }).SingleAsync(ct);
+        if (progress.CompletionCode is not null || progress.Answered < progress.Needed) return progress.CompletionCode;
+        var code = CompletionCode();
+        var now = _clock.GetUtcNow().UtcDateTime;
+        // Two last answers may race here: the first one's code stays.
+        if (await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""UPDATE "StudyParticipants" SET "CompletedUtc" = {now}, "CompletionCode" = {code} WHERE "Id" = {participantId} AND "CompletionCode" IS NULL""", ct) > 0)
+        {
+            log.LogInformation("Participant {Participant} of study {Study} completed it", participantId, studyId);
+            return code;
+        }
+        return await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId).Select(p => p.CompletionCode).SingleAsync(ct);
+    }
+
+    private static async Task<StudyState> StateAsync(CamReviewDb db, int studyId, CancellationToken ct) =>
+        await db.Studies.AsNoTracking().Where(s => s.Id == studyId).Select(s => s.State).SingleAsync(ct);
+
+    public static string ChoiceText(VoteAnswer answer, int? position) => answer switch
+    {
+        VoteAnswer.Tie => VoteChoice.Tie,
+        VoteAnswer.BothBad => VoteChoice.BothBad,
+        _ => position!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>Eight letters and digits in two groups (no 0/O or 1/I to misread), e.g. "K7QF-3MZD".</summary>
+    private static string CompletionCode()
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        var chars = RandomNumberGenerator.GetItems<char>(alphabet, 8);
+        return $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}";
+    }
+}

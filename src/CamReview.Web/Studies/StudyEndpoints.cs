@@ -1,0 +1,139 @@
+using System.Threading.RateLimiting;
+using CamReview.Data.Entities;
+using CamReview.Web.Api;
+using CamReview.Web.Demo;
+using CamReview.Web.Services;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace CamReview.Web.Studies;
+
+/// <summary>Preference studies in the portal: the team's API under /api/studies (signed in, through
+/// <see cref="Authorization.AccessService"/>), and the anonymous participant side under /p/{token}: a static page, its
+/// JSON API and the media, each rate-limited.</summary>
+public static class StudyEndpoints
+{
+    public const string JoinPolicy = "study-join";
+    public const string VotePolicy = "study-vote";
+    public const string ReadPolicy = "study-read";
+
+    public sealed record NewStudyRequest(int ProjectId, StudyDraft Study);
+    public sealed record StateRequest(StudyState State);
+
+    public static IServiceCollection AddStudies(this IServiceCollection services)
+    {
+        services.AddOptions<StudyOptions>().BindConfiguration(StudyOptions.Section).PostConfigure(o => o.Validate());
+        services.AddSingleton<StudyEvents>();
+        services.AddSingleton<StudyService>();
+        services.AddSingleton<ParticipantService>();
+        services.AddSingleton<StudyResults>();
+        services.AddSingleton<DemoStudy>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<StudyOptions>>((limiter, studyOptions) =>
+        {
+            var limits = studyOptions.Value;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(
+                    new ApiResults.ApiError("Too many requests from here: wait a minute, then try again (your answers so far are kept)."), ct));
+            };
+            limiter.AddPolicy(JoinPolicy, http => PerMinute($"join:{Address(http)}", limits.JoinsPerMinute));
+            limiter.AddPolicy(VotePolicy, http =>
+            {
+                var key = http.Request.Headers[ParticipantService.KeyHeader].ToString();
+                return PerMinute(key.Length > 0 ? $"vote:{key}" : $"vote-address:{Address(http)}", limits.VotesPerMinute);
+            });
+            limiter.AddPolicy(ReadPolicy, http => PerMinute($"read:{Address(http)}", limits.ReadsPerMinute));
+        });
+        return services;
+    }
+
+    private static string Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static RateLimitPartition<string> PerMinute(string partition, int permits) => permits == 0
+        ? RateLimitPartition.GetNoLimiter(partition)
+        : RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+        });
+
+    public static void MapStudies(this WebApplication app)
+    {
+        app.UseRateLimiter();
+
+        var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
+        api.MapGet("/studies", async (HttpContext http, StudyService studies, CancellationToken ct) => Results.Ok(await studies.ListAsync(http.User, ct)));
+        api.MapGet("/projects/{projectId:int}/study-choices", async (int projectId, HttpContext http, StudyService studies, CancellationToken ct) =>
+            ApiResults.From(await studies.ChoicesAsync(http.User, projectId, ct)));
+        api.MapPost("/studies", async (NewStudyRequest body, HttpContext http, StudyService studies, CancellationToken ct) =>
+            ApiResults.From(await studies.CreateAsync(http.User, body.ProjectId, body.Study, ct), s => Results.Created($"/api/studies/{s.Id}", s)));
+        api.MapGet("/studies/{studyId:int}", async (int studyId, HttpContext http, StudyService studies, CancellationToken ct) =>
+            ApiResults.From(await studies.GetAsync(http.User, studyId, ct)));
+        api.MapPut("/studies/{studyId:int}", async (int studyId, StudyDraft body, HttpContext http, StudyService studies, CancellationToken ct) =>
+            ApiResults.From(await studies.UpdateAsync(http.User, studyId, body, ct)));
+        api.MapPost("/studies/{studyId:int}/state", async (int studyId, StateRequest body, HttpContext http, StudyService studies, CancellationToken ct) =>
+            ApiResults.From(await studies.SetStateAsync(http.User, studyId, body.State, ct)));
+        api.MapGet("/studies/{studyId:int}/results", async (int studyId, HttpContext http, StudyResults results, CancellationToken ct) =>
+            ApiResults.From(await results.ReportAsync(http.User, studyId, ct)));
+        api.MapGet("/studies/{studyId:int}/export/{table}.csv", async (int studyId, string table, HttpContext http, StudyResults results, CancellationToken ct) =>
+            ApiResults.From(await results.ExportAsync(http.User, studyId, table, ct),
+                csv => Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"study-{studyId}-{table}.csv")));
+
+        // The participant side: anonymous (no account), so exempt from the fallback policy. Unsafe requests still need
+        // to come from this site (SameOriginFilter); they carry the participant key in a header, never in a cookie, so
+        // another site cannot vote in a participant's name.
+        var participant = app.MapGroup("/p/{token}").AllowAnonymous();
+        participant.MapGet("", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+        {
+            NoStore(http);
+            var texts = await participants.PageTextsAsync(token, ct);
+            return texts is { } t
+                ? Results.Content(ParticipantPage.Render(token, t.Instructions, t.Consent), "text/html; charset=utf-8")
+                : Results.Content(ParticipantPage.NotFound(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }).RequireRateLimiting(ReadPolicy);
+
+        var participantApi = participant.MapGroup("/api").AddEndpointFilter<SameOriginFilter>();
+        participantApi.MapPost("/participants", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+        {
+            NoStore(http);
+            return ApiResults.From(await participants.JoinAsync(token, ct), j => Results.Json(j, statusCode: StatusCodes.Status201Created));
+        }).RequireRateLimiting(JoinPolicy);
+        participantApi.MapGet("/session", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+        {
+            NoStore(http);
+            return ApiResults.From(await participants.SessionAsync(token, http.Request.Headers[ParticipantService.KeyHeader].ToString(), ct));
+        }).RequireRateLimiting(ReadPolicy);
+        participantApi.MapPost("/votes", async (string token, VoteRequest body, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+        {
+            NoStore(http);
+            return ApiResults.From(await participants.VoteAsync(token, http.Request.Headers[ParticipantService.KeyHeader].ToString(), body, ct),
+                r => Results.Json(r, statusCode: r.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created));
+        }).RequireRateLimiting(VotePolicy);
+
+        participant.MapGet("/media/{key}", (string token, string key, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+            MediaAsync(token, key, poster: false, http, participants, ct)).RequireRateLimiting(ReadPolicy);
+        participant.MapGet("/media/{key}/poster", (string token, string key, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+            MediaAsync(token, key, poster: true, http, participants, ct)).RequireRateLimiting(ReadPolicy);
+    }
+
+    /// <summary>A study's video by its opaque key: no file name, no Content-Disposition, an ETag made of the key.</summary>
+    private static async Task<IResult> MediaAsync(string token, string key, bool poster, HttpContext http, ParticipantService participants, CancellationToken ct)
+    {
+        var file = await participants.MediaAsync(token, key, poster, ct);
+        if (!file.Succeeded) return ApiResults.From(file);
+        http.Response.Headers.CacheControl = "private, max-age=86400";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return Results.File(file.Value!.Path, file.Value.ContentType, enableRangeProcessing: true,
+            entityTag: new EntityTagHeaderValue($"\"{key}{(poster ? "-poster" : "")}\""));
+    }
+
+    private static void NoStore(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+    }
+}

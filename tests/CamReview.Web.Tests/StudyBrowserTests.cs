@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using CamReview.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace CamReview.Web.Tests;
+
+public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWorld>
+{
+    private sealed record Received(string Url, int Status, IReadOnlyDictionary<string, string> Headers, string? Body);
+
+    [Fact]
+    public async Task APhoneParticipantResumesAfterAReloadGetsACompletionCodeAndNeverReceivesAMethodName()
+    {
+        const string studyName = "Internal name Okapi-4711";
+        var (id, token) = await world.OpenStudyAsync(studyName, trials: 3, attentionChecks: 1);
+        var page = await world.NewPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+
+        // Everything the browser receives: addresses, headers and the text of pages, scripts, styles and JSON.
+        var received = new ConcurrentBag<Received>();
+        var reading = new ConcurrentBag<Task>();
+        page.Response += (_, response) => reading.Add(Task.Run(async () =>
+        {
+            var headers = await response.AllHeadersAsync();
+            string? body = null;
+            var type = headers.GetValueOrDefault("content-type", "");
+            if (type.Contains("html") || type.Contains("javascript") || type.Contains("json") || type.Contains("css") || type.StartsWith("text/"))
+            {
+                try { body = await response.TextAsync(); }
+                catch (PlaywrightException) { body = ""; } // a redirect has no body
+            }
+            received.Add(new Received(response.Url, response.Status, headers, body));
+        }));
+
+        await page.GotoAsync($"p/{token}");
+        await Assertions.Expect(page.GetByTestId("instructions")).ToContainTextAsync("Compare the videos.");
+        await Assertions.Expect(page.GetByTestId("start")).ToBeDisabledAsync();
+        await page.GetByTestId("consent-check").CheckAsync();
+        await page.GetByTestId("start").ClickAsync();
+
+        for (int trial = 1; trial <= 4; trial++)
+        {
+            await Assertions.Expect(page.GetByTestId("progress-text")).ToHaveTextAsync($"Trial {trial} of 4");
+            if (trial == 3)
+            {
+                // A reload resumes at the first unanswered trial.
+                await page.ReloadAsync();
+                await Assertions.Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("Trial 3 of 4");
+            }
+            await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(2);
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page fits a phone's width");
+            await page.GetByTestId("answer-scene-0").CheckAsync();
+            await page.GetByTestId("answer-motion-1").CheckAsync();
+            await page.GetByTestId("answer-overall-tie").CheckAsync();
+            await page.GetByTestId("next").ClickAsync();
+        }
+        var code = page.GetByTestId("completion-code");
+        await Assertions.Expect(code).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z2-9]{4}-[A-Z2-9]{4}$"));
+        var completionCode = await code.TextContentAsync();
+        await using (var db = world.OpenDb())
+        {
+            var participant = await db.StudyParticipants.SingleAsync(p => p.StudyId == id);
+            Assert.Equal(participant.CompletionCode, completionCode);
+            Assert.Equal(12, await db.StudyVotes.CountAsync(v => v.ParticipantId == participant.Id));
+        }
+        // Reloading the finished study shows the code again.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("completion-code")).ToHaveTextAsync(completionCode!);
+
+        await Task.WhenAll(reading);
+        var all = received.ToList();
+        Assert.Contains(all, r => r.Url.EndsWith($"/p/{token}") && r.Body!.Contains("js/participant.js"));
+        Assert.Contains(all, r => r.Url.EndsWith("js/participant.js") && r.Body!.Length > 1000);
+        Assert.Contains(all, r => r.Url.Contains("/api/session") && r.Body!.Contains("\"trials\""));
+        Assert.Contains(all, r => r.Url.Contains("/api/votes") && r.Status == 201);
+        Assert.Contains(all, r => r.Url.Contains($"/p/{token}/media/"));
+        foreach (var secret in StudyWorld.Methods.Append(studyName))
+            foreach (var r in all)
+            {
+                Assert.DoesNotContain(secret, r.Url, StringComparison.OrdinalIgnoreCase);
+                Assert.All(r.Headers, h => Assert.DoesNotContain(secret, $"{h.Key}: {h.Value}", StringComparison.OrdinalIgnoreCase));
+                if (r.Body is not null) Assert.DoesNotContain(secret, r.Body, StringComparison.OrdinalIgnoreCase);
+            }
+        Assert.DoesNotContain(all, r => r.Headers.ContainsKey("content-disposition"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheResultsPageUpdatesLiveAsVotesArrive()
+    {
+        var (id, token) = await world.OpenStudyAsync("live results", trials: 3, attentionChecks: 0, questions: ["overall"]);
+        var page = await world.SignedInPageAsync();
+        await page.GotoAsync($"studies/{id}");
+        await Assertions.Expect(page.GetByTestId("no-votes")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.GetByTestId("pause-study")).ToBeEnabledAsync(); // the page is live (interactive)
+
+        using var participant = new Participant(world.BaseAddress, token);
+        await participant.JoinOkAsync();
+        foreach (var trial in participant.Trials)
+        {
+            using var vote = await participant.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", "0");
+            Assert.True(vote.IsSuccessStatusCode);
+        }
+        // No reload: the open page shows the new votes, the ranking and its plots.
+        await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("3", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("bt-row")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-plot$='-bradley-terry'] .plot-canvas[data-drawn]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-plot$='-heatmap'] .plot-canvas[data-drawn]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("participant-row")).ToHaveCountAsync(1);
+
+        // Pausing from the page stops the participant's next vote.
+        await page.GetByTestId("pause-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("paused");
+        await using var db = world.OpenDb();
+        Assert.Equal(StudyState.Paused, (await db.Studies.SingleAsync(s => s.Id == id)).State);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AReviewerBuildsAStudyInTheBuilderAndOpensIt()
+    {
+        var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
+        await page.GotoAsync("studies");
+        await page.GetByTestId("new-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("save-study")).ToBeEnabledAsync();
+        // A new study starts with every pair and method of the project, and the default questions.
+        await Assertions.Expect(page.GetByTestId("method-choice")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByTestId("comparison-count")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.GetByTestId("question")).ToHaveCountAsync(3);
+
+        // Dropping a method leaves one comparison; the wording of a question is the author's.
+        await page.Locator("[data-testid=method-choice][data-method='NarwhalCam-58']").UncheckAsync();
+        await Assertions.Expect(page.GetByTestId("comparison-count")).ToHaveTextAsync("1");
+        await page.GetByTestId("study-name").FillAsync("Built in the browser");
+        await page.GetByTestId("question-text").Nth(2).FillAsync("Which one would you keep?");
+        await page.GetByTestId("save-study").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("study-title")).ToContainTextAsync("Built in the browser");
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
+        await page.GetByTestId("open-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("open");
+        var link = await page.GetByTestId("participant-link").InputValueAsync();
+        Assert.StartsWith($"{world.BaseAddress}p/", link);
+
+        await using var db = world.OpenDb();
+        var study = await db.Studies.Include(s => s.Questions).Include(s => s.Media).SingleAsync(s => s.Name == "Built in the browser");
+        Assert.Equal(["NarwhalCam-58"], StudyWorld.Methods.Except(study.Media.Where(m => m.MethodName != null).Select(m => m.MethodName!)));
+        Assert.Equal("Which one would you keep?", study.Questions.Single(q => q.Key == "overall").Text);
+        Assert.Equal(StudyState.Open, study.State);
+        await page.Context.CloseAsync();
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CamReview.Data.Entities;
+using Microsoft.Data.Sqlite;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>A portal with a project whose pair has three imported outputs with distinctive method names (so that a
+/// leak of any of them is unmistakable), Rita (Reviewer) and Vic (Viewer) in the administrator's team, and Otto in a
+/// team of his own. Jobs do not run (the outputs need no scores here) and the participant rate limits are off, except
+/// in <see cref="RateLimitedStudyWorld"/>.</summary>
+public class StudyWorld : PortalFixture
+{
+    public const string Password = "same-password-for-all";
+    public static readonly string[] Methods = ["ZebraWarp-91", "QuokkaFlow-37", "NarwhalCam-58"];
+
+    public int LabId, ProjectId, PairId;
+
+    protected virtual IEnumerable<string> Limits =>
+        ["--CamReview:Studies:JoinsPerMinute=0", "--CamReview:Studies:VotesPerMinute=0", "--CamReview:Studies:ReadsPerMinute=0"];
+
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:MaxConcurrency=0", .. Limits];
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        LabId = await TeamIdAsync(AdminTeam);
+        await CreateUserAsync("rita@camreview.test", "Rita Reviewer", Password, LabId, TeamRole.Reviewer);
+        await CreateUserAsync("vic@camreview.test", "Vic Viewer", Password, LabId, TeamRole.Viewer);
+        await CreateUserAsync("otto@camreview.test", "Otto Outsider", Password);
+        using (var otto = await ClientAsync("otto@camreview.test", Password))
+            await otto.PostJsonOkAsync("api/teams", new { name = "Elsewhere" });
+
+        using var admin = await ClientAsync();
+        ProjectId = (await admin.PostJsonOkAsync("api/projects", new { teamId = LabId, name = "Transfers" })).GetProperty("id").GetInt32();
+        var video = (await admin.UploadOkAsync(ProjectId, "reference-video", TestMedia.ReferenceVideo, "pan.mp4")).GetProperty("id").GetInt32();
+        var image = (await admin.UploadOkAsync(ProjectId, "target-image", TestMedia.TargetImage, "statue.png")).GetProperty("id").GetInt32();
+        PairId = (await admin.PostJsonOkAsync($"api/projects/{ProjectId}/pairs", new { referenceAssetId = video, targetAssetId = image })).GetProperty("id").GetInt32();
+        for (int i = 0; i < Methods.Length; i++)
+            await admin.UploadOkAsync(ProjectId, "output", TestMedia.UniqueVideo(i + 1), $"{Methods[i]}.mp4",
+                new() { ["methodName"] = Methods[i], ["pairId"] = PairId.ToString() });
+    }
+
+    /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator.</summary>
+    public async Task<(int Id, string Token)> OpenStudyAsync(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
+        string design = "pairwise", int candidates = 2, string[]? questions = null)
+    {
+        using var admin = await ClientAsync();
+        var study = await admin.PostJsonOkAsync("api/studies", new
+        {
+            projectId = ProjectId,
+            study = new
+            {
+                name, design, candidatesPerTrial = candidates, allowTie, allowBothBad, trialsPerParticipant = trials, attentionChecks,
+                watchBeforeVoting = false, instructions = "Compare the videos.", consentText = "Anonymous.", pairIds = new[] { PairId }, methods = Methods,
+                questions = (questions ?? ["scene", "motion", "overall"]).Select(q => new { key = q, text = $"Which is best for {q}?" }).ToArray(),
+            },
+        });
+        var id = study.GetProperty("id").GetInt32();
+        await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+        return (id, study.GetProperty("token").GetString()!);
+    }
+
+    /// <summary>Rows of a table, counted in the database file itself (a connection of its own, not the portal's).</summary>
+    public long CountRows(string table, string where = "1 = 1")
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDir, Data.Database.FileName)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE {where}";
+        return (long)command.ExecuteScalar()!;
+    }
+}
+
+/// <summary>The same world with small participant limits: 3 joins and 5 votes a minute.</summary>
+public sealed class RateLimitedStudyWorld : StudyWorld
+{
+    protected override IEnumerable<string> Limits => ["--CamReview:Studies:JoinsPerMinute=3", "--CamReview:Studies:VotesPerMinute=5"];
+}
+
+/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal.</summary>
+public sealed class Participant(Uri baseAddress, string token) : IDisposable
+{
+    public HttpClient Http { get; } = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    public string? Key { get; private set; }
+    public JsonElement Session { get; private set; }
+
+    public async Task<HttpResponseMessage> JoinAsync()
+    {
+        var response = await Http.PostAsync($"p/{token}/api/participants", null);
+        if (response.StatusCode == HttpStatusCode.Created)
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Key = body.GetProperty("key").GetString();
+            Session = body.GetProperty("session").Clone();
+        }
+        return response;
+    }
+
+    public async Task JoinOkAsync()
+    {
+        using var response = await JoinAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"join: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public Task<HttpResponseMessage> VoteAsync(int trial, string question, string choice, double? responseMs = 1234)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"p/{token}/api/votes") { Content = JsonContent.Create(new { trial, question, choice, responseMs }) };
+        if (Key is not null) request.Headers.Add("X-Participant-Key", Key);
+        return Http.SendAsync(request);
+    }
+
+    public async Task<JsonElement> SessionAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"p/{token}/api/session");
+        request.Headers.Add("X-Participant-Key", Key);
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Session = (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+    }
+
+    public IEnumerable<JsonElement> Trials => Session.GetProperty("trials").EnumerateArray();
+
+    public IEnumerable<string> Questions => Session.GetProperty("questions").EnumerateArray().Select(q => q.GetProperty("key").GetString()!);
+
+    public void Dispose() => Http.Dispose();
+}

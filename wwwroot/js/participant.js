@@ -1,0 +1,245 @@
+// The participant page of a study (/p/{token}): consent, then one trial after another, then a completion code.
+// The participant's secret key stays in this browser (localStorage), so a reload resumes where they left off.
+// Every address and answer here is opaque: candidates are "A", "B", ... and their videos have random names.
+const root = document.getElementById('study');
+const token = root.dataset.token;
+const storageKey = `camreview.study.${token}`;
+const $ = id => document.getElementById(id);
+const letters = 'ABCDEFGH';
+
+let key = localStorage.getItem(storageKey);
+let session = null;
+let current = null; // { trial, shownAt, watched, videos }
+
+async function call(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (key) headers['X-Participant-Key'] = key;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(`p/${token}/api/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  } catch {
+    return { ok: false, status: 0, data: { error: 'The connection failed: check your network and press Next again.' } };
+  }
+  const data = await response.json().catch(() => ({ error: `The server answered ${response.status}.` }));
+  return { ok: response.ok, status: response.status, data };
+}
+
+function show(section) {
+  for (const id of ['intro', 'trial', 'done', 'message']) $(id).hidden = id !== section;
+}
+
+function message(text) {
+  $('message-text').textContent = text;
+  show('message');
+}
+
+function unanswered(trial) {
+  return session.questions.filter(q => !(q.key in trial.answers));
+}
+
+function render() {
+  if (session.completionCode) {
+    $('completion-code').textContent = session.completionCode;
+    show('done');
+    return;
+  }
+  if (session.state !== 'open') return message(session.message);
+  const next = session.trials.find(t => unanswered(t).length > 0);
+  if (!next) return refresh();
+  showTrial(next);
+}
+
+function progress() {
+  const total = session.trials.length;
+  const done = session.trials.filter(t => unanswered(t).length === 0).length;
+  const bar = $('progress');
+  bar.setAttribute('aria-valuenow', String(Math.round(100 * done / total)));
+  $('progress-bar').style.width = `${100 * done / total}%`;
+  $('progress-text').textContent = `Trial ${Math.min(done + 1, total)} of ${total}`;
+}
+
+function video(src, poster) {
+  const v = document.createElement('video');
+  v.muted = true;
+  v.playsInline = true;
+  v.preload = 'auto';
+  v.src = src;
+  if (poster) v.poster = poster;
+  return v;
+}
+
+// The next trial's videos load while this one is watched.
+const preloaded = new Map();
+function preload(trial) {
+  if (!trial) return;
+  for (const src of [trial.reference, ...trial.candidates]) {
+    if (!preloaded.has(src)) preloaded.set(src, video(src));
+  }
+}
+
+function showTrial(trial) {
+  show('trial');
+  progress();
+  $('error').hidden = true;
+  const reference = $('reference');
+  reference.src = trial.reference;
+  reference.poster = trial.referencePoster;
+  const candidates = $('candidates');
+  candidates.replaceChildren();
+  const videos = [reference];
+  trial.candidates.forEach((src, i) => {
+    const figure = document.createElement('figure');
+    figure.className = 'mb-0';
+    const caption = document.createElement('figcaption');
+    caption.textContent = letters[i];
+    const v = video(src);
+    v.dataset.testid = 'candidate';
+    figure.append(caption, v);
+    candidates.append(figure);
+    videos.push(v);
+  });
+  current = { trial, shownAt: performance.now(), watched: !session.watchBeforeVoting, videos };
+  $('watch-note').hidden = current.watched;
+  renderQuestions(trial);
+  playTogether(videos);
+  const index = session.trials.indexOf(trial);
+  preload(session.trials[index + 1]);
+}
+
+// The reference leads: candidates follow its clock, and all restart together when it ends.
+function playTogether(videos) {
+  const [lead, ...others] = videos;
+  const start = () => videos.forEach(v => { v.currentTime = 0; v.play().catch(() => {}); });
+  lead.onended = () => {
+    if (current && !current.watched) {
+      current.watched = true;
+      $('watch-note').hidden = true;
+      updateNext();
+    }
+    start();
+  };
+  lead.ontimeupdate = () => {
+    for (const v of others) {
+      if (!v.ended && Math.abs(v.currentTime - lead.currentTime) > 0.15 && lead.currentTime < v.duration) v.currentTime = lead.currentTime;
+    }
+  };
+  $('replay').onclick = start;
+  let ready = 0;
+  const whenReady = () => { if (++ready === videos.length) start(); };
+  videos.forEach(v => {
+    if (v.readyState >= 3) whenReady();
+    else v.addEventListener('canplay', whenReady, { once: true });
+  });
+}
+
+function renderQuestions(trial) {
+  const form = $('answers');
+  form.replaceChildren();
+  for (const q of session.questions) {
+    const fieldset = document.createElement('fieldset');
+    fieldset.dataset.question = q.key;
+    const legend = document.createElement('legend');
+    legend.textContent = q.text;
+    fieldset.append(legend);
+    const choices = document.createElement('div');
+    choices.className = 'choices';
+    const options = trial.candidates.map((_, i) => [String(i), letters[i]]);
+    if (session.allowTie) options.push(['tie', 'No preference']);
+    if (session.allowBothBad) options.push(['bothbad', trial.candidates.length > 2 ? 'None is acceptable' : 'Both are bad']);
+    for (const [value, label] of options) {
+      const id = `q-${q.key}-${value}`;
+      const wrap = document.createElement('div');
+      wrap.className = 'form-check form-check-inline me-0';
+      const input = document.createElement('input');
+      input.type = 'radio';
+      input.className = 'form-check-input';
+      input.name = `q-${q.key}`;
+      input.id = id;
+      input.value = value;
+      input.dataset.testid = `answer-${q.key}-${value}`;
+      const answered = trial.answers[q.key];
+      if (answered !== undefined) {
+        input.checked = answered === value;
+        input.disabled = true;
+      }
+      input.onchange = updateNext;
+      const text = document.createElement('label');
+      text.className = 'form-check-label btn btn-outline-secondary btn-sm';
+      text.htmlFor = id;
+      text.textContent = label;
+      wrap.append(input, text);
+      choices.append(wrap);
+    }
+    fieldset.append(choices);
+    form.append(fieldset);
+  }
+  updateNext();
+}
+
+function chosen(questionKey) {
+  return document.querySelector(`input[name="q-${questionKey}"]:checked`)?.value;
+}
+
+function updateNext() {
+  if (!current) return;
+  const complete = session.questions.every(q => chosen(q.key) !== undefined);
+  document.querySelectorAll('#answers input:not([disabled])').forEach(i => { i.disabled = !current.watched; });
+  $('next').disabled = !(complete && current.watched);
+}
+
+function fail(text) {
+  $('error').textContent = text;
+  $('error').hidden = false;
+  $('next').disabled = false;
+}
+
+// Sends the unanswered questions of the trial one by one; a vote counts once the server has stored it.
+async function submit() {
+  const trial = current.trial;
+  $('next').disabled = true;
+  const responseMs = Math.round(performance.now() - current.shownAt);
+  for (const q of unanswered(trial)) {
+    const result = await call('POST', 'votes', { trial: trial.trial, question: q.key, choice: chosen(q.key), responseMs });
+    if (!result.ok) {
+      if (result.status === 409 && result.data.error && !result.data.error.includes('already answered')) return refresh();
+      return fail(result.data.error ?? `The server answered ${result.status}.`);
+    }
+    trial.answers[q.key] = result.data.choice;
+    if (result.data.completionCode) session.completionCode = result.data.completionCode;
+  }
+  render();
+}
+
+async function refresh() {
+  const result = await call('GET', 'session');
+  if (!result.ok) {
+    if (result.status === 404 || result.status === 401) {
+      localStorage.removeItem(storageKey);
+      key = null;
+      return show('intro');
+    }
+    return message(result.data.error);
+  }
+  session = result.data;
+  render();
+}
+
+async function start() {
+  $('start').disabled = true;
+  const result = await call('POST', 'participants');
+  if (!result.ok) {
+    $('start').disabled = false;
+    return message(result.data.error);
+  }
+  key = result.data.key;
+  localStorage.setItem(storageKey, key);
+  session = result.data.session;
+  render();
+}
+
+$('consent-check').onchange = e => { $('start').disabled = !e.target.checked; };
+$('start').onclick = start;
+$('next').onclick = submit;
+
+if (key) refresh(); else show('intro');
