@@ -29,15 +29,17 @@ public sealed class DemoStudyTests(DemoPortalFixture portal) : IClassFixture<Dem
         using var admin = await portal.ClientAsync();
         var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study.Id}/results");
         var analysis = results.GetProperty("analysis");
-        // 24 participants answer 6 comparisons and 1 attention check, 3 questions each; two fail the check.
+        // 24 participants answer every comparison of the demo's methods twice (sides swapped) and 1 attention check,
+        // 3 questions each; two fail the check.
+        var methods = DemoContent.Renders.Length;
         Assert.Equal(2, analysis.GetProperty("excludedParticipants").GetInt32());
-        Assert.Equal(22 * 6 * 3, analysis.GetProperty("votes").GetInt32());
+        Assert.Equal(22 * methods * (methods - 1) * 3, analysis.GetProperty("votes").GetInt32());
         var questions = analysis.GetProperty("questions").EnumerateArray().ToList();
         Assert.Equal(["motion", "overall", "scene"], questions.Select(q => q.GetProperty("question").GetString()));
         Assert.All(questions, q =>
         {
-            Assert.Equal(3, q.GetProperty("bradleyTerry").GetArrayLength());
-            Assert.Equal(3, q.GetProperty("pairs").GetArrayLength());
+            Assert.Equal(methods, q.GetProperty("bradleyTerry").GetArrayLength());
+            Assert.Equal(methods * (methods - 1) / 2, q.GetProperty("pairs").GetArrayLength());
             Assert.All(q.GetProperty("bradleyTerry").EnumerateArray(), s => Assert.Equal(2, s.GetProperty("ci").GetArrayLength()));
         });
 
@@ -45,7 +47,7 @@ public sealed class DemoStudyTests(DemoPortalFixture portal) : IClassFixture<Dem
         await using (var db = portal.OpenDb())
         {
             var answers = await db.StudyVotes.Where(v => v.Participant.StudyId == study.Id).GroupBy(v => v.Answer).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
-            Assert.Equal(24 * 7 * 3, answers.Sum(a => a.Count));
+            Assert.Equal(24 * (methods * (methods - 1) + 1) * 3, answers.Sum(a => a.Count));
             Assert.True(answers.Single(a => a.Key == VoteAnswer.Pick).Count > answers.Where(a => a.Key != VoteAnswer.Pick).Sum(a => a.Count));
         }
 

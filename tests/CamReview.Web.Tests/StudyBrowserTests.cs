@@ -106,8 +106,8 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         // No reload: the open page shows the new votes, the ranking and its plots.
         await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("3", new() { Timeout = 15_000 });
         await Assertions.Expect(page.GetByTestId("bt-row")).ToHaveCountAsync(3);
-        await Assertions.Expect(page.Locator("[data-plot$='-bradley-terry'] .plot-canvas[data-drawn]")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("[data-plot$='-heatmap'] .plot-canvas[data-drawn]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-plot$='-bradley-terry'] .plot-canvas[data-traces]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-plot$='-heatmap'] .plot-canvas[data-traces]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("participant-row")).ToHaveCountAsync(1);
 
         // Pausing from the page stops the participant's next vote.
