@@ -38,6 +38,27 @@ public sealed class AccountTests(PortalFixture portal) : IClassFixture<PortalFix
     }
 
     [Fact]
+    public async Task TenWrongPasswordsLockTheAccountFromThatAddressEvenForTheRightOne()
+    {
+        await portal.CreateUserAsync("gus@camreview.test", "Gus", "guss-password");
+        using var client = PortalClient.Anonymous(portal.BaseAddress);
+        Task<HttpResponseMessage> Try(string password) =>
+            client.PostFormAsync("account/login", "login", new() { ["Input.Email"] = "gus@camreview.test", ["Input.Password"] = password });
+        for (var i = 0; i < 10; i++)
+        {
+            using var wrong = await Try($"guess-{i}");
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        }
+        using var locked = await Try("guss-password");
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.Contains("Too many wrong passwords", await locked.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(client.Cookies.GetAllCookies(), c => c.Name == "CamReview.Session");
+        // Another account is not affected.
+        await portal.CreateUserAsync("hal@camreview.test", "Hal", "hals-password");
+        using var other = await portal.ClientAsync("hal@camreview.test", "hals-password");
+    }
+
+    [Fact]
     public async Task ChangingThePasswordEndsTheOtherSessions()
     {
         await portal.CreateUserAsync("lee@camreview.test", "Lee", "lees-password");

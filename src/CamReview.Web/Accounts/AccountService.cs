@@ -73,12 +73,32 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         }
     }
 
+    /// <summary>Wrong sign-ins per e-mail address and client address: ten in a quarter of an hour lock that
+    /// combination (so a guesser elsewhere cannot lock the owner out).</summary>
+    private readonly Security.GuessThrottle<string> _guesses = new(10, TimeSpan.FromMinutes(15), clock);
+
+    /// <summary>Why sign-in is refused without even checking the password, or null.</summary>
+    public string? SignInRefusal(string? email, string? client) =>
+        NormalizeEmail(email).Email is { } normalized && _guesses.IsLocked($"{normalized}|{client}")
+            ? "Too many wrong passwords for this account from here: try again in a quarter of an hour."
+            : null;
+
     /// <summary>The account with these credentials, or null (same answer, and same time, for an unknown e-mail
-    /// and a wrong password).</summary>
-    public async Task<User?> CheckCredentialsAsync(string? email, string? password, CancellationToken ct = default)
+    /// and a wrong password). Wrong guesses count against the e-mail and <paramref name="client"/> together.</summary>
+    public async Task<User?> CheckCredentialsAsync(string? email, string? password, string? client = null, CancellationToken ct = default)
     {
         var (normalized, _) = NormalizeEmail(email);
         if (normalized is null || string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength) return null;
+        var key = $"{normalized}|{client}";
+        if (_guesses.IsLocked(key)) return null;
+        var user = await FindWithPasswordAsync(normalized, password, ct);
+        if (user is null) _guesses.Failed(key);
+        else _guesses.Succeeded(key);
+        return user;
+    }
+
+    private async Task<User?> FindWithPasswordAsync(string normalized, string password, CancellationToken ct)
+    {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email == normalized, ct);
         if (user is null)

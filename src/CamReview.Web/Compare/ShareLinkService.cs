@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +6,7 @@ using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Web.Accounts;
 using CamReview.Web.Authorization;
+using CamReview.Web.Security;
 using CamReview.Web.Services;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -37,15 +37,13 @@ public sealed class ShareLinkService(
 {
     public const int MaxDays = 365;
     public const int MinPassphraseLength = 6;
-    public const int MaxFailedPassphrases = 10;
-    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan UnlockLifetime = TimeSpan.FromHours(12);
     public const string PathPrefix = "/share/";
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly IDataProtector _tokens = protection.CreateProtector("CamReview.ShareLink.Token");
     private readonly ITimeLimitedDataProtector _unlocks = protection.CreateProtector("CamReview.ShareLink.Unlock").ToTimeLimitedDataProtector();
-    private readonly ConcurrentDictionary<int, (int Count, DateTime Since)> _failures = new();
+    private readonly GuessThrottle<int> _guesses = new(10, TimeSpan.FromMinutes(15), clock);
 
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
@@ -126,17 +124,17 @@ public sealed class ShareLinkService(
     /// <summary>Checks a passphrase. On success returns the value of the unlock cookie; null with a message otherwise.</summary>
     public async Task<(string? Cookie, string? Error)> UnlockAsync(SharedAccess shared, string? passphrase, CancellationToken ct = default)
     {
-        if (_failures.TryGetValue(shared.LinkId, out var f) && f.Count >= MaxFailedPassphrases && Now - f.Since < FailureWindow)
+        if (_guesses.IsLocked(shared.LinkId))
             return (null, "Too many wrong passphrases for this link: try again in a quarter of an hour.");
         await using var db = await dbs.CreateDbContextAsync(ct);
         var link = await db.ShareLinks.AsNoTracking().SingleAsync(l => l.Id == shared.LinkId, ct);
         if (link.PassphraseHash is null) return (UnlockValue(shared), null);
         if (string.IsNullOrEmpty(passphrase) || hasher.VerifyHashedPassword(link, link.PassphraseHash, passphrase) == PasswordVerificationResult.Failed)
         {
-            _failures.AddOrUpdate(shared.LinkId, _ => (1, Now), (_, old) => Now - old.Since >= FailureWindow ? (1, Now) : (old.Count + 1, old.Since));
+            _guesses.Failed(shared.LinkId);
             return (null, "That passphrase is not right.");
         }
-        _failures.TryRemove(shared.LinkId, out _);
+        _guesses.Succeeded(shared.LinkId);
         return (UnlockValue(shared), null);
     }
 
