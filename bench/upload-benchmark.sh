@@ -9,7 +9,8 @@
 #             file and hashes it as it arrives);
 #   answer    request sent -> the server's 201, i.e. transfer plus validation: sniffing (done from the first bytes
 #             during the transfer), decoding every frame, poster and thumbnail, storing under the SHA-256.
-# The server's own request time (from its log) is shown beside it. MB = 10^6 bytes.
+# The server's own request time (from its log) is shown beside it, and, for scale, the time ffmpeg alone takes to
+# decode the same file (all cores), measured after each upload. MB = 10^6 bytes.
 # Usage: bench/upload-benchmark.sh [RUNS]   (default 3; medians reported)
 set -euo pipefail
 runs=${1:-3}
@@ -32,26 +33,27 @@ rate() { awk -v n="$bytes" -v s="$1" 'BEGIN { printf "%.0f", n / 1e6 / s }'; }
 machine
 echo "video: $bytes bytes, 1920x1080, 135 frames H.264 (ffmpeg testsrc2 + noise, libx264 ultrafast qp 12)"
 echo
-echo "| run | transfer s | transfer MB/s | until the 201 s | overall MB/s | after the transfer s (decode, previews, store) | server's request time s |"
-echo "|---|---|---|---|---|---|---|"
-transfers=() answers=() afters=() servers=()
+echo "| run | transfer s | transfer MB/s | until the 201 s | overall MB/s | after the transfer s (decode, previews, store) | server's request time s | ffmpeg decode alone s |"
+echo "|---|---|---|---|---|---|---|---|"
+transfers=() answers=() afters=() servers=() decodes=()
 for ((i = 1; i <= runs; i++)); do
   portal_start "$work/data-$i" "$work/portal-$i.log"
   portal_sign_in
   project=$(portal_project "Uploads")
   portal_upload "$project" reference-video "$video" video/mp4 -v --trace-time > "$work/answer.json" 2> "$work/trace.txt"
   portal_stop
+  decode=$(seconds ffmpeg -v error -i "$video" -f null -)
   [[ $(json_field '["sizeBytes"]' < "$work/answer.json") == "$bytes" ]] || { echo "the stored size differs" >&2; exit 1; }
   sent=$(at '> POST'); uploaded=$(at '\* We are completely uploaded'); answered=$(at '< HTTP/1.1 201' last)
   transfer=$(diff_s "$sent" "$uploaded"); answer=$(diff_s "$sent" "$answered")
   after=$(awk -v a="$answer" -v t="$transfer" 'BEGIN { printf "%.2f", a - t }')
   server=$(sed -n 's/.*Request finished HTTP\/1.1 POST .*\/assets - 201 .* \([0-9.]*\)ms$/\1/p' "$work/portal-$i.log" | awk '{ printf "%.2f", $1 / 1000 }')
-  transfers+=("$transfer"); answers+=("$answer"); afters+=("$after"); servers+=("$server")
-  echo "| $i | $transfer | $(rate "$transfer") | $answer | $(rate "$answer") | $after | $server |"
+  transfers+=("$transfer"); answers+=("$answer"); afters+=("$after"); servers+=("$server"); decodes+=("$decode")
+  echo "| $i | $transfer | $(rate "$transfer") | $answer | $(rate "$answer") | $after | $server | $decode |"
   rm -rf "$work/data-$i"
 done
 t=$(echo "${transfers[*]}" | median); a=$(echo "${answers[*]}" | median)
-echo "| **median** | $t | **$(rate "$t")** | $a | **$(rate "$a")** | $(echo "${afters[*]}" | median) | $(echo "${servers[*]}" | median) |"
+echo "| **median** | $t | **$(rate "$t")** | $a | **$(rate "$a")** | $(echo "${afters[*]}" | median) | $(echo "${servers[*]}" | median) | $(echo "${decodes[*]}" | median) |"
 echo
 echo "stored as: $(json_field '; v="%sx%s, %s frames, %s s, %s" % (d["width"], d["height"], d["frameCount"], d["durationSeconds"], d["mediaType"])' < "$work/answer.json")"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
