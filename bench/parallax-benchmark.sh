@@ -23,7 +23,6 @@ depth[100:300, 80:260] = 3000
 depth[260:460, 300:470] = 5000
 cv2.imwrite(f"{sys.argv[2]}/depth.png", depth)
 PY
-json_field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); exec('v=d' + sys.argv[1]); print(v)" "$1"; }
 
 machine
 parallax=() homography=()

@@ -12,9 +12,7 @@ runs=${1:-3}
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 ref=$work/reference-1280x720.mp4
-# Frames 100..148: a continuous shot (no cut), so every pair carries motion.
-ffmpeg -v error -i "$data/Megamind.avi" -an -vf "select='between(n,100,148)',scale=1280:720,setsar=1" -vsync 0 \
-  -c:v libx264 -pix_fmt yuv420p -crf 18 "$ref"
+reference_clip "$ref"
 
 
 machine
