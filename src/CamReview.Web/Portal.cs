@@ -40,6 +40,10 @@ public static class Portal
         });
         builder.WebHost.UseStaticWebAssets();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
+        // Every SQL statement at Information level costs more than many requests it serves (votes, progress): only
+        // EF Core's warnings by default; Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command brings them back.
+        const string sqlLog = "Microsoft.EntityFrameworkCore.Database.Command";
+        if (builder.Configuration[$"Logging:LogLevel:{sqlLog}"] is null) builder.Logging.AddFilter(sqlLog, LogLevel.Warning);
         var options = PortalOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
 
