@@ -44,7 +44,7 @@ times() {
   for ((i = 0; i < 3; i++)); do curl -fsS -o /dev/null -b "$jar" "$1"; done
   for ((i = 0; i < requests; i++)); do curl -fsS -o /dev/null -b "$jar" -w '%{time_total}\n' "$1"; done | awk '{ printf "%.1f\n", $1 * 1000 }'
 }
-p95() { sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.95 + 0.999); print a[i > NR ? NR : i] }'; }
+p95() { sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.95 + 0.999); if (i > NR) i = NR; print a[i] }'; }
 
 echo "pair $pair: reference 1280x720 49 frames, 6 scored outputs; $requests requests per page after 3 warm-ups"
 echo
