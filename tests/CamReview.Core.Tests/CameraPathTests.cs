@@ -2,7 +2,7 @@ using CamReview.Core;
 
 namespace CamReview.Core.Tests;
 
-public class CameraPathMathTests
+public class CameraPathMathTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static PairCameraMotion Move(Mat3 r, Vec3 dir, double pi) => PairCameraMotion.WithParallax(r, dir, pi);
 
@@ -87,8 +87,10 @@ public class CameraPathMathTests
         Assert.Equal(expected, c.Pce.Value!.Value, 12);
         Assert.Equal(3, c.Pce.PairsUsed);
         Assert.Contains("black frame", c.Pce.PerPair[3].Reason);
-        Assert.Null(c.RotErr); // an unusable pair: the path after it is unknown
-        Assert.Contains("generated", c.RotErrReason);
+        // The unusable last pair is deleted from both paths; the rest is compared.
+        Assert.Equal(3, c.PathPairsUsed);
+        Assert.Equal([3], c.PathPairsExcluded);
+        Assert.Equal(0.0, c.RotErr!.Value.Radians, 12);
 
         // Two parallax-free clips agree.
         PairCameraMotion[] still = [PairCameraMotion.ParallaxFree(r, 1), PairCameraMotion.ParallaxFree(Rotations.AboutY(1), 1)];
@@ -102,6 +104,82 @@ public class CameraPathMathTests
         var none = CameraPathMetrics.Compare([PairCameraMotion.Unusable("x")], [PairCameraMotion.Unusable("y")]);
         Assert.Null(none.Pce.Value);
         Assert.NotNull(none.Pce.Reason);
+    }
+
+    /// <summary>
+    /// A turning, translating reference and a generated clip that follows it but turns 0.1° per pair too far, with
+    /// small per-pair errors besides.
+    /// </summary>
+    private static (PairCameraMotion[] Reference, PairCameraMotion[] Generated) Following(int pairs)
+    {
+        var rng = new Random(5);
+        double Noise(double amplitude) => amplitude * (2 * rng.NextDouble() - 1);
+        var reference = new PairCameraMotion[pairs];
+        var generated = new PairCameraMotion[pairs];
+        for (int k = 0; k < pairs; k++)
+        {
+            reference[k] = Move(Rotations.AboutY(1.0), new Vec3(1, 0, 0.3 * k / pairs), 0.03);
+            generated[k] = Move(Rotations.FromRotationVectorDegrees(Noise(0.02), 1.1 + Noise(0.02), Noise(0.02)),
+                new Vec3(1, Noise(0.1), 0.3 * k / pairs + Noise(0.1)), 0.03 * (1 + Noise(0.2)));
+        }
+        return (reference, generated);
+    }
+
+    [Fact]
+    public void RotErr_and_TransErr_delete_a_pair_unusable_on_either_side_from_both_paths()
+    {
+        var (reference, generated) = Following(12);
+        var clean = CameraPathMetrics.Compare(reference, generated);
+        Assert.Equal(12, clean.PathPairsUsed);
+        Assert.Empty(clean.PathPairsExcluded);
+        Assert.True(clean.RotErr!.Value.Degrees > 1, "the generated clip must differ for the comparison to mean anything");
+
+        // A cut in the generated clip at pair 6: the same numbers as for both clips without that pair.
+        var cut = generated.ToArray();
+        cut[6] = PairCameraMotion.Unusable("pair flagged: shot cut");
+        var withCut = CameraPathMetrics.Compare(reference, cut);
+        var without = CameraPathMetrics.Compare(reference.Where((_, k) => k != 6).ToArray(), generated.Where((_, k) => k != 6).ToArray());
+        Assert.Equal(11, withCut.PathPairsUsed);
+        Assert.Equal([6], withCut.PathPairsExcluded);
+        Assert.Contains("shot cut", withCut.Pce.PerPair[6].Reason);
+        Assert.Equal(without.RotErr!.Value.Radians, withCut.RotErr!.Value.Radians, 12);
+        Assert.Equal(without.TransErr!.Value, withCut.TransErr!.Value, 12);
+        output.WriteLine($"clean: rotErr {clean.RotErr.Value.Degrees:F3}° transErr {clean.TransErr:F4}; pair 6 cut: rotErr {withCut.RotErr.Value.Degrees:F3}° transErr {withCut.TransErr:F4}");
+        // ... and close to the clean clip's: one pair and one frame fewer, the drift elsewhere still accumulates
+        // (for a steady drift the sum over 12 frames instead of 13: (11 x 12 / 2) / (12 x 13 / 2) = 0.85).
+        Assert.InRange(withCut.RotErr.Value.Radians / clean.RotErr.Value.Radians, 0.8, 0.9);
+        Assert.InRange(withCut.TransErr.Value / clean.TransErr!.Value, 0.75, 1.25);
+
+        // An unusable pair in the reference is deleted just the same.
+        var refCut = reference.ToArray();
+        refCut[6] = PairCameraMotion.Unusable("pair flagged: black frame");
+        Assert.Equal(withCut.RotErr.Value.Radians, CameraPathMetrics.Compare(refCut, generated).RotErr!.Value.Radians, 12);
+
+        // Nothing usable on both sides: null with the reason.
+        var allCut = generated.Select((_, k) => k % 2 == 0 ? PairCameraMotion.Unusable("pair flagged: black frame") : generated[k]).ToArray();
+        var refOdd = reference.Select((_, k) => k % 2 == 1 ? PairCameraMotion.Unusable("pair flagged: shot cut") : reference[k]).ToArray();
+        var none = CameraPathMetrics.Compare(refOdd, allCut);
+        Assert.Null(none.RotErr);
+        Assert.Null(none.TransErr);
+        Assert.Equal(0, none.PathPairsUsed);
+        Assert.Equal(12, none.PathPairsExcluded.Count);
+        Assert.Contains("no compared pair has a usable camera path on both sides", none.RotErrReason);
+        Assert.Contains("black frame", none.RotErrReason);
+        Assert.Equal(none.RotErrReason, none.TransErrReason);
+    }
+
+    [Fact]
+    public void Sampled_comparison_deletes_a_sampled_pair_with_an_unusable_pair_inside()
+    {
+        var (reference, generated) = Following(12);
+        var cut = generated.ToArray();
+        cut[4] = PairCameraMotion.Unusable("pair flagged: shot cut");
+        // 5 frames sampled from 13: frames 0, 3, 6, 9, 12; pair 4 lies in the sampled pair 3->6.
+        var c = CameraPathMetrics.Compare(reference, cut, sampleFrames: 5);
+        Assert.Equal(3, c.PathPairsUsed);
+        Assert.Equal([1], c.PathPairsExcluded);
+        Assert.NotNull(c.RotErr);
+        Assert.NotNull(c.TransErr);
     }
 
     [Fact]
