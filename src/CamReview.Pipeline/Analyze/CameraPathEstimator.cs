@@ -10,25 +10,26 @@ namespace CamReview.Pipeline.Analyze;
 /// <list type="number">
 /// <item>Intrinsics: <see cref="AnalysisOptions.ResolveIntrinsics"/> (default 60° horizontal field of view, as the
 /// renderers), expressed at the analysis size in OpenCV's pixel convention (principal point (W-1)/2, (H-1)/2).</item>
-/// <item>The matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>, done by the analyzer on the
-/// analysis-size frames): ORB's grid-bound keypoints otherwise leave a per-pair yaw / sideways-translation trade-off
-/// worth up to ~14% of the parallax number.</item>
 /// <item>Model selection (parallax-free recognition), against the analyzer's homography H: a match is an H inlier
 /// when its transfer error is at most <see cref="HomographyThresholdPixels"/>. Parallax-free when H explains at least
 /// <see cref="HomographyDominance"/> of the matches explained by either model AND fewer than
 /// max(<see cref="MinInliers"/>, <see cref="MinStrongParallaxShare"/> of them) are E inliers that H misses by more than
-/// <see cref="StrongParallaxFactor"/> x its threshold. When H alone explains that much of ALL matches, E is not even
-/// fitted. Parallax-free: Pi = 0, rotation and focal ratio from K^-1 H K
+/// <see cref="StrongParallaxFactor"/> x its threshold. When H alone explains that much of ALL (descriptor) matches,
+/// neither the tracking below nor E is needed.</item>
+/// <item>Otherwise the matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>, on the analysis-size
+/// frames) before E and the model selection: ORB's grid-bound keypoints otherwise leave a per-pair yaw /
+/// sideways-translation trade-off worth up to ~14% of the parallax number.</item>
+/// <item>Parallax-free: Pi = 0, rotation and focal ratio from K^-1 H K
 /// (<see cref="TwoViewMath.DecomposeRotationHomography"/>). Pure rotations, focal-length zooms, homography transfers of
 /// a picture, and a scene that is one plane, are all parallax-free by this rule.</item>
-/// <item>Otherwise the essential matrix: <see cref="EssentialStarts"/> RANSAC starts with K, each on its own spread
+/// <item>The essential matrix: <see cref="EssentialStarts"/> RANSAC starts with K, each on its own spread
 /// subset of at most <see cref="MaxRansacPoints"/> matches (<see cref="EssentialThresholdPixels"/>,
 /// <see cref="EssentialConfidence"/>, <see cref="EssentialMaxIterations"/>; cv::recoverPose for the cheirality), each
-/// polished by <see cref="RefinementRounds"/> rounds of a Cauchy-robust Levenberg-Marquardt fit of (R, t) on the
-/// Sampson distance of at most <see cref="MaxRefinementPoints"/> of its inliers among all matches
-/// (<see cref="EssentialRefinement"/>) and inlier re-selection. Small per-frame motions have more than one basin; the
-/// start with the lowest robust cost over all matches wins among those with at least
-/// <see cref="MinPositiveDepthShare"/> of the points in front of the camera; if none has, the pair is ambiguous.</item>
+/// polished by a Cauchy-robust Levenberg-Marquardt fit of (R, t) on the Sampson distance of at most
+/// <see cref="MaxRefinementPoints"/> of its inliers among all matches (<see cref="EssentialRefinement"/>), then its
+/// inliers re-selected. Small per-frame motions have more than one basin; the start with the lowest robust cost over
+/// all matches wins among those with at least <see cref="MinPositiveDepthShare"/> of the points in front of the
+/// camera (if none has, the pair is ambiguous) and is polished once more on its re-selected inliers.</item>
 /// <item>Pi = median inverse depth of the inliers in camera k with |t| = 1 (<see cref="TwoViewMath.InverseDepth"/>,
 /// skipping points within <see cref="MinBaselineSine"/> of the epipole) = 1 / median depth = ||Delta T|| / Zbar.
 /// Below <see cref="MinParallaxPixels"/> / f the pair is parallax-free with E's rotation, if H agrees within
@@ -51,8 +52,6 @@ public static class CameraPathEstimator
     /// <summary>See <see cref="EssentialConfidence"/>.</summary>
     public const int EssentialMaxIterations = 300;
 
-    /// <summary>Rounds of (Levenberg-Marquardt polish on the inliers, re-selection of the inliers at <see cref="EssentialThresholdPixels"/>).</summary>
-    public const int RefinementRounds = 2;
 
     /// <summary>The pose polish uses at most this many inliers (evenly strided), which bounds its cost.</summary>
     public const int MaxRefinementPoints = 400;
@@ -143,15 +142,21 @@ public static class CameraPathEstimator
     }
 
     /// <summary>Camera motion of one pair. <paramref name="homography"/>: the analyzer's fit (analysis pixels, frame k into k+1), or null.</summary>
-    public static PairCameraMotion Estimate(FeatureMatches matches, Mat3? homography, Intrinsics k)
+    /// <remarks>
+    /// <paramref name="frameA"/>, <paramref name="frameB"/>: the analysis-size grayscale frames the matches come from;
+    /// when given, the matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>) unless the homography
+    /// shortcut already settles the pair (most pairs of rotation-only footage), which saves the tracking there.
+    /// </remarks>
+    public static PairCameraMotion Estimate(FeatureMatches matches, Mat3? homography, Intrinsics k, Image? frameA = null, Image? frameB = null)
     {
-        var (motion, share) = EstimateCore(matches, homography, k);
+        var (motion, share) = EstimateCore(matches, homography, k, frameA, frameB);
         return motion with { HomographyShare = share };
     }
 
-    private static (PairCameraMotion, double?) EstimateCore(FeatureMatches matches, Mat3? homography, Intrinsics k)
+    private static (PairCameraMotion, double?) EstimateCore(FeatureMatches matches, Mat3? homography, Intrinsics k, Image? frameA, Image? frameB)
     {
         ArgumentNullException.ThrowIfNull(matches);
+        if ((frameA is null) != (frameB is null)) throw new ArgumentException("give both frames or neither");
         double? share = null;
         int n = matches.Count;
         if (n < MinInliers) return (PairCameraMotion.Unusable($"too few matches for a camera path: {n} (need {MinInliers})"), share);
@@ -168,6 +173,14 @@ public static class CameraPathEstimator
             for (int i = 0; i < n; i++) if (TransferError(h0, src[i], dst[i]) <= HomographyThresholdPixels) in0++;
             if (in0 >= MinInliers && in0 >= HomographyDominance * n && n - in0 < Math.Max(MinInliers, MinStrongParallaxShare * n))
                 return (ParallaxFree(h0, kcv, $"homography explains {in0} of {n} matches"), (double)in0 / n);
+        }
+        if (frameA is not null)
+        {
+            matches = TrackSubPixel(matches, frameA, frameB!);
+            n = matches.Count;
+            if (n < MinInliers) return (PairCameraMotion.Unusable($"too few matches tracked for a camera path: {n} (need {MinInliers})"), share);
+            src = matches.Source;
+            dst = matches.Destination;
         }
         Mat3 kinv = kcv.InverseMatrix;
         var all1 = new Vec3[n];
@@ -214,14 +227,20 @@ public static class CameraPathEstimator
         {
             var fit = start == 0 ? pose : FitEssential(src, dst, all1, all2, kcv, start);
             if (fit is null || fit.InlierCount < MinInliers) continue;
-            if (Polish(fit, all1, all2, kcv, out var c, out string? failed)) candidates.Add(c);
+            var (rays1, rays2) = Select(all1, all2, fit.Inliers);
+            if (Polish(fit.R, fit.T, rays1, rays2, all1, all2, kcv, reselect: true, out var c, out string? failed)) candidates.Add(c);
             else why ??= failed;
         }
         if (candidates.Count == 0) return (PairCameraMotion.Unusable(why ?? "no essential matrix found"), share);
         var inFront = candidates.Where(c => c.PositiveShare >= MinPositiveDepthShare).ToList();
         if (inFront.Count == 0)
             return (PairCameraMotion.Unusable($"ambiguous essential matrix: at most {candidates.Max(c => c.PositiveShare):P0} of the points in front of the camera (need {MinPositiveDepthShare:P0})"), share);
-        var best = inFront.MinBy(c => c.Cost)!;
+        // Only the winner gets the second round, on the inliers its first round re-selected.
+        var first = inFront.MinBy(c => c.Cost)!;
+        if (!Polish(first.R, first.T, first.Rays1, first.Rays2, all1, all2, kcv, reselect: false, out var best, out why))
+            return (PairCameraMotion.Unusable(why!), share);
+        if (best.PositiveShare < MinPositiveDepthShare)
+            return (PairCameraMotion.Unusable($"ambiguous essential matrix: only {best.PositiveShare:P0} of the points in front of the camera after refinement (need {MinPositiveDepthShare:P0})"), share);
         Mat3 r = best.R;
         Vec3 t = best.T;
         var rho = best.Rho;
@@ -242,41 +261,38 @@ public static class CameraPathEstimator
         return (PairCameraMotion.WithParallax(orientation, direction, pi), share);
     }
 
-    /// <summary>A polished start: pose, inverse depths of its inliers, share of them in front, robust cost over all matches.</summary>
-    private sealed record Candidate(Mat3 R, Vec3 T, List<double> Rho, double PositiveShare, double Cost);
+    /// <summary>A polished start: pose, the inliers its depths were measured on, their inverse depths, the share of them in front, robust cost over all matches.</summary>
+    private sealed record Candidate(Mat3 R, Vec3 T, List<Vec3> Rays1, List<Vec3> Rays2, List<double> Rho, double PositiveShare, double Cost);
 
-    /// <summary>Polishes one robust fit (rounds of LM + inlier re-selection) and measures its inverse depths.</summary>
-    private static bool Polish(Start pose, Vec3[] all1, Vec3[] all2, Intrinsics kcv, out Candidate result, out string? why)
+    private static (List<Vec3>, List<Vec3>) Select(Vec3[] all1, Vec3[] all2, bool[] keep)
     {
-        result = null!;
-        int n = all1.Length;
-        Mat3 r = pose.R;
-        Vec3 t = pose.T;
-        var rays1 = new List<Vec3>(pose.InlierCount);
-        var rays2 = new List<Vec3>(pose.InlierCount);
-        for (int i = 0; i < n; i++)
+        var rays1 = new List<Vec3>(all1.Length);
+        var rays2 = new List<Vec3>(all1.Length);
+        for (int i = 0; i < all1.Length; i++)
         {
-            if (!pose.Inliers[i]) continue;
+            if (!keep[i]) continue;
             rays1.Add(all1[i]);
             rays2.Add(all2[i]);
         }
-        // Polish the minimal-sample model on all E inliers (Sampson distance, Levenberg-Marquardt), then re-select
-        // the inliers with the polished model and polish again (RefinementRounds).
-        double limit = EssentialThresholdPixels / ((kcv.Fx + kcv.Fy) / 2);
-        for (int round = 0; round < RefinementRounds; round++)
+        return (rays1, rays2);
+    }
+
+    /// <summary>
+    /// One round of the pose polish: a Cauchy-robust Levenberg-Marquardt fit on the Sampson distance of (at most
+    /// <see cref="MaxRefinementPoints"/> of) the given inliers; with <paramref name="reselect"/> the inliers are then
+    /// re-selected among all matches with the polished model. Then the inverse depths of the inliers are measured.
+    /// </summary>
+    private static bool Polish(Mat3 r, Vec3 t, List<Vec3> rays1, List<Vec3> rays2, Vec3[] all1, Vec3[] all2, Intrinsics kcv, bool reselect,
+        out Candidate result, out string? why)
+    {
+        result = null!;
+        var (p1, p2) = Stride(rays1, rays2, MaxRefinementPoints);
+        (r, t, _) = EssentialRefinement.Refine(r, t, p1, p2, maxIterations: 20, cauchyScale: RobustScalePixels / kcv.Fx);
+        if (reselect)
         {
-            var (p1, p2) = Stride(rays1, rays2, MaxRefinementPoints);
-            (r, t, _) = EssentialRefinement.Refine(r, t, p1, p2, maxIterations: 20, cauchyScale: RobustScalePixels / kcv.Fx);
-            if (round == RefinementRounds - 1) break;
             Mat3 e = EssentialRefinement.Essential(r, t);
-            rays1.Clear();
-            rays2.Clear();
-            for (int i = 0; i < n; i++)
-            {
-                if (Math.Abs(EssentialRefinement.Sampson(e, all1[i], all2[i])) > limit) continue;
-                rays1.Add(all1[i]);
-                rays2.Add(all2[i]);
-            }
+            double limit = EssentialThresholdPixels / ((kcv.Fx + kcv.Fy) / 2);
+            (rays1, rays2) = Select(all1, all2, all1.Select((x, i) => Math.Abs(EssentialRefinement.Sampson(e, x, all2[i])) <= limit).ToArray());
             if (rays1.Count < MinInliers)
             {
                 why = $"too few essential-matrix inliers after refinement: {rays1.Count} (need {MinInliers})";
@@ -295,7 +311,7 @@ public static class CameraPathEstimator
             return false;
         }
         double positive = rho.Count(v => v > 0) / (double)rho.Count;
-        result = new Candidate(r, t, rho, positive, RobustCost(r, t, all1, all2, kcv));
+        result = new Candidate(r, t, rays1, rays2, rho, positive, RobustCost(r, t, all1, all2, kcv));
         why = null;
         return true;
     }

@@ -478,9 +478,8 @@ public sealed class ClipAnalyzer
             if (!owner.Options.CameraPath) return pair.WithCameraMotion(PairCameraMotion.Unusable("camera path not computed (turned off)"));
             // Camera path from the same matches and the same analysis-size homography (no second matching pass).
             long start = Stopwatch.GetTimestamp();
-            var matches = CameraPathEstimator.TrackSubPixel(fit.Matched!, a.Gray!, b.Gray!);
-            var camera = CameraPathEstimator.Estimate(matches, hs,
-                owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width));
+            var camera = CameraPathEstimator.Estimate(fit.Matched!, hs,
+                owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width), a.Gray, b.Gray);
             Interlocked.Add(ref _cameraPathTicks, Stopwatch.GetTimestamp() - start);
             return pair.WithCameraMotion(camera);
         }
