@@ -52,7 +52,6 @@ public static class CameraPathEstimator
     /// <summary>See <see cref="EssentialConfidence"/>.</summary>
     public const int EssentialMaxIterations = 300;
 
-
     /// <summary>The pose polish uses at most this many inliers (evenly strided), which bounds its cost.</summary>
     public const int MaxRefinementPoints = 400;
 
@@ -91,7 +90,7 @@ public static class CameraPathEstimator
     public const double MinPositiveDepthShare = 0.90;
 
     /// <summary>Each RANSAC start fits a spread subset of at most this many matches (its cost grows with the count; the polish uses all inliers).</summary>
-    public const int MaxRansacPoints = 250;
+    public const int MaxRansacPoints = 150;
 
     /// <summary>Polished RANSAC starts per pair (see the remarks in the estimate); at most the length of the start strides.</summary>
     public const int EssentialStarts = 3;
@@ -102,7 +101,7 @@ public static class CameraPathEstimator
     /// <summary>Window side (pixels at analysis size) of the sub-pixel tracking of the matches (<see cref="TrackSubPixel"/>).</summary>
     public const int TrackWindowPixels = 21;
 
-    /// <summary>Pyramid levels above the analysis size used by the tracking (it starts at the descriptor match, so few are needed).</summary>
+    /// <summary>Pyramid levels above the analysis size used by the tracking: none, as it starts at the descriptor match (within a few pixels).</summary>
     public const int TrackPyramidLevels = 0;
 
     /// <summary>A tracked point must come back within this many pixels of where it started when tracked backwards.</summary>
@@ -113,7 +112,7 @@ public static class CameraPathEstimator
 
     /// <summary>
     /// The ratio-test matches with each destination refined to sub-pixel accuracy: the patch around the source point
-    /// of frame k is tracked into frame k+1 (pyramidal Lucas-Kanade, <see cref="TrackWindowPixels"/> window) starting at
+    /// of frame k is tracked into frame k+1 (Lucas-Kanade, <see cref="TrackWindowPixels"/> window) starting at
     /// its descriptor match, then back. A match is kept when the track succeeds, returns within
     /// <see cref="MaxForwardBackwardPixels"/> of its start and stays within <see cref="MaxTrackShiftPixels"/> of the
     /// descriptor match. Why: ORB keypoints lie on the pixel grid of their pyramid level (up to ~3.6 px apart at the
@@ -122,7 +121,7 @@ public static class CameraPathEstimator
     /// it to a few hundredths of a degree. <paramref name="frameA"/>, <paramref name="frameB"/>: the analysis-size
     /// grayscale frames the matches were found in.
     /// </summary>
-    public static FeatureMatches TrackSubPixel(FeatureMatches matches, Image frameA, Image frameB)
+    private static FeatureMatches TrackSubPixel(FeatureMatches matches, Image frameA, Image frameB)
     {
         ArgumentNullException.ThrowIfNull(matches);
         int n = matches.Count;
