@@ -38,8 +38,9 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
     }
 
     private readonly Clips _clips;
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
-    public MotionCommandTests(Clips clips) => _clips = clips;
+    public MotionCommandTests(Clips clips, Xunit.Abstractions.ITestOutputHelper output) => (_clips, _output) = (clips, output);
 
     [Fact]
     public async Task HomographyRecoversAKnownWarp()
@@ -101,6 +102,43 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
 
         var still = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.Static, "--json")).Json();
         Assert.True(still.GetProperty("cameraScore").GetDouble() > 1e-4);
+    }
+
+    [Fact]
+    public async Task RotErrIsComputedOverThePairsUsableOnBothSidesAndListsTheDeletedOnes()
+    {
+        // The pan re-encoded, and re-encoded with frame 12 blacked out: its two pairs are flagged, the rest is the same.
+        async Task<string> ReEncode(string name, string filter)
+        {
+            string path = _clips.Media.File(name);
+            var ffmpeg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ffmpeg",
+                ["-hide_banner", "-loglevel", "error", "-y", "-i", _clips.PanRight, "-vf", filter, "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", path]))!;
+            await ffmpeg.WaitForExitAsync();
+            Assert.Equal(0, ffmpeg.ExitCode);
+            return path;
+        }
+        string clean = await ReEncode("pan-right-again.mp4", "null");
+        string blacked = await ReEncode("pan-right-black-frame.mp4", "drawbox=enable='eq(n,12)':color=black:t=fill");
+
+        var cleanJson = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", clean, "--json")).Json();
+        var json = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", blacked, "--json")).Json();
+        var still = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.Static, "--json")).Json();
+        double cleanDegrees = cleanJson.GetProperty("rotErr").GetProperty("degrees").GetDouble();
+        double stillDegrees = still.GetProperty("rotErr").GetProperty("degrees").GetDouble();
+        Assert.Equal(24, cleanJson.GetProperty("pathPairsUsed").GetInt32());
+        Assert.Equal(0, cleanJson.GetProperty("pathPairsExcluded").GetArrayLength());
+        Assert.Equal(22, json.GetProperty("pathPairsUsed").GetInt32());
+        Assert.Equal([11, 12], json.GetProperty("pathPairsExcluded").EnumerateArray().Select(v => v.GetInt32()).ToArray());
+        Assert.Contains("black", json.GetProperty("pcePerPair")[11].GetProperty("reason").GetString());
+        var rotErr = json.GetProperty("rotErr");
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("rotErrReason").ValueKind);
+        double degrees = rotErr.GetProperty("degrees").GetDouble();
+        _output.WriteLine($"rotErr: re-encoded {cleanDegrees:F3}°, with a black frame {degrees:F3}°, against a static clip {stillDegrees:F1}°");
+        Assert.InRange(degrees, 0.5 * cleanDegrees, 1.2 * cleanDegrees);
+        Assert.True(degrees < stillDegrees / 20, $"same motion {degrees:F3}° vs no motion {stillDegrees:F3}°");
+        // A pan has no translation on either side: TransErr stays undefined, with the reason.
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("transErr").ValueKind);
+        Assert.Contains("translat", json.GetProperty("transErrReason").GetString());
     }
 
     [Fact]

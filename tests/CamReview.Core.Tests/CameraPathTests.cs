@@ -2,7 +2,7 @@ using CamReview.Core;
 
 namespace CamReview.Core.Tests;
 
-public class CameraPathMathTests
+public class CameraPathMathTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static PairCameraMotion Move(Mat3 r, Vec3 dir, double pi) => PairCameraMotion.WithParallax(r, dir, pi);
 
@@ -87,8 +87,10 @@ public class CameraPathMathTests
         Assert.Equal(expected, c.Pce.Value!.Value, 12);
         Assert.Equal(3, c.Pce.PairsUsed);
         Assert.Contains("black frame", c.Pce.PerPair[3].Reason);
-        Assert.Null(c.RotErr); // an unusable pair: the path after it is unknown
-        Assert.Contains("generated", c.RotErrReason);
+        // The unusable last pair is deleted from both paths; the rest is compared.
+        Assert.Equal(3, c.PathPairsUsed);
+        Assert.Equal([3], c.PathPairsExcluded);
+        Assert.Equal(0.0, c.RotErr!.Value.Radians, 12);
 
         // Two parallax-free clips agree.
         PairCameraMotion[] still = [PairCameraMotion.ParallaxFree(r, 1), PairCameraMotion.ParallaxFree(Rotations.AboutY(1), 1)];
@@ -102,6 +104,107 @@ public class CameraPathMathTests
         var none = CameraPathMetrics.Compare([PairCameraMotion.Unusable("x")], [PairCameraMotion.Unusable("y")]);
         Assert.Null(none.Pce.Value);
         Assert.NotNull(none.Pce.Reason);
+    }
+
+    /// <summary>
+    /// A turning, translating reference and a generated clip that follows it but turns 0.1° per pair too far, with
+    /// small per-pair errors besides.
+    /// </summary>
+    private static (PairCameraMotion[] Reference, PairCameraMotion[] Generated) Following(int pairs)
+    {
+        var rng = new Random(5);
+        double Noise(double amplitude) => amplitude * (2 * rng.NextDouble() - 1);
+        var reference = new PairCameraMotion[pairs];
+        var generated = new PairCameraMotion[pairs];
+        for (int k = 0; k < pairs; k++)
+        {
+            reference[k] = Move(Rotations.AboutY(1.0), new Vec3(1, 0, 0.3 * k / pairs), 0.03);
+            generated[k] = Move(Rotations.FromRotationVectorDegrees(Noise(0.02), 1.1 + Noise(0.02), Noise(0.02)),
+                new Vec3(1, Noise(0.1), 0.3 * k / pairs + Noise(0.1)), 0.03 * (1 + Noise(0.2)));
+        }
+        return (reference, generated);
+    }
+
+    [Fact]
+    public void RotErr_and_TransErr_delete_a_pair_unusable_on_either_side_from_both_paths()
+    {
+        var (reference, generated) = Following(12);
+        var clean = CameraPathMetrics.Compare(reference, generated);
+        Assert.Equal(12, clean.PathPairsUsed);
+        Assert.Empty(clean.PathPairsExcluded);
+        Assert.True(clean.RotErr!.Value.Degrees > 1, "the generated clip must differ for the comparison to mean anything");
+
+        // A cut in the generated clip at pair 6: the same numbers as for both clips without that pair.
+        var cut = generated.ToArray();
+        cut[6] = PairCameraMotion.Unusable("pair flagged: shot cut");
+        var withCut = CameraPathMetrics.Compare(reference, cut);
+        var without = CameraPathMetrics.Compare(reference.Where((_, k) => k != 6).ToArray(), generated.Where((_, k) => k != 6).ToArray());
+        Assert.Equal(11, withCut.PathPairsUsed);
+        Assert.Equal([6], withCut.PathPairsExcluded);
+        Assert.Contains("shot cut", withCut.Pce.PerPair[6].Reason);
+        Assert.Equal(without.RotErr!.Value.Radians, withCut.RotErr!.Value.Radians, 12);
+        Assert.Equal(without.TransErr!.Value, withCut.TransErr!.Value, 12);
+        output.WriteLine($"clean: rotErr {clean.RotErr.Value.Degrees:F3}° transErr {clean.TransErr:F4}; pair 6 cut: rotErr {withCut.RotErr.Value.Degrees:F3}° transErr {withCut.TransErr:F4}");
+        // ... and close to the clean clip's: one pair and one frame fewer, the drift elsewhere still accumulates
+        // (for a steady drift the sum over 12 frames instead of 13: (11 x 12 / 2) / (12 x 13 / 2) = 0.85).
+        Assert.InRange(withCut.RotErr.Value.Radians / clean.RotErr.Value.Radians, 0.8, 0.9);
+        Assert.InRange(withCut.TransErr.Value / clean.TransErr!.Value, 0.75, 1.25);
+
+        // An unusable pair in the reference is deleted just the same.
+        var refCut = reference.ToArray();
+        refCut[6] = PairCameraMotion.Unusable("pair flagged: black frame");
+        Assert.Equal(withCut.RotErr.Value.Radians, CameraPathMetrics.Compare(refCut, generated).RotErr!.Value.Radians, 12);
+
+        // Nothing usable on both sides: null with the reason.
+        var allCut = generated.Select((_, k) => k % 2 == 0 ? PairCameraMotion.Unusable("pair flagged: black frame") : generated[k]).ToArray();
+        var refOdd = reference.Select((_, k) => k % 2 == 1 ? PairCameraMotion.Unusable("pair flagged: shot cut") : reference[k]).ToArray();
+        var none = CameraPathMetrics.Compare(refOdd, allCut);
+        Assert.Null(none.RotErr);
+        Assert.Null(none.TransErr);
+        Assert.Equal(0, none.PathPairsUsed);
+        Assert.Equal(12, none.PathPairsExcluded.Count);
+        Assert.Contains("no compared pair has a usable camera path on both sides", none.RotErrReason);
+        Assert.Contains("black frame", none.RotErrReason);
+        Assert.Equal(none.RotErrReason, none.TransErrReason);
+    }
+
+    [Fact]
+    public void Sampled_comparison_deletes_a_sampled_pair_with_an_unusable_pair_inside()
+    {
+        var (reference, generated) = Following(12);
+        var cut = generated.ToArray();
+        cut[4] = PairCameraMotion.Unusable("pair flagged: shot cut");
+        // 5 frames sampled from 13: frames 0, 3, 6, 9, 12; pair 4 lies in the sampled pair 3->6.
+        var c = CameraPathMetrics.Compare(reference, cut, sampleFrames: 5);
+        Assert.Equal(3, c.PathPairsUsed);
+        Assert.Equal([1], c.PathPairsExcluded);
+        Assert.NotNull(c.RotErr);
+        Assert.NotNull(c.TransErr);
+    }
+
+    [Fact]
+    public void Refinement_recovers_a_known_pose_from_a_perturbed_start()
+    {
+        // Points at depths 3..10 seen by camera 2 = camera 1 moved sideways and forward, turned 0.3° about y
+        // (OpenCV form x2 = R x1 + t); exact correspondences, then a start 0.5° and 5° off.
+        var rng = new Random(3);
+        Mat3 r = Rotations.AboutY(0.3).Transpose();
+        Vec3 t = (-(r * new Vec3(0.25, 0, 0.08))).Normalized();
+        var x1 = new List<Vec3>();
+        var x2 = new List<Vec3>();
+        for (int i = 0; i < 300; i++)
+        {
+            var p = new Vec3(rng.NextDouble() * 2 - 1, rng.NextDouble() * 1.2 - 0.6, 1) * (3 + 7 * rng.NextDouble());
+            var q = r * p + 0.3 * t;
+            x1.Add(p / p.Z);
+            x2.Add(q / q.Z);
+        }
+        Mat3 r0 = Rotations.FromRotationVectorDegrees(0.3, -0.3, 0.2) * r;
+        Vec3 t0 = (t + new Vec3(0, 0.05, 0.06)).Normalized();
+        var (rr, tr, rms) = EssentialRefinement.Refine(r0, t0, x1, x2, maxIterations: 20, cauchyScale: 1.0 / 400);
+        Assert.True(Rotations.GeodesicAngleDegrees(rr, r) < 1e-4, $"rotation off by {Rotations.GeodesicAngleDegrees(rr, r)}°");
+        Assert.True((tr - t).Norm < 1e-5, $"translation off by {(tr - t).Norm}");
+        Assert.True(rms < 1e-8);
     }
 
     [Fact]

@@ -73,6 +73,15 @@ internal static class ScoreCommand
                 ? $"CameraScore ({options.Space.ToString().ToLowerInvariant()}): {score:G6}"
                 : $"CameraScore: not computed ({result.CameraScoreReason})");
             Console.WriteLine($"pairs: {result.PairsUsed} used of {result.PairCount}, {result.PairsFlagged} flagged; frames compared: {result.FramesCompared}");
+            if (options.ToAnalysisOptions().CameraPath)
+            {
+                Console.WriteLine(result.Pce is { } pce ? $"pce: {pce:F4} over {result.PcePairsUsed} pairs" : $"pce: not computed ({result.PceReason})");
+                string deleted = result.PathPairsExcluded.Count == 0 ? "" : $"; pairs {string.Join(", ", result.PathPairsExcluded)} unusable on a side, deleted from both paths";
+                Console.WriteLine(result.RotErr is { } rot
+                    ? $"rotErr: {rot.Degrees:F3} degrees over {result.PathPairsUsed} pairs{deleted}"
+                    : $"rotErr: not computed ({result.RotErrReason})");
+                Console.WriteLine(result.TransErr is { } trans ? $"transErr: {trans:F4}" : $"transErr: not computed ({result.TransErrReason})");
+            }
             if (result.SceneSimilarity is { } scene)
                 Console.WriteLine(scene.Value is { } s
                     ? $"scene similarity ({scene.Encoder}): {s:F4} over {scene.PerFrame.Count} frames"

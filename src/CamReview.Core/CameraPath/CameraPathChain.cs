@@ -8,16 +8,14 @@ namespace CamReview.Core;
 /// median depth (C_{k+1} = C_k + R_k (Pi_k d_k), d_k the unit translation direction in camera-k coordinates):
 /// exact when the median depth of the visible scene stays the same along the clip, an approximation otherwise.
 /// Parallax-free steps have length 0. A step whose pair is unusable is HELD (no motion) and listed in
-/// <see cref="HeldPairs"/>: poses after it are not measurements, and the comparison metrics
-/// (<see cref="CameraPathMetrics"/>) refuse such a path.
+/// <see cref="HeldPairs"/>: poses after it are not measurements relative to the frames before it (the comparison
+/// metrics, <see cref="CameraPathMetrics"/>, remove such a pair from both clips' paths).
 /// </para>
 /// </summary>
 /// <param name="Poses">Pose of every frame (Poses[0] = origin).</param>
 /// <param name="HeldPairs">Indices of the pairs that were unusable and held.</param>
 public sealed record CameraPathChain(IReadOnlyList<CameraPose> Poses, IReadOnlyList<int> HeldPairs)
 {
-    public bool Complete => HeldPairs.Count == 0;
-
     /// <summary>Chains per-pair motions (pair k joins frames k and k+1) into poses relative to frame 0.</summary>
     public static CameraPathChain FromPairs(IReadOnlyList<PairCameraMotion> pairs)
     {

@@ -34,7 +34,15 @@ public sealed record CameraPathComparison(
     AngleError? RotErr,
     string? RotErrReason,
     double? TransErr,
-    string? TransErrReason);
+    string? TransErrReason)
+{
+    /// <summary>Compared pairs whose motion entered RotErr and TransErr (usable on both sides).</summary>
+    public int PathPairsUsed { get; init; }
+
+    /// <summary>Compared pairs removed from both paths before RotErr and TransErr because either side is unusable there
+    /// (indices of compared pairs; the reasons are in <see cref="ParallaxConsistency.PerPair"/>).</summary>
+    public IReadOnlyList<int> PathPairsExcluded { get; init; } = [];
+}
 
 /// <summary>
 /// Camera-path metrics (DESIGN "Geometry and metrics"). Pairing and sampling follow <see cref="CameraScore"/>: clips with
@@ -52,8 +60,14 @@ public sealed record CameraPathComparison(
 /// each trajectory divided by its own largest centre norm, then the sum over frames of the L2 distances. Null when
 /// a trajectory has no translation (largest norm 0: every pair parallax-free).</item>
 /// </list>
-/// RotErr and TransErr need every pair of both clips usable (an unusable pair leaves the rest of the path unknown);
-/// otherwise they are null with a reason.
+/// <b>Unusable pairs and RotErr/TransErr.</b> Both paths are compared over the compared pairs usable on BOTH sides: a
+/// compared pair that is unusable on either side (a cut, a black frame; for a sampled pair, any pair inside it) is
+/// deleted from both paths (its two frames become one), and each path is re-chained from the relative motions of the
+/// remaining pairs: the same numbers as for the two clips without that pair, over PathPairsUsed + 1 frames. The
+/// motion in a gap is not measured, so no error is charged for it, while errors before the gap still carry over to
+/// the frames after it, as in a complete path. A complete pair of clips gives exactly the CamI2V numbers. <see cref="CameraPathComparison.PathPairsUsed"/>
+/// and <see cref="CameraPathComparison.PathPairsExcluded"/> say what was covered; with no pair usable on both sides
+/// RotErr and TransErr are null with a reason.
 /// </summary>
 public static class CameraPathMetrics
 {
@@ -98,6 +112,7 @@ public static class CameraPathMetrics
 
         // PCE
         var perPair = new List<PcePair>(refIdx.Length - 1);
+        var bothUsable = new bool[refIdx.Length - 1];
         double sum = 0;
         int used = 0;
         for (int k = 0; k + 1 < refIdx.Length; k++)
@@ -109,6 +124,7 @@ public static class CameraPathMetrics
                 double v = Math.Abs(Math.Log(Math.Max(g, epsilon) / Math.Max(r, epsilon)));
                 sum += v;
                 used++;
+                bothUsable[k] = true;
                 perPair.Add(new PcePair(k, refIdx[k], refIdx[k + 1], genIdx[k], genIdx[k + 1], r, g, v, null));
             }
             else
@@ -122,15 +138,39 @@ public static class CameraPathMetrics
             ? new ParallaxConsistency(null, $"no pair with a usable camera path on both sides: all {perPair.Count} unusable", perPair.Count, 0, epsilon, sampled, perPair)
             : new ParallaxConsistency(sum / used, null, perPair.Count, used, epsilon, sampled, perPair);
 
-        // RotErr / TransErr on the sampled poses.
-        string? pathWhy = string.Join("; ", new[] { Incomplete("reference", reference, refChain), Incomplete("generated", generated, genChain) }
-            .Where(x => x is not null));
-        if (pathWhy.Length > 0) return new CameraPathComparison(pce, null, pathWhy, null, pathWhy);
-        var refPoses = refIdx.Select(i => refChain.Poses[i]).ToArray();
-        var genPoses = genIdx.Select(i => genChain.Poses[i]).ToArray();
+        // RotErr / TransErr on the sampled poses, over the pairs usable on both sides (see the type's remarks).
+        var excluded = Enumerable.Range(0, bothUsable.Length).Where(k => !bothUsable[k]).ToArray();
+        if (used == 0)
+        {
+            string why = $"no compared pair has a usable camera path on both sides (all {perPair.Count} unusable; first: {perPair[0].Reason})";
+            return new CameraPathComparison(pce, null, why, null, why) { PathPairsExcluded = excluded };
+        }
+        var refPoses = SplicedPoses(refChain, refIdx, bothUsable);
+        var genPoses = SplicedPoses(genChain, genIdx, bothUsable);
         var rot = RotErr(refPoses.Select(p => p.Rotation).ToArray(), genPoses.Select(p => p.Rotation).ToArray());
         double? trans = TransErr(refPoses, genPoses, out string? transWhy);
-        return new CameraPathComparison(pce, rot, null, trans, transWhy);
+        return new CameraPathComparison(pce, rot, null, trans, transWhy) { PathPairsUsed = used, PathPairsExcluded = excluded };
+    }
+
+    /// <summary>
+    /// The path over the compared frames <paramref name="frames"/> with the compared pairs not marked
+    /// <paramref name="keep"/> deleted: re-chained from the relative motions of the kept pairs, one pose per kept pair
+    /// plus the first (the two frames of a deleted pair become one). Every pair inside a kept span is usable, so its
+    /// relative motion is measured.
+    /// </summary>
+    private static List<CameraPose> SplicedPoses(CameraPathChain chain, int[] frames, bool[] keep)
+    {
+        var poses = new List<CameraPose>(frames.Length) { CameraPose.Origin };
+        for (int k = 0; k + 1 < frames.Length; k++)
+        {
+            if (!keep[k]) continue;
+            var prev = poses[^1];
+            var a = chain.Poses[frames[k]];
+            var b = chain.Poses[frames[k + 1]];
+            Mat3 toA = a.Rotation.Transpose();
+            poses.Add(new CameraPose(prev.Rotation * (toA * b.Rotation), prev.Centre + prev.Rotation * (toA * (b.Centre - a.Centre))));
+        }
+        return poses;
     }
 
     /// <summary>
@@ -198,12 +238,5 @@ public static class CameraPathMetrics
         }
         if (b == a + 1) return (pairs[a].Parallax, null);
         return ((chain.Poses[b].Centre - chain.Poses[a].Centre).Norm, null);
-    }
-
-    private static string? Incomplete(string which, IReadOnlyList<PairCameraMotion> pairs, CameraPathChain chain)
-    {
-        if (chain.Complete) return null;
-        int k = chain.HeldPairs[0];
-        return $"{which}: {chain.HeldPairs.Count} pair(s) without a usable camera path (first: pair {k}: {pairs[k].Reason ?? "unusable"}), so its path after them is unknown";
     }
 }

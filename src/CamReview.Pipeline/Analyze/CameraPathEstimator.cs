@@ -14,18 +14,22 @@ namespace CamReview.Pipeline.Analyze;
 /// when its transfer error is at most <see cref="HomographyThresholdPixels"/>. Parallax-free when H explains at least
 /// <see cref="HomographyDominance"/> of the matches explained by either model AND fewer than
 /// max(<see cref="MinInliers"/>, <see cref="MinStrongParallaxShare"/> of them) are E inliers that H misses by more than
-/// <see cref="StrongParallaxFactor"/> x its threshold. When H alone explains that much of ALL matches, E is not even
-/// fitted. Parallax-free: Pi = 0, rotation and focal ratio from K^-1 H K
+/// <see cref="StrongParallaxFactor"/> x its threshold. When H alone explains that much of ALL (descriptor) matches,
+/// neither the tracking below nor E is needed.</item>
+/// <item>Otherwise the matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>, on the analysis-size
+/// frames) before E and the model selection: ORB's grid-bound keypoints otherwise leave a per-pair yaw /
+/// sideways-translation trade-off worth up to ~14% of the parallax number.</item>
+/// <item>Parallax-free: Pi = 0, rotation and focal ratio from K^-1 H K
 /// (<see cref="TwoViewMath.DecomposeRotationHomography"/>). Pure rotations, focal-length zooms, homography transfers of
 /// a picture, and a scene that is one plane, are all parallax-free by this rule.</item>
-/// <item>Otherwise the essential matrix: RANSAC with K (<see cref="EssentialThresholdPixels"/>,
-/// <see cref="EssentialConfidence"/>, <see cref="EssentialMaxIterations"/>), cv::recoverPose (cheirality), then
-/// <see cref="RefinementRounds"/> rounds of a Cauchy-robust Levenberg-Marquardt polish of (R, t) on the Sampson
-/// distance of at most <see cref="MaxRefinementPoints"/> inliers (<see cref="EssentialRefinement"/>) and inlier
-/// re-selection. If fewer than <see cref="ConfidentPositiveDepthShare"/> of the points then lie in front of the camera,
-/// a second RANSAC start (matches in reverse order) is polished too and the better one kept (small per-frame motions
-/// have a second, reversed-depth basin). A solution with fewer than <see cref="MinPositiveDepthShare"/> points in
-/// front is rejected as ambiguous.</item>
+/// <item>The essential matrix: <see cref="EssentialStarts"/> RANSAC starts with K, each on its own spread
+/// subset of at most <see cref="MaxRansacPoints"/> matches (<see cref="EssentialThresholdPixels"/>,
+/// <see cref="EssentialConfidence"/>, <see cref="EssentialMaxIterations"/>; cv::recoverPose for the cheirality), each
+/// polished by a Cauchy-robust Levenberg-Marquardt fit of (R, t) on the Sampson distance of at most
+/// <see cref="MaxRefinementPoints"/> of its inliers among all matches (<see cref="EssentialRefinement"/>), then its
+/// inliers re-selected. Small per-frame motions have more than one basin; the start with the lowest robust cost over
+/// all matches wins among those with at least <see cref="MinPositiveDepthShare"/> of the points in front of the
+/// camera (if none has, the pair is ambiguous) and is polished once more on its re-selected inliers.</item>
 /// <item>Pi = median inverse depth of the inliers in camera k with |t| = 1 (<see cref="TwoViewMath.InverseDepth"/>,
 /// skipping points within <see cref="MinBaselineSine"/> of the epipole) = 1 / median depth = ||Delta T|| / Zbar.
 /// Below <see cref="MinParallaxPixels"/> / f the pair is parallax-free with E's rotation, if H agrees within
@@ -33,8 +37,7 @@ namespace CamReview.Pipeline.Analyze;
 /// <item>Unusable (null, with a reason; never invented): flagged pairs, fewer than <see cref="MinInliers"/> matches /
 /// E inliers / depth samples, no model, an ambiguous or non-finite result.</item>
 /// </list>
-/// Cost: about 25-35 ms of one core per pair on 720x528 footage (ORB 2000, 640 px analysis size), which roughly doubles
-/// the analysis time (the LM polish and the RANSAC fit are the main terms).
+/// Cost: see docs/camera-motion.md and BENCHMARKS.md (the tracking and the RANSAC starts are the main terms).
 /// Stateless and thread-safe.
 /// </summary>
 public static class CameraPathEstimator
@@ -48,9 +51,6 @@ public static class CameraPathEstimator
 
     /// <summary>See <see cref="EssentialConfidence"/>.</summary>
     public const int EssentialMaxIterations = 300;
-
-    /// <summary>Rounds of (Levenberg-Marquardt polish on the inliers, re-selection of the inliers at <see cref="EssentialThresholdPixels"/>).</summary>
-    public const int RefinementRounds = 2;
 
     /// <summary>The pose polish uses at most this many inliers (evenly strided), which bounds its cost.</summary>
     public const int MaxRefinementPoints = 400;
@@ -89,22 +89,73 @@ public static class CameraPathEstimator
     /// </summary>
     public const double MinPositiveDepthShare = 0.90;
 
-    /// <summary>A first solution with fewer points in front than this is checked against a second RANSAC start.</summary>
-    public const double ConfidentPositiveDepthShare = 0.98;
+    /// <summary>Each RANSAC start fits a spread subset of at most this many matches (its cost grows with the count; the polish uses all inliers).</summary>
+    public const int MaxRansacPoints = 150;
+
+    /// <summary>Polished RANSAC starts per pair (see the remarks in the estimate); at most the length of the start strides.</summary>
+    public const int EssentialStarts = 3;
 
     /// <summary>Minimum matches, E inliers and depth samples for a usable camera path.</summary>
     public const int MinInliers = 15;
 
-    /// <summary>Camera motion of one pair. <paramref name="homography"/>: the analyzer's fit (analysis pixels, frame k into k+1), or null.</summary>
-    public static PairCameraMotion Estimate(FeatureMatches matches, Mat3? homography, Intrinsics k)
+    /// <summary>Window side (pixels at analysis size) of the sub-pixel tracking of the matches (<see cref="TrackSubPixel"/>).</summary>
+    public const int TrackWindowPixels = 21;
+
+    /// <summary>Pyramid levels above the analysis size used by the tracking: none, as it starts at the descriptor match (within a few pixels).</summary>
+    public const int TrackPyramidLevels = 0;
+
+    /// <summary>A tracked point must come back within this many pixels of where it started when tracked backwards.</summary>
+    public const double MaxForwardBackwardPixels = 0.5;
+
+    /// <summary>A tracked point farther than this many pixels from its descriptor match tracked something else: dropped.</summary>
+    public const double MaxTrackShiftPixels = 3.0;
+
+    /// <summary>
+    /// The ratio-test matches with each destination refined to sub-pixel accuracy: the patch around the source point
+    /// of frame k is tracked into frame k+1 (Lucas-Kanade, <see cref="TrackWindowPixels"/> window) starting at
+    /// its descriptor match, then back. A match is kept when the track succeeds, returns within
+    /// <see cref="MaxForwardBackwardPixels"/> of its start and stays within <see cref="MaxTrackShiftPixels"/> of the
+    /// descriptor match. Why: ORB keypoints lie on the pixel grid of their pyramid level (up to ~3.6 px apart at the
+    /// top level), and that localisation noise (about 0.3 px at the true pose on clean renders) leaves a per-pair
+    /// yaw / sideways-translation trade-off of 0.1-0.3°, i.e. up to ~14% of parallax at Pi ~ 0.03; tracked points cut
+    /// it to a few hundredths of a degree. <paramref name="frameA"/>, <paramref name="frameB"/>: the analysis-size
+    /// grayscale frames the matches were found in.
+    /// </summary>
+    private static FeatureMatches TrackSubPixel(FeatureMatches matches, Image frameA, Image frameB)
     {
-        var (motion, share) = EstimateCore(matches, homography, k);
+        ArgumentNullException.ThrowIfNull(matches);
+        int n = matches.Count;
+        if (n == 0) return matches;
+        var forward = PointTracker.Track(frameA, frameB, matches.Source, matches.Destination, TrackWindowPixels, TrackPyramidLevels);
+        var backward = PointTracker.Track(frameB, frameA, forward.Positions, matches.Source, TrackWindowPixels, TrackPyramidLevels);
+        var keep = new List<int>(n);
+        for (int i = 0; i < n; i++)
+        {
+            if (forward.Tracked[i] && backward.Tracked[i]
+                && Vector2.Distance(backward.Positions[i], matches.Source[i]) <= MaxForwardBackwardPixels
+                && Vector2.Distance(forward.Positions[i], matches.Destination[i]) <= MaxTrackShiftPixels)
+                keep.Add(i);
+        }
+        return new FeatureMatches(keep.Select(i => matches.Source[i]).ToArray(), keep.Select(i => forward.Positions[i]).ToArray(),
+            keep.Select(i => matches.SourceIndices[i]).ToArray(), keep.Select(i => matches.DestinationIndices[i]).ToArray());
+    }
+
+    /// <summary>Camera motion of one pair. <paramref name="homography"/>: the analyzer's fit (analysis pixels, frame k into k+1), or null.</summary>
+    /// <remarks>
+    /// <paramref name="frameA"/>, <paramref name="frameB"/>: the analysis-size grayscale frames the matches come from;
+    /// when given, the matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>) unless the homography
+    /// shortcut already settles the pair (most pairs of rotation-only footage), which saves the tracking there.
+    /// </remarks>
+    public static PairCameraMotion Estimate(FeatureMatches matches, Mat3? homography, Intrinsics k, Image? frameA = null, Image? frameB = null)
+    {
+        var (motion, share) = EstimateCore(matches, homography, k, frameA, frameB);
         return motion with { HomographyShare = share };
     }
 
-    private static (PairCameraMotion, double?) EstimateCore(FeatureMatches matches, Mat3? homography, Intrinsics k)
+    private static (PairCameraMotion, double?) EstimateCore(FeatureMatches matches, Mat3? homography, Intrinsics k, Image? frameA, Image? frameB)
     {
         ArgumentNullException.ThrowIfNull(matches);
+        if ((frameA is null) != (frameB is null)) throw new ArgumentException("give both frames or neither");
         double? share = null;
         int n = matches.Count;
         if (n < MinInliers) return (PairCameraMotion.Unusable($"too few matches for a camera path: {n} (need {MinInliers})"), share);
@@ -122,6 +173,14 @@ public static class CameraPathEstimator
             if (in0 >= MinInliers && in0 >= HomographyDominance * n && n - in0 < Math.Max(MinInliers, MinStrongParallaxShare * n))
                 return (ParallaxFree(h0, kcv, $"homography explains {in0} of {n} matches"), (double)in0 / n);
         }
+        if (frameA is not null)
+        {
+            matches = TrackSubPixel(matches, frameA, frameB!);
+            n = matches.Count;
+            if (n < MinInliers) return (PairCameraMotion.Unusable($"too few matches tracked for a camera path: {n} (need {MinInliers})"), share);
+            src = matches.Source;
+            dst = matches.Destination;
+        }
         Mat3 kinv = kcv.InverseMatrix;
         var all1 = new Vec3[n];
         var all2 = new Vec3[n];
@@ -130,7 +189,7 @@ public static class CameraPathEstimator
             all1[i] = kinv * new Vec3(src[i].X, src[i].Y, 1);
             all2[i] = kinv * new Vec3(dst[i].X, dst[i].Y, 1);
         }
-        EssentialPoseResult? pose = FitEssential(src, dst, kcv, reverse: false);
+        Start? pose = FitEssential(src, dst, all1, all2, kcv, start: 0);
 
         // Model selection: does the homography explain (nearly) everything E explains?
         int hIn = 0, union = 0, strongOff = 0;
@@ -139,7 +198,7 @@ public static class CameraPathEstimator
             for (int i = 0; i < n; i++)
             {
                 bool inH = TransferError(h, src[i], dst[i]) <= HomographyThresholdPixels;
-                bool inE = pose is not null && pose.EssentialMask[i];
+                bool inE = pose is not null && pose.Inliers[i];
                 if (inH) hIn++;
                 if (inH || inE) union++;
                 if (inE && !inH && TransferError(h, src[i], dst[i]) > StrongParallaxFactor * HomographyThresholdPixels) strongOff++;
@@ -150,32 +209,37 @@ public static class CameraPathEstimator
                                   && strongOff < Math.Max(MinInliers, MinStrongParallaxShare * union);
         if (homographyExplains) return (ParallaxFree(homography!.Value, kcv, $"homography explains {hIn} of {union} matches"), share);
 
-        if (pose is null || pose.EssentialInliers < MinInliers)
+        if (pose is null || pose.InlierCount < MinInliers)
             return (PairCameraMotion.Unusable(pose is null
                 ? "no essential matrix found"
-                : $"too few essential-matrix inliers: {pose.EssentialInliers} (need {MinInliers})"), share);
+                : $"too few essential-matrix inliers: {pose.InlierCount} (need {MinInliers})"), share);
 
-        // Small per-frame motions leave two nearly equivalent basins (translation sideways one way with a small turn,
-        // or the other way with a larger turn and the depth order reversed). A second RANSAC run on the matches in
-        // reverse order gives an independent start; both are polished and the one whose points lie in front of the
-        // camera (positive inverse depth) wins, then the lower Sampson cost.
-        var candidates = new List<Candidate>(2);
+        // Small per-frame motions leave more than one nearly equivalent basin (translation sideways one way with a
+        // small turn, or another way with a larger turn, sometimes with the depth order reversed). RANSAC stops after a
+        // few samples when nearly every match is an inlier, so which basin its model lands in is close to chance
+        // (measured: about 1 start in 10 on tracked matches of the synthetic scenes, 3 in 10 on untracked ones).
+        // Several starts (the matches in different orders change RANSAC's samples) are polished and the lowest robust
+        // cost over all matches wins among those with the points in front of the camera.
+        var candidates = new List<Candidate>(EssentialStarts);
         string? why = null;
-        if (Polish(pose, all1, all2, kcv, out var c1, out why)) candidates.Add(c1);
-        // The second start only when the first is not clearly in front of the camera (it costs a second fit).
-        if (!(candidates.Count == 1 && candidates[0].PositiveShare >= ConfidentPositiveDepthShare))
+        for (int start = 0; start < EssentialStarts; start++)
         {
-            var poseR = FitEssential(src, dst, kcv, reverse: true);
-            if (poseR is not null && poseR.EssentialInliers >= MinInliers)
-            {
-                if (Polish(poseR, all1, all2, kcv, out var c2, out string? why2)) candidates.Add(c2);
-                else why ??= why2;
-            }
+            var fit = start == 0 ? pose : FitEssential(src, dst, all1, all2, kcv, start);
+            if (fit is null || fit.InlierCount < MinInliers) continue;
+            var (rays1, rays2) = Select(all1, all2, fit.Inliers);
+            if (Polish(fit.R, fit.T, rays1, rays2, all1, all2, kcv, reselect: true, out var c, out string? failed)) candidates.Add(c);
+            else why ??= failed;
         }
         if (candidates.Count == 0) return (PairCameraMotion.Unusable(why ?? "no essential matrix found"), share);
-        var best = candidates.OrderByDescending(c => c.PositiveShare >= MinPositiveDepthShare).ThenBy(c => c.PositiveShare >= MinPositiveDepthShare ? c.Rms : -c.PositiveShare).First();
+        var inFront = candidates.Where(c => c.PositiveShare >= MinPositiveDepthShare).ToList();
+        if (inFront.Count == 0)
+            return (PairCameraMotion.Unusable($"ambiguous essential matrix: at most {candidates.Max(c => c.PositiveShare):P0} of the points in front of the camera (need {MinPositiveDepthShare:P0})"), share);
+        // Only the winner gets the second round, on the inliers its first round re-selected.
+        var first = inFront.MinBy(c => c.Cost)!;
+        if (!Polish(first.R, first.T, first.Rays1, first.Rays2, all1, all2, kcv, reselect: false, out var best, out why))
+            return (PairCameraMotion.Unusable(why!), share);
         if (best.PositiveShare < MinPositiveDepthShare)
-            return (PairCameraMotion.Unusable($"ambiguous essential matrix: only {best.PositiveShare:P0} of the points in front of the camera (need {MinPositiveDepthShare:P0})"), share);
+            return (PairCameraMotion.Unusable($"ambiguous essential matrix: only {best.PositiveShare:P0} of the points in front of the camera after refinement (need {MinPositiveDepthShare:P0})"), share);
         Mat3 r = best.R;
         Vec3 t = best.T;
         var rho = best.Rho;
@@ -196,43 +260,38 @@ public static class CameraPathEstimator
         return (PairCameraMotion.WithParallax(orientation, direction, pi), share);
     }
 
-    private sealed record Candidate(Mat3 R, Vec3 T, List<double> Rho, double PositiveShare, double Rms);
+    /// <summary>A polished start: pose, the inliers its depths were measured on, their inverse depths, the share of them in front, robust cost over all matches.</summary>
+    private sealed record Candidate(Mat3 R, Vec3 T, List<Vec3> Rays1, List<Vec3> Rays2, List<double> Rho, double PositiveShare, double Cost);
 
-    /// <summary>Polishes one robust fit (rounds of LM + inlier re-selection) and measures its inverse depths.</summary>
-    private static bool Polish(EssentialPoseResult pose, Vec3[] all1, Vec3[] all2, Intrinsics kcv, out Candidate result, out string? why)
+    private static (List<Vec3>, List<Vec3>) Select(Vec3[] all1, Vec3[] all2, bool[] keep)
     {
-        result = null!;
-        int n = all1.Length;
-        Mat3 r = Mat3.FromArray(pose.Rotation);
-        Vec3 t = Vec3.FromArray(pose.Translation);
-        if (!r.IsFinite || !t.IsFinite || !(t.Norm > 0)) { why = "degenerate essential matrix: non-finite pose"; return false; }
-        t = t.Normalized();
-        var rays1 = new List<Vec3>(pose.EssentialInliers);
-        var rays2 = new List<Vec3>(pose.EssentialInliers);
-        for (int i = 0; i < n; i++)
+        var rays1 = new List<Vec3>(all1.Length);
+        var rays2 = new List<Vec3>(all1.Length);
+        for (int i = 0; i < all1.Length; i++)
         {
-            if (!pose.EssentialMask[i]) continue;
+            if (!keep[i]) continue;
             rays1.Add(all1[i]);
             rays2.Add(all2[i]);
         }
-        // Polish the minimal-sample model on all E inliers (Sampson distance, Levenberg-Marquardt), then re-select
-        // the inliers with the polished model and polish again (RefinementRounds).
-        double limit = EssentialThresholdPixels / kcv.Fx;
-        double rms = 0;
-        for (int round = 0; round < RefinementRounds; round++)
+        return (rays1, rays2);
+    }
+
+    /// <summary>
+    /// One round of the pose polish: a Cauchy-robust Levenberg-Marquardt fit on the Sampson distance of (at most
+    /// <see cref="MaxRefinementPoints"/> of) the given inliers; with <paramref name="reselect"/> the inliers are then
+    /// re-selected among all matches with the polished model. Then the inverse depths of the inliers are measured.
+    /// </summary>
+    private static bool Polish(Mat3 r, Vec3 t, List<Vec3> rays1, List<Vec3> rays2, Vec3[] all1, Vec3[] all2, Intrinsics kcv, bool reselect,
+        out Candidate result, out string? why)
+    {
+        result = null!;
+        var (p1, p2) = Stride(rays1, rays2, MaxRefinementPoints);
+        (r, t, _) = EssentialRefinement.Refine(r, t, p1, p2, maxIterations: 20, cauchyScale: RobustScalePixels / kcv.Fx);
+        if (reselect)
         {
-            var (p1, p2) = Stride(rays1, rays2, MaxRefinementPoints);
-            (r, t, rms) = EssentialRefinement.Refine(r, t, p1, p2, maxIterations: 20, cauchyScale: RobustScalePixels / kcv.Fx);
-            if (round == RefinementRounds - 1) break;
             Mat3 e = EssentialRefinement.Essential(r, t);
-            rays1.Clear();
-            rays2.Clear();
-            for (int i = 0; i < n; i++)
-            {
-                if (Math.Abs(EssentialRefinement.Sampson(e, all1[i], all2[i])) > limit) continue;
-                rays1.Add(all1[i]);
-                rays2.Add(all2[i]);
-            }
+            double limit = EssentialThresholdPixels / ((kcv.Fx + kcv.Fy) / 2);
+            (rays1, rays2) = Select(all1, all2, all1.Select((x, i) => Math.Abs(EssentialRefinement.Sampson(e, x, all2[i])) <= limit).ToArray());
             if (rays1.Count < MinInliers)
             {
                 why = $"too few essential-matrix inliers after refinement: {rays1.Count} (need {MinInliers})";
@@ -251,31 +310,62 @@ public static class CameraPathEstimator
             return false;
         }
         double positive = rho.Count(v => v > 0) / (double)rho.Count;
-        result = new Candidate(r, t, rho, positive, rms);
+        result = new Candidate(r, t, rays1, rays2, rho, positive, RobustCost(r, t, all1, all2, kcv));
         why = null;
         return true;
     }
 
-    /// <summary>
-    /// RANSAC essential matrix and cheirality on all matches (in reverse order for the second start, which changes
-    /// RANSAC's samples); masks refer to the original order.
-    /// </summary>
-    private static EssentialPoseResult? FitEssential(ReadOnlySpan<Vector2> src, ReadOnlySpan<Vector2> dst, Intrinsics kcv, bool reverse)
+    /// <summary>Cauchy cost (scale <see cref="RobustScalePixels"/>) of the Sampson distances of ALL matches: comparable between starts.</summary>
+    private static double RobustCost(Mat3 r, Vec3 t, Vec3[] all1, Vec3[] all2, Intrinsics kcv)
     {
-        if (!reverse)
-            return TwoViewGeometry.EssentialPose(src, dst, kcv.Fx, kcv.Fy, kcv.Cx, kcv.Cy,
-                EssentialMethod.Ransac, EssentialThresholdPixels, EssentialConfidence, EssentialMaxIterations);
-        int n = src.Length;
-        var s = new Vector2[n];
-        var d = new Vector2[n];
-        for (int j = 0; j < n; j++) { s[j] = src[n - 1 - j]; d[j] = dst[n - 1 - j]; }
+        Mat3 e = EssentialRefinement.Essential(r, t);
+        double scale = RobustScalePixels / kcv.Fx, cost = 0;
+        for (int i = 0; i < all1.Length; i++)
+        {
+            double u = EssentialRefinement.Sampson(e, all1[i], all2[i]) / scale;
+            cost += Math.Log(1 + u * u);
+        }
+        return cost;
+    }
+
+    /// <summary>Strides of the spread subsets the starts give RANSAC: primes above any match count, so index j -&gt; j x stride mod n visits distinct matches.</summary>
+    private static readonly long[] StartStrides = [1299709, 15485863, 179424673, 373587883];
+
+    /// <summary>A RANSAC start: the model of a minimal sample (OpenCV convention, |t| = 1) and its inliers among ALL matches.</summary>
+    private sealed record Start(Mat3 R, Vec3 T, bool[] Inliers, int InlierCount);
+
+    /// <summary>
+    /// RANSAC essential matrix and cheirality (cv::findEssentialMat + cv::recoverPose) on a spread subset of at most
+    /// <see cref="MaxRansacPoints"/> matches, different for each <paramref name="start"/> (which also changes RANSAC's
+    /// samples); the inliers are then those of all matches within <see cref="EssentialThresholdPixels"/> (Sampson
+    /// distance, as OpenCV measures it). Null when no model is found.
+    /// </summary>
+    private static Start? FitEssential(ReadOnlySpan<Vector2> src, ReadOnlySpan<Vector2> dst, Vec3[] all1, Vec3[] all2, Intrinsics kcv, int start)
+    {
+        int n = src.Length, m = Math.Min(n, MaxRansacPoints);
+        long stride = StartStrides[start];
+        var s = new Vector2[m];
+        var d = new Vector2[m];
+        for (int j = 0; j < m; j++)
+        {
+            int i = (int)((j * stride + start) % n);
+            s[j] = src[i];
+            d[j] = dst[i];
+        }
         var pose = TwoViewGeometry.EssentialPose(s, d, kcv.Fx, kcv.Fy, kcv.Cx, kcv.Cy,
             EssentialMethod.Ransac, EssentialThresholdPixels, EssentialConfidence, EssentialMaxIterations);
         if (pose is null) return null;
-        var em = new bool[n];
-        var pm = new bool[n];
-        for (int j = 0; j < n; j++) { em[n - 1 - j] = pose.EssentialMask[j]; pm[n - 1 - j] = pose.PoseMask[j]; }
-        return pose with { EssentialMask = em, PoseMask = pm };
+        Mat3 r = Mat3.FromArray(pose.Rotation);
+        Vec3 t = Vec3.FromArray(pose.Translation);
+        if (!r.IsFinite || !t.IsFinite || !(t.Norm > 0)) return null;
+        t = t.Normalized();
+        Mat3 e = EssentialRefinement.Essential(r, t);
+        double limit = EssentialThresholdPixels / ((kcv.Fx + kcv.Fy) / 2);
+        var inliers = new bool[n];
+        int count = 0;
+        for (int i = 0; i < n; i++)
+            if (inliers[i] = Math.Abs(EssentialRefinement.Sampson(e, all1[i], all2[i])) <= limit) count++;
+        return new Start(r, t, inliers, count);
     }
 
     private static (List<Vec3>, List<Vec3>) Stride(List<Vec3> a, List<Vec3> b, int max)

@@ -23,7 +23,8 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 /// pair (2-NN + ratio test) and fits the homography (MAGSAC++ by default), then applies
 /// <see cref="PairReliability"/>. A frame's features are released as soon as both of its pairs are done, so
 /// memory stays bounded (a few frames in flight) whatever the clip length; the full-resolution frame is
-/// released right after it is shrunk.</item>
+/// released right after it is shrunk (the analysis-size gray frame is kept with the features when the camera path,
+/// which tracks the matches on it, is on).</item>
 /// <item>Pixel homographies are converted from the analysis size to the original resolution
 /// (<see cref="MediaInput.PixelScale"/>), checked with <see cref="HomographyCheck"/>, normalized, and
 /// summarized (<see cref="MotionSummary"/>, <see cref="MotionClassifier"/>).</item>
@@ -34,7 +35,7 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 public sealed class ClipAnalyzer
 {
     /// <summary>Bumped whenever a change here (thresholds, method details) changes results; part of the cache key.</summary>
-    public const int AlgorithmVersion = 2; // 2: camera path (essential matrix, parallax numbers) per pair
+    public const int AlgorithmVersion = 3; // 2: camera path (essential matrix, parallax numbers) per pair; 3: its matches tracked to sub-pixel accuracy
 
     private readonly FeatureExtractor _extractor;
 
@@ -187,17 +188,21 @@ public sealed class ClipAnalyzer
     /// <summary>One clip's decode/feature/fit pipeline (see the type's remarks).</summary>
     private sealed class ClipRun(ClipAnalyzer owner, string path, int[]? sample, IProgress<AnalysisProgress>? progress)
     {
-        private sealed class Slot(int frame, FrameSignature signature, FrameFeatures? features)
+        /// <summary><see cref="Gray"/>: the analysis-size grayscale frame, kept (camera path only) for sub-pixel tracking of the matches.</summary>
+        private sealed class Slot(int frame, FrameSignature signature, FrameFeatures? features, Image? gray)
         {
             public int Frame { get; } = frame;
             public FrameSignature Signature { get; } = signature;
             public FrameFeatures? Features { get; private set; } = features;
+            public Image? Gray { get; private set; } = gray;
             public int PendingPairs;
 
             public void Release()
             {
                 Features?.Dispose();
                 Features = null;
+                Gray?.Dispose();
+                Gray = null;
             }
         }
 
@@ -383,8 +388,13 @@ public sealed class ClipAnalyzer
         private Slot Prepare(int frame, Image bgr)
         {
             int aw = AnalysisWidth, ah = AnalysisHeight;
-            using Image gray = bgr.ToGray();
-            Image small = gray.Width == aw && gray.Height == ah ? gray : gray.Resize(aw, ah, MediaInput.ShrinkInterpolation);
+            Image small = bgr.ToGray();
+            if (small.Width != aw || small.Height != ah)
+            {
+                using Image gray = small;
+                small = gray.Resize(aw, ah, MediaInput.ShrinkInterpolation);
+            }
+            bool keep = false;
             try
             {
                 int n = aw * ah;
@@ -401,11 +411,13 @@ public sealed class ClipAnalyzer
                 }
                 // A blank frame flags both its pairs without a fit: skip its features.
                 FrameFeatures? features = PairReliability.IsBlank(signature) ? null : FrameFeatures.Detect(owner._extractor, small);
-                return new Slot(frame, signature, features);
+                // The camera path tracks the pair's matches on the analysis-size frames: keep this one with its slot.
+                keep = features is not null && owner.Options.CameraPath;
+                return new Slot(frame, signature, features, keep ? small : null);
             }
             finally
             {
-                if (!ReferenceEquals(small, gray)) small.Dispose();
+                if (!keep) small.Dispose();
             }
         }
 
@@ -467,7 +479,7 @@ public sealed class ClipAnalyzer
             // Camera path from the same matches and the same analysis-size homography (no second matching pass).
             long start = Stopwatch.GetTimestamp();
             var camera = CameraPathEstimator.Estimate(fit.Matched!, hs,
-                owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width));
+                owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width), a.Gray, b.Gray);
             Interlocked.Add(ref _cameraPathTicks, Stopwatch.GetTimestamp() - start);
             return pair.WithCameraMotion(camera);
         }

@@ -134,15 +134,30 @@ public sealed record ScoreResult
     /// <summary>Per compared pair: both parallax numbers and the |ln| term, or null with a reason.</summary>
     public IReadOnlyList<PcePair> PcePerPair { get; init; } = [];
 
-    /// <summary>CamI2V RotErr: sum over compared frames of the geodesic angle between the poses (relative to the first frame); null with <see cref="RotErrReason"/>.</summary>
+    /// <summary>
+    /// CamI2V RotErr: sum over compared frames of the geodesic angle between the poses (relative to the first frame),
+    /// over the pairs usable on both sides (<see cref="PathPairsUsed"/>); null with <see cref="RotErrReason"/>.
+    /// </summary>
     public AngleError? RotErr { get; init; }
 
     public string? RotErrReason { get; init; }
 
-    /// <summary>CamI2V TransErr: sum of L2 distances between camera centres, each path divided by its largest centre norm; null with <see cref="TransErrReason"/>.</summary>
+    /// <summary>
+    /// CamI2V TransErr: sum of L2 distances between camera centres, each path divided by its largest centre norm, over
+    /// the pairs usable on both sides; null with <see cref="TransErrReason"/>.
+    /// </summary>
     public double? TransErr { get; init; }
 
     public string? TransErrReason { get; init; }
+
+    /// <summary>Compared pairs whose motion entered RotErr and TransErr (usable on both sides; the paths span this + 1 frames).</summary>
+    public int PathPairsUsed { get; init; }
+
+    /// <summary>
+    /// Compared pairs deleted from both paths before RotErr and TransErr because either side is unusable there
+    /// (a cut, a black frame); their reasons are in <see cref="PcePerPair"/>.
+    /// </summary>
+    public IReadOnlyList<int> PathPairsExcluded { get; init; } = [];
 
     public required ClipSummary Reference { get; init; }
 

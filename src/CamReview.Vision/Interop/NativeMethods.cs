@@ -62,6 +62,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int cvr_essential_pose(float* src, float* dst, int n, double* k4, int method, double prob, double threshold, int maxIters, double distanceThresh, double* e9, double* r9, double* t3, byte* eMask, byte* poseMask, out int eInliers, out int poseInliers, out int found);
     [LibraryImport(Lib)] internal static partial int cvr_triangulate(double* p1, double* p2, float* src, float* dst, int n, double* xyzw);
 
+    // --- sub-pixel point tracking ---
+    [LibraryImport(Lib)] internal static partial int cvr_track_points(MatHandle a, MatHandle b, float* ptsA, float* ptsB, int n, int win, int levels, int maxIters, double epsilon, byte* status, float* err);
+
     // The native message is thread-local, so it must be fetched on the same thread right after the failing call.
     internal static void Check(int status, string context)
     {

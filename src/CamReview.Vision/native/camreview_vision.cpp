@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/photo.hpp>
+#include <opencv2/video/tracking.hpp>
 #include <opencv2/videoio.hpp>
 
 #include <atomic>
@@ -374,6 +375,38 @@ CVR_API int cvr_triangulate(const double* p1, const double* p2, const float* src
         x.convertTo(x, CV_64F);
         for (int i = 0; i < n; ++i)
             for (int j = 0; j < 4; ++j) xyzw[4 * i + j] = x.at<double>(j, i);
+        return kOk;
+    });
+}
+
+// --- sub-pixel point tracking ---
+// Pyramidal Lucas-Kanade (cv::calcOpticalFlowPyrLK) of n points of the 8-bit single-channel image a into b,
+// started from the positions already in pts_b (OPTFLOW_USE_INITIAL_FLOW). pts_a/pts_b: n interleaved float pixel
+// points (OpenCV convention); pts_b is overwritten with the tracked positions. status: n bytes, 1 = tracked;
+// err: n floats, mean absolute intensity difference over the window. win: window side (pixels, odd); levels:
+// pyramid levels above the full size (0 = full size only).
+CVR_API int cvr_track_points(const cv::Mat* a, const cv::Mat* b, const float* pts_a, float* pts_b, int n, int win,
+                             int levels, int max_iters, double epsilon, uint8_t* status, float* err) {
+    return guard([&] {
+        if (n <= 0) return kOk;
+        if (a->type() != CV_8UC1 || b->type() != CV_8UC1 || a->size() != b->size())
+            throw std::invalid_argument("point tracking needs two 8-bit single-channel images of the same size");
+        std::vector<cv::Point2f> pa(n), pb(n);
+        for (int i = 0; i < n; ++i) {
+            pa[i] = cv::Point2f(pts_a[2 * i], pts_a[2 * i + 1]);
+            pb[i] = cv::Point2f(pts_b[2 * i], pts_b[2 * i + 1]);
+        }
+        std::vector<uint8_t> st;
+        std::vector<float> er;
+        cv::calcOpticalFlowPyrLK(*a, *b, pa, pb, st, er, cv::Size(win, win), levels,
+                                 cv::TermCriteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, max_iters, epsilon),
+                                 cv::OPTFLOW_USE_INITIAL_FLOW);
+        for (int i = 0; i < n; ++i) {
+            pts_b[2 * i] = pb[i].x;
+            pts_b[2 * i + 1] = pb[i].y;
+            status[i] = st[i] ? 1 : 0;
+            err[i] = er[i];
+        }
         return kOk;
     });
 }
