@@ -16,15 +16,10 @@ public static class CompareApi
     {
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
 
-        api.MapGet("/pairs/{pairId:int}/metrics.csv", async (int pairId, HttpContext http, ComparisonService comparisons, CancellationToken ct) =>
+        api.MapGet("/pairs/{pairId:int}/metrics.{format:regex(^(csv|json)$)}", async (int pairId, string format, HttpContext http, ComparisonService comparisons, CancellationToken ct) =>
         {
             var result = await comparisons.GetAsync(http.User, pairId, ct);
-            return result.Succeeded ? MetricsCsv(result.Value.Comparison) : ApiResults.From(result);
-        });
-        api.MapGet("/pairs/{pairId:int}/metrics.json", async (int pairId, HttpContext http, ComparisonService comparisons, CancellationToken ct) =>
-        {
-            var result = await comparisons.GetAsync(http.User, pairId, ct);
-            return result.Succeeded ? MetricsJson(result.Value.Comparison) : ApiResults.From(result);
+            return result.Succeeded ? Metrics(result.Value.Comparison, format) : ApiResults.From(result);
         });
 
         api.MapGet("/pairs/{pairId:int}/comments", async (int pairId, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
@@ -52,10 +47,9 @@ public static class CompareApi
             var shared = await OpenAsync(token, http, links, ct);
             return shared is null ? Closed() : PortalApi.MediaResult(http, await assets.GetSharedFileAsync(shared.PairId, assetId, variant, ct), variant);
         });
-        share.MapGet("/{token}/metrics.csv", async (string token, HttpContext http, ShareLinkService links, ComparisonService comparisons, CancellationToken ct) =>
-            await OpenAsync(token, http, links, ct) is { } shared && await comparisons.GetSharedAsync(shared.PairId, ct) is { } c ? MetricsCsv(c) : Closed());
-        share.MapGet("/{token}/metrics.json", async (string token, HttpContext http, ShareLinkService links, ComparisonService comparisons, CancellationToken ct) =>
-            await OpenAsync(token, http, links, ct) is { } shared && await comparisons.GetSharedAsync(shared.PairId, ct) is { } c ? MetricsJson(c) : Closed());
+        share.MapGet("/{token}/metrics.{format:regex(^(csv|json)$)}", async (string token, string format, HttpContext http, ShareLinkService links,
+            ComparisonService comparisons, CancellationToken ct) =>
+            await OpenAsync(token, http, links, ct) is { } shared && await comparisons.GetSharedAsync(shared.PairId, ct) is { } c ? Metrics(c, format) : Closed());
         share.MapPost("/{token}/unlock", async (string token, [FromForm] string? passphrase, HttpContext http, ShareLinkService links, CancellationToken ct) =>
         {
             var shared = await links.ResolveAsync(token, countOpen: false, ct);
@@ -83,8 +77,8 @@ public static class CompareApi
     private static IResult Closed() =>
         ApiResults.Error(ResultStatus.NotFound, "This share link does not exist, was revoked, has expired, or needs its passphrase.");
 
-    private static IResult MetricsCsv(Comparison comparison) =>
-        Results.File(Encoding.UTF8.GetBytes(ComparisonService.MetricsCsv(comparison)), "text/csv; charset=utf-8", $"metrics-pair-{comparison.Pair.Id}.csv");
-
-    private static IResult MetricsJson(Comparison comparison) => Results.Json(ComparisonService.MetricsJson(comparison));
+    /// <summary>The metric table as a CSV download or as JSON.</summary>
+    private static IResult Metrics(Comparison comparison, string format) => format == "csv"
+        ? Results.File(Encoding.UTF8.GetBytes(ComparisonService.MetricsCsv(comparison)), "text/csv; charset=utf-8", $"metrics-pair-{comparison.Pair.Id}.csv")
+        : Results.Json(ComparisonService.MetricsJson(comparison));
 }
