@@ -41,6 +41,9 @@ public sealed class PairPageBrowserTests(PairPageBrowserTests.WatchablePortal po
         await rita.Locator("#render-speed").FillAsync("0.6");
         await rita.Locator("#render-frames").FillAsync("25");
         await rita.Locator("#render-border").SelectOptionAsync("reflect");
+        await rita.Locator("#render-width").FillAsync("160");
+        await rita.Locator("#render-height").FillAsync("120");
+        await rita.Locator("#render-fps").FillAsync("12");
         var clock = Stopwatch.StartNew();
         await rita.GetByTestId("start-render").ClickAsync();
 
@@ -93,6 +96,9 @@ public sealed class PairPageBrowserTests(PairPageBrowserTests.WatchablePortal po
         {
             var job = await db.Jobs.Include(j => j.CreatedBy).SingleAsync(j => j.Kind == JobKind.Render && j.MethodName!.Contains("pan-right 0.6"));
             Assert.Equal(("Rita Reviewer", JobState.Succeeded), (job.CreatedBy!.DisplayName, job.State));
+            // The size and frame rate chosen in the form are the output's.
+            var rendered = await db.Assets.SingleAsync(a => a.Id == job.AssetId);
+            Assert.Equal((160, 120, 12.0, 25), (rendered.Width, rendered.Height, rendered.Fps, rendered.FrameCount));
         }
         await rita.Context.CloseAsync();
         await vic.Context.CloseAsync();

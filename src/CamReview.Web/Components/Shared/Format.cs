@@ -8,11 +8,13 @@ public static class Format
 {
     public static string Bytes(long bytes) => Media.UploadReceiver.FormatBytes(bytes);
 
+    public static string Fps(double? fps) => fps?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
+
     public static string Facts(AssetView a)
     {
         var parts = new List<string> { $"{a.Width}×{a.Height}" };
         if (a.FrameCount is { } frames) parts.Add($"{frames} frames");
-        if (a.Fps is { } fps) parts.Add($"{fps.ToString("0.##", CultureInfo.InvariantCulture)} fps");
+        if (a.Fps is { } fps) parts.Add($"{Fps(fps)} fps");
         if (a.DurationSeconds is { } seconds) parts.Add($"{seconds.ToString("0.0#", CultureInfo.InvariantCulture)} s");
         parts.Add(Bytes(a.SizeBytes));
         return string.Join(" · ", parts);
