@@ -72,7 +72,7 @@ public static class ComparisonFigures
             {
                 xaxis = new { title = new { text = "compared pair (frame i → i+1)" } },
                 yaxis = new { title = new { text = "‖H_R − H_G‖²_F (lower is better)" }, rangemode = "tozero" },
-                legend = new { orientation = "h", y = 1.12 },
+                legend = BelowThePlot, margin = new { l = 64, r = 16, t = 16, b = 120 },
             },
         };
     }
@@ -112,10 +112,13 @@ public static class ComparisonFigures
             {
                 xaxis = new { title = new { text = "CameraScore (lower is better)" }, type = logX ? "log" : "linear" },
                 yaxis = new { title = new { text = "scene preservation (higher is better)" } },
-                legend = new { orientation = "h", y = 1.12 },
+                legend = BelowThePlot, margin = new { l = 64, r = 16, t = 16, b = 120 },
             },
         };
     }
+
+    /// <summary>A legend under the x axis: above the plot it would hide the points nearest the top.</summary>
+    private static readonly object BelowThePlot = new { orientation = "h", x = 0, y = -0.28, yanchor = "top" };
 
     private static object Line(string name, IReadOnlyList<int> x, IReadOnlyList<double?> y, string colour, string dash, string axis, bool legend) => new
     {
