@@ -54,6 +54,8 @@ public class PortalFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        // What a page shows is waited for as long as actions are: a loaded machine connects circuits slowly.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production", .. ExtraArgs]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

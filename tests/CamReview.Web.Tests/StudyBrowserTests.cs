@@ -50,9 +50,9 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
             }
             await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(2);
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page fits a phone's width");
-            await page.GetByTestId("answer-scene-0").CheckAsync();
-            await page.GetByTestId("answer-motion-1").CheckAsync();
-            await page.GetByTestId("answer-overall-tie").CheckAsync();
+            await page.GetByTestId("answer-scene-0").ClickAsync();
+            await page.GetByTestId("answer-motion-1").ClickAsync();
+            await page.GetByTestId("answer-overall-tie").ClickAsync();
             await page.GetByTestId("next").ClickAsync();
         }
         var code = page.GetByTestId("completion-code");

@@ -149,15 +149,14 @@ function renderQuestions(trial) {
     if (session.allowBothBad) options.push(['bothbad', trial.candidates.length > 2 ? 'None is acceptable' : 'Both are bad']);
     for (const [value, label] of options) {
       const id = `q-${q.key}-${value}`;
-      const wrap = document.createElement('div');
-      wrap.className = 'form-check form-check-inline me-0';
+      // A radio drawn as a button (Bootstrap's btn-check): large enough to tap on a phone.
       const input = document.createElement('input');
       input.type = 'radio';
-      input.className = 'form-check-input';
+      input.className = 'btn-check';
+      input.autocomplete = 'off';
       input.name = `q-${q.key}`;
       input.id = id;
       input.value = value;
-      input.dataset.testid = `answer-${q.key}-${value}`;
       const answered = trial.answers[q.key];
       if (answered !== undefined) {
         input.checked = answered === value;
@@ -165,11 +164,11 @@ function renderQuestions(trial) {
       }
       input.onchange = updateNext;
       const text = document.createElement('label');
-      text.className = 'form-check-label btn btn-outline-secondary btn-sm';
+      text.className = 'btn btn-outline-primary';
       text.htmlFor = id;
       text.textContent = label;
-      wrap.append(input, text);
-      choices.append(wrap);
+      text.dataset.testid = `answer-${q.key}-${value}`;
+      choices.append(input, text);
     }
     fieldset.append(choices);
     form.append(fieldset);
