@@ -85,23 +85,15 @@ public sealed class ParallaxRenderMethod(PortalOptions portal) : IRenderMethod
         }
         else if (isRotation)
         {
-            speed = p.Speed ?? (rotation.IsZoom() ? 1.01 : 0.5);
-            if (rotation.IsZoom() ? !(speed is >= 0.8 and <= 1.25) || speed == 1 : !(speed is > 0 and <= 10))
-                return Result<RenderPlan>.Fail(rotation.IsZoom()
-                    ? "A zoom's speed is a scale per frame between 0.8 and 1.25 (not 1)."
-                    : "A pan, tilt or roll's speed is in degrees per frame, above 0 and at most 10.");
+            if (RenderChecks.PresetSpeed(rotation, p.Speed, out var presetSpeed) is { } error) return Result<RenderPlan>.Fail(error);
+            speed = presetSpeed;
         }
         else if (p.Speed is not null)
         {
             return Result<RenderPlan>.Fail("speed applies to presets only (the reference sets its own speed).");
         }
-        var frames = p.Frames ?? (fromReference ? null : DefaultPresetFrames);
-        if (frames is { } n && (n < 2 || n > limits.MaxRenderFrames))
-            return Result<RenderPlan>.Fail($"frames must be between 2 and {limits.MaxRenderFrames}.");
-        if ((p.Width is null) != (p.Height is null)) return Result<RenderPlan>.Fail("Give both width and height, or neither.");
-        if (p.Width is { } w && (w < 16 || w > 3840 || p.Height < 16 || p.Height > 2160))
-            return Result<RenderPlan>.Fail("width and height must be between 16x16 and 3840x2160.");
-        if (p.Fps is { } fps && !(fps is > 0 and <= 120)) return Result<RenderPlan>.Fail("fps must be above 0 and at most 120.");
+        if (RenderChecks.Output(p.Frames, fromReference, p.Width, p.Height, p.Fps, limits.MaxRenderFrames, out var frames) is { } outputError)
+            return Result<RenderPlan>.Fail(outputError);
 
         var normalized = p with { Motion = motion, Border = border.ToLabel(), Speed = speed, Frames = frames, DepthKind = depthKind == "depth" ? null : depthKind };
         var label = fromReference

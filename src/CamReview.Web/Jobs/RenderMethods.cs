@@ -113,23 +113,15 @@ public sealed class HomographyRenderMethod : IRenderMethod
         double? speed = null;
         if (!fromReference)
         {
-            speed = p.Speed ?? (preset.IsZoom() ? 1.01 : 0.5);
-            if (preset.IsZoom() ? !(speed is >= 0.8 and <= 1.25) || speed == 1 : !(speed is > 0 and <= 10))
-                return Result<RenderPlan>.Fail(preset.IsZoom()
-                    ? "A zoom's speed is a scale per frame between 0.8 and 1.25 (not 1)."
-                    : "A pan, tilt or roll's speed is in degrees per frame, above 0 and at most 10.");
+            if (RenderChecks.PresetSpeed(preset, p.Speed, out var presetSpeed) is { } error) return Result<RenderPlan>.Fail(error);
+            speed = presetSpeed;
         }
         else if (p.Speed is not null)
         {
             return Result<RenderPlan>.Fail("speed applies to trajectory presets only (the reference sets its own speed).");
         }
-        var frames = p.Frames ?? (fromReference ? null : DefaultPresetFrames);
-        if (frames is { } n && (n < 2 || n > limits.MaxRenderFrames))
-            return Result<RenderPlan>.Fail($"frames must be between 2 and {limits.MaxRenderFrames}.");
-        if ((p.Width is null) != (p.Height is null)) return Result<RenderPlan>.Fail("Give both width and height, or neither.");
-        if (p.Width is { } w && (w < 16 || w > 3840 || p.Height < 16 || p.Height > 2160))
-            return Result<RenderPlan>.Fail("width and height must be between 16x16 and 3840x2160.");
-        if (p.Fps is { } fps && !(fps is > 0 and <= 120)) return Result<RenderPlan>.Fail("fps must be above 0 and at most 120.");
+        if (RenderChecks.Output(p.Frames, fromReference, p.Width, p.Height, p.Fps, limits.MaxRenderFrames, out var frames) is { } outputError)
+            return Result<RenderPlan>.Fail(outputError);
 
         var normalized = p with { Motion = motion, Border = border.ToLabel(), Speed = speed, Frames = frames };
         var label = fromReference
@@ -226,4 +218,31 @@ internal static class RenderJobSteps
 public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
+}
+
+/// <summary>The parameter checks both built-in render methods share.</summary>
+internal static class RenderChecks
+{
+    /// <summary>A rotation or zoom preset's speed (its default when not given), or why it is refused.</summary>
+    public static string? PresetSpeed(TrajectoryPreset preset, double? given, out double speed)
+    {
+        speed = given ?? (preset.IsZoom() ? 1.01 : 0.5);
+        if (preset.IsZoom() ? !(speed is >= 0.8 and <= 1.25) || speed == 1 : !(speed is > 0 and <= 10))
+            return preset.IsZoom()
+                ? "A zoom's speed is a scale per frame between 0.8 and 1.25 (not 1)."
+                : "A pan, tilt or roll's speed is in degrees per frame, above 0 and at most 10.";
+        return null;
+    }
+
+    /// <summary>The output's frames (presets default to <see cref="HomographyRenderMethod.DefaultPresetFrames"/>, the
+    /// reference to all of its own), size and frame rate, or why they are refused.</summary>
+    public static string? Output(int? given, bool fromReference, int? width, int? height, double? fps, int maxFrames, out int? frames)
+    {
+        frames = given ?? (fromReference ? null : HomographyRenderMethod.DefaultPresetFrames);
+        if (frames is { } n && (n < 2 || n > maxFrames)) return $"frames must be between 2 and {maxFrames}.";
+        if ((width is null) != (height is null)) return "Give both width and height, or neither.";
+        if (width is { } w && (w < 16 || w > 3840 || height < 16 || height > 2160)) return "width and height must be between 16x16 and 3840x2160.";
+        if (fps is { } f && !(f is > 0 and <= 120)) return "fps must be above 0 and at most 120.";
+        return null;
+    }
 }
