@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Web.Accounts;
@@ -66,7 +64,7 @@ public sealed class ShareLinkService(
         var token = NewToken();
         var link = new ShareLink
         {
-            PairId = pairId, Label = label, TokenHash = Hash(token), TokenProtected = _tokens.Protect(token),
+            PairId = pairId, Label = label, TokenHash = Secrets.Hash(token), TokenProtected = _tokens.Protect(token),
             ExpiresUtc = Now.AddDays(expiresInDays), CreatedByUserId = userId, CreatedUtc = Now,
         };
         if (passphrase is not null) link.PassphraseHash = hasher.HashPassword(link, passphrase);
@@ -106,7 +104,7 @@ public sealed class ShareLinkService(
     {
         if (!LooksLikeToken(token)) return null;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var hash = Hash(token!);
+        var hash = Secrets.Hash(token!);
         var link = await db.ShareLinks.SingleOrDefaultAsync(l => l.TokenHash == hash, ct);
         if (link is null) return null;
         var refusal = link.RevokedUtc is not null ? "This share link was revoked by the people who shared it."
@@ -168,11 +166,9 @@ public sealed class ShareLinkService(
 
     public static string ShareUrl(string token) => PathPrefix.TrimStart('/') + token;
 
-    /// <summary>32 random bytes, base64url: 43 characters, 256 bits.</summary>
-    private static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    /// <summary>256 bits: 43 base64url characters.</summary>
+    private static string NewToken() => Secrets.NewToken(32);
 
     public static bool LooksLikeToken(string? token) =>
         token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using CamReview.Core.Statistics;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -68,7 +67,7 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         if (dealt.Count == 0) return Result<JoinedParticipant>.Fail("This study has nothing to compare any more.", ResultStatus.Conflict);
 
         var key = StudyService.NewKey();
-        var hash = Hash(key);
+        var hash = Security.Secrets.Hash(key);
         var now = _clock.GetUtcNow().UtcDateTime;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -102,7 +101,7 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
     public async Task<Result<ParticipantSession>> SessionAsync(string token, string? key, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(key)) return Result<ParticipantSession>.Fail("No participant key: open the study link to start.", ResultStatus.Unauthenticated);
-        var hash = Hash(key);
+        var hash = Security.Secrets.Hash(key);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var participant = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash && p.Study.Token == token)
             .Select(p => new { p.Id, p.PublicId, p.CompletionCode, p.Study }).SingleOrDefaultAsync(ct);
@@ -129,7 +128,7 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
     public async Task<Result<VoteReceipt>> VoteAsync(string token, string? key, VoteRequest request, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(key)) return Result<VoteReceipt>.Fail("No participant key: open the study link to start.", ResultStatus.Unauthenticated);
-        var hash = Hash(key);
+        var hash = Security.Secrets.Hash(key);
         var questionKey = request.Question?.Trim() ?? "";
         await using var db = await dbs.CreateDbContextAsync(ct);
         var found = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash && p.Study.Token == token)
@@ -237,7 +236,6 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         _ => position!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>Eight letters and digits in two groups (no 0/O or 1/I to misread), e.g. "K7QF-3MZD".</summary>
     private static string CompletionCode()

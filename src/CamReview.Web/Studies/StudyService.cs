@@ -60,9 +60,7 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>A random URL-safe name (128 bits): study links and media keys.</summary>
-    public static string NewKey() => Base64Url(RandomNumberGenerator.GetBytes(16));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewKey() => Security.Secrets.NewToken(16);
 
     public async Task<IReadOnlyList<StudySummary>> ListAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
