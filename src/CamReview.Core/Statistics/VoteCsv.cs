@@ -34,15 +34,17 @@ public static class VoteCsv
         }
     }
 
+    /// <summary>One RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote or a line break.</summary>
+    public static string Field(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
+
     /// <summary>One RFC 4180 record (LF-terminated).</summary>
     public static void WriteRow(TextWriter writer, IReadOnlyList<string> fields)
     {
         for (int i = 0; i < fields.Count; i++)
         {
             if (i > 0) writer.Write(',');
-            var field = fields[i];
-            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0) writer.Write($"\"{field.Replace("\"", "\"\"")}\"");
-            else writer.Write(field);
+            writer.Write(Field(fields[i]));
         }
         writer.Write('\n');
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using CamReview.Core.Statistics;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Analyze;
@@ -113,7 +114,6 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
     private static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '-' or '@') value = "'" + value;
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+        return VoteCsv.Field(value[0] is '=' or '+' or '-' or '@' ? "'" + value : value);
     }
 }
