@@ -17,7 +17,7 @@ source "$root/bench/portal.sh"
 work=$(mktemp -d); trap 'portal_stop; rm -rf "$work"' EXIT
 jar=$work/cookies.txt
 dotnet build "$root/bench/FirstProgress" -c Release -nologo -v quiet -clp:NoSummary > "$work/build.log" || { cat "$work/build.log"; exit 1; }
-probe=$root/bench/FirstProgress/bin/Release/net9.0/linux-x64/FirstProgress
+probe=$root/bench/FirstProgress/bin/Release/net10.0/FirstProgress
 reference_clip "$work/reference-1280x720.mp4"
 
 portal_start "$work/data" "$work/portal-setup.log"

@@ -3,7 +3,7 @@
 #   bench_media=no before sourcing);  cli  the built camreview executable (built by scripts/setup.sh when missing).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [[ ${bench_media:-yes} == no ]] || data=$("$root/bench/fetch-data.sh")
-cli=$root/src/CamReview.Cli/bin/Release/net9.0/linux-x64/camreview
+cli=$root/src/CamReview.Cli/bin/Release/net10.0/camreview
 [[ -x $cli ]] || bash "$root/scripts/setup.sh" >/dev/null
 
 # seconds CMD...  runs CMD with stdout to $BENCH_OUT (default /dev/null) and prints its wall time in seconds.

@@ -22,7 +22,7 @@ cleanup() { [[ -n $portal ]] && kill "$portal" 2>/dev/null && wait "$portal" 2>/
 trap cleanup EXIT
 
 dotnet build "$root/bench/VoteLoad" -c Release -v quiet -nologo > "$work/build.log" || { cat "$work/build.log"; exit 1; }
-load=$root/bench/VoteLoad/bin/Release/net9.0/linux-x64/VoteLoad
+load=$root/bench/VoteLoad/bin/Release/net10.0/VoteLoad
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 db=$work/data/camreview.db
 

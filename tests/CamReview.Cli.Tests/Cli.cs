@@ -10,7 +10,7 @@ public static class Cli
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string Executable { get; } = Path.Combine(RepoRoot, "src", "CamReview.Cli", "bin",
-        typeof(Cli).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net9.0", "linux-x64", "camreview");
+        typeof(Cli).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net10.0", "camreview");
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {

@@ -341,7 +341,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "CamReview.sln"))) root = Path.GetDirectoryName(root)!;
         var configuration = typeof(StudyTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var info = new ProcessStartInfo(Path.Combine(root, "src", "CamReview.Cli", "bin", configuration, "net9.0", "linux-x64", "camreview"))
+        var info = new ProcessStartInfo(Path.Combine(root, "src", "CamReview.Cli", "bin", configuration, "net10.0", "camreview"))
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
