@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# One setup for both README commands: system packages, the OpenCV shim, ONNX Runtime, front-end
-# packages, and a Release build. Idempotent: each step checks what is already there and skips.
+# One setup for both README commands: system packages, .NET local tools, front-end packages, and a Release
+# build. Idempotent: each step checks what is already there and skips. OpenCV (with FFmpeg inside) and ONNX
+# Runtime come as NuGet packages with the build; nothing native is compiled here.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 say() { printf '[setup] %s\n' "$*"; }
 t0=$(date +%s)
+mkdir -p artifacts
 
 # --skip-apt: the system packages are provided otherwise (e.g. a container image's own apt step).
 # --skip-build: stop before `dotnet build` (a container build publishes instead).
@@ -18,8 +20,9 @@ for arg in "$@"; do
   esac
 done
 
-# 1. Debian packages (only the missing ones).
-apt_packages=(libopencv-dev ffmpeg cmake g++ pkg-config chromium fonts-dejavu-core ca-certificates)
+# 1. Debian packages (only the missing ones): ffmpeg encodes H.264 proxies and renders; libgtk-3-0 is linked by
+#    OpenCvSharp's native OpenCV library; chromium runs the browser tests.
+apt_packages=(ffmpeg libgtk-3-0 chromium fonts-dejavu-core ca-certificates)
 # Node.js may come from elsewhere than Debian (an image or NodeSource install): only ask apt when absent.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
@@ -39,26 +42,12 @@ if ((${#missing[@]})); then
 fi
 command -v dotnet >/dev/null || { echo "[setup] the .NET SDK (dotnet) is required: see README, Requirements" >&2; exit 1; }
 
-# 2. The OpenCV shim (CMake; rebuilt only when its sources changed).
-bash scripts/build-native.sh
-
-# 3. ONNX Runtime (CPU build, from the onnxruntime-node npm package; pinned, verified, never committed).
-ort_version=1.30.0
-ort_tgz_sha256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
-ort_so_sha256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-ort_so=artifacts/native/libonnxruntime.so.1
-if [[ ! -f $ort_so ]] || [[ $(sha256sum "$ort_so" | cut -d' ' -f1) != "$ort_so_sha256" ]]; then
-  say "fetching ONNX Runtime $ort_version"
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack "onnxruntime-node@$ort_version" --silent >/dev/null 2>&1)
-  echo "$ort_tgz_sha256  $tmp/onnxruntime-node-$ort_version.tgz" | sha256sum -c --quiet -
-  tar -xzf "$tmp/onnxruntime-node-$ort_version.tgz" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  echo "$ort_so_sha256  $tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --quiet -
-  mkdir -p artifacts/native
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ort_so"
+# 2. .NET local tools (dotnet-ef, pinned in dotnet-tools.json); restoring is a no-op once they are there.
+if [[ -f dotnet-tools.json ]]; then
+  dotnet tool restore >artifacts/tool-restore.log 2>&1 || { cat artifacts/tool-restore.log >&2; exit 1; }
 fi
 
-# 4. Front-end packages (npm ci from the lockfile), copied into wwwroot/lib.
+# 3. Front-end packages (npm ci from the lockfile), copied into wwwroot/lib.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f wwwroot/lib/.lock-hash ]] || [[ $(cat wwwroot/lib/.lock-hash) != "$lock_hash" ]]; then
   say "installing front-end packages"
@@ -71,10 +60,14 @@ if [[ ! -f wwwroot/lib/.lock-hash ]] || [[ $(cat wwwroot/lib/.lock-hash) != "$lo
   echo "$lock_hash" > wwwroot/lib/.lock-hash
 fi
 
-# 5. Restore and build everything (Release), incremental.
-mkdir -p artifacts
+# 4. Restore and build everything (Release), incremental. Warnings are printed (and are errors under CI=true).
 ((skip_build)) && { say "ready (build skipped) in $(( $(date +%s) - t0 )) s"; exit 0; }
 say "building (Release)"
-dotnet build CamReview.sln -c Release -nologo -v quiet -clp:NoSummary -p:WarningLevel=0 /nowarn:NU1603 >artifacts/build.log 2>&1 \
-  || { tail -40 artifacts/build.log >&2; echo "[setup] build failed; full log: artifacts/build.log" >&2; exit 1; }
+if ! dotnet build CamReview.sln -c Release -nologo -v quiet -clp:NoSummary >artifacts/build.log 2>&1; then
+  grep -E ': (error|warning) ' artifacts/build.log | sed 's/ \[[^]]*\]$//' | sort -u | head -40 >&2
+  echo "[setup] build failed; full log: artifacts/build.log" >&2
+  exit 1
+fi
+warnings=$(grep -E ': warning ' artifacts/build.log | sed 's/ \[[^]]*\]$//' | sort -u || true)
+[[ -n $warnings ]] && { echo "$warnings" >&2; say "$(wc -l <<< "$warnings") build warning(s), listed above"; }
 say "ready in $(( $(date +%s) - t0 )) s"
