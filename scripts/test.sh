@@ -9,6 +9,18 @@ bash scripts/setup.sh || exit 1
 results=artifacts/test-results
 rm -rf "$results"; mkdir -p "$results"
 rc=0
+
+# --- EF Core migrations check (self-contained; see migrations/CamReview.Migrations/README.md) ---
+# The model must not have changes that no migration covers. Needs the Release build that setup.sh made.
+check_pending_model_changes() {
+  local m=migrations/CamReview.Migrations
+  dotnet tool restore >/dev/null || return 1
+  dotnet ef migrations has-pending-model-changes --project "$m" --startup-project "$m" --configuration Release --no-build
+}
+echo "[test] pending model changes (dotnet ef)"
+check_pending_model_changes || { echo "[test] the model has changes that no migration covers: add one (migrations/CamReview.Migrations/README.md)" >&2; exit 1; }
+# --- end of the EF Core migrations check ---
+
 # One project at a time: the browser and video tests are heavy for small machines.
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)

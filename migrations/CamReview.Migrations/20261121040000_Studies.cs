@@ -1,15 +1,12 @@
-using CamReview.Data;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CamReview.Migrations;
 
 /// <summary>Preference studies: the study (design, state, participant link token), its questions, the videos it shows
 /// under opaque keys, anonymous participants with their trials, and votes (unique per participant, trial and
-/// question). Only new tables: nothing stored before changes.</summary>
-[DbContext(typeof(CamReviewDb))]
-[Migration("20261121040000_Studies")]
-public sealed class Studies : Migration
+/// question). Only new tables: nothing stored before changes. Its [DbContext]/[Migration] attributes and target model
+/// are in the tool-generated Studies.Designer.cs.</summary>
+public sealed partial class Studies : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder)
     {

@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Data;
 
-/// <summary>The portal's database. Its schema changes only through the hand-written migrations in migrations/.</summary>
+/// <summary>The portal's database. Its schema changes only through the migrations in migrations/CamReview.Migrations,
+/// generated with the dotnet-ef tool (see the README there).</summary>
 public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbContext(options)
 {
     public const int NameMaxLength = 200;

@@ -51,3 +51,51 @@ public sealed class UpgradeTests(UpgradedPortalFixture portal) : IClassFixture<U
         Assert.Equal(TeamRole.Owner, (await db.TeamMembers.SingleAsync()).Role);
     }
 }
+
+/// <summary>The data folder of a user of the previous release (its database only: see
+/// tests/CamReview.Data.Tests/Fixtures/README.md), started by today's portal.</summary>
+public sealed class ReleasePortalFixture : PortalFixture
+{
+    public const string ReleaseAdminEmail = "admin@example.org";
+    public const string ReleaseAdminPassword = "Fixture-Passw0rd!";
+
+    public override async Task InitializeAsync()
+    {
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "release-2b58a73.db"), Path.Combine(DataDir, Database.FileName));
+        await base.InitializeAsync();
+    }
+}
+
+public sealed class ReleaseUpgradeTests(ReleasePortalFixture portal) : IClassFixture<ReleasePortalFixture>
+{
+    [Fact]
+    public async Task ThePortalStartsOnTheReleasesDatabaseAndShowsItsData()
+    {
+        using (var health = await portal.Http.GetAsync("health"))
+        {
+            var report = await health.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(health.IsSuccessStatusCode, report.ToString());
+            var database = report.GetProperty("entries").GetProperty("database").GetProperty("data");
+            Assert.Equal(0, database.GetProperty("pendingMigrations").GetInt32());
+            Assert.Equal("wal", database.GetProperty("journalMode").GetString());
+        }
+
+        // The release's administrator signs in with the password set then; the configured one is not created.
+        using var admin = await portal.ClientAsync(ReleasePortalFixture.ReleaseAdminEmail, ReleasePortalFixture.ReleaseAdminPassword);
+        var project = Assert.Single((await admin.Http.GetFromJsonAsync<JsonElement>("api/projects")).EnumerateArray());
+        Assert.Equal("Demo: camera-motion transfer", project.GetProperty("name").GetString());
+        Assert.Equal("Demo", project.GetProperty("teamName").GetString());
+        Assert.Equal("owner", project.GetProperty("role").GetString());
+
+        await using (var db = portal.OpenDb())
+        {
+            Assert.Equal([ReleasePortalFixture.ReleaseAdminEmail], await db.Users.Select(u => u.Email).ToListAsync());
+            var pairId = await db.Pairs.Select(p => p.Id).SingleAsync();
+            var pair = await admin.Http.GetStringAsync($"api/pairs/{pairId}");
+            Assert.Contains("homography (black)", pair);
+            var studyId = await db.Studies.Select(s => s.Id).SingleAsync();
+            var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{studyId}/results");
+            Assert.Equal(24, results.GetProperty("participants").GetArrayLength());
+        }
+    }
+}
