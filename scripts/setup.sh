@@ -41,13 +41,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v dotnet >/dev/null || { echo "[setup] the .NET SDK (dotnet) is required: see README, Requirements" >&2; exit 1; }
-# Local .NET tools pinned in dotnet-tools.json (dotnet-ef for migrations); a no-op once they are restored.
-dotnet tool restore >/dev/null || { echo "[setup] dotnet tool restore failed (dotnet-tools.json)" >&2; exit 1; }
 
 # 2. .NET local tools (dotnet-ef, pinned in dotnet-tools.json); restoring is a no-op once they are there.
-if [[ -f dotnet-tools.json ]]; then
-  dotnet tool restore >artifacts/tool-restore.log 2>&1 || { cat artifacts/tool-restore.log >&2; exit 1; }
-fi
+dotnet tool restore >artifacts/tool-restore.log 2>&1 || { cat artifacts/tool-restore.log >&2; echo "[setup] dotnet tool restore failed" >&2; exit 1; }
 
 # 3. Front-end packages (npm ci from the lockfile), copied into wwwroot/lib.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
