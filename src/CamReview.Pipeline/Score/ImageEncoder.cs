@@ -272,8 +272,8 @@ public sealed class OnnxSceneEncoder : ISceneEncoder
         if (ReferenceEquals(entry, lazy))
         {
             CacheOrder.Enqueue(key);
-            // Evicted sessions are not disposed here (another thread may still be running one); their SafeHandles
-            // free the native session once unreferenced.
+            // Evicted sessions are not disposed here (another thread may still hold the encoder and run it later);
+            // ONNX Runtime's InferenceSession frees the native session in its finalizer once unreferenced.
             while (Cache.Count > CacheCapacity && CacheOrder.TryDequeue(out var oldest)) Cache.TryRemove(oldest, out _);
         }
         return encoder;
