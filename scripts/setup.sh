@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One setup for both README commands: system packages, the OpenCV shim, ONNX Runtime, front-end
-# packages, and a Release build. Idempotent: each step checks what is already there and skips.
+# One setup for both README commands: system packages, the OpenCV shim, front-end packages, and a
+# Release build (ONNX Runtime comes with its NuGet package). Idempotent: each step checks what is already there and skips.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -41,22 +41,6 @@ command -v dotnet >/dev/null || { echo "[setup] the .NET SDK (dotnet) is require
 
 # 2. The OpenCV shim (CMake; rebuilt only when its sources changed).
 bash scripts/build-native.sh
-
-# 3. ONNX Runtime (CPU build, from the onnxruntime-node npm package; pinned, verified, never committed).
-ort_version=1.30.0
-ort_tgz_sha256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
-ort_so_sha256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-ort_so=artifacts/native/libonnxruntime.so.1
-if [[ ! -f $ort_so ]] || [[ $(sha256sum "$ort_so" | cut -d' ' -f1) != "$ort_so_sha256" ]]; then
-  say "fetching ONNX Runtime $ort_version"
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack "onnxruntime-node@$ort_version" --silent >/dev/null 2>&1)
-  echo "$ort_tgz_sha256  $tmp/onnxruntime-node-$ort_version.tgz" | sha256sum -c --quiet -
-  tar -xzf "$tmp/onnxruntime-node-$ort_version.tgz" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  echo "$ort_so_sha256  $tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --quiet -
-  mkdir -p artifacts/native
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ort_so"
-fi
 
 # 4. Front-end packages (npm ci from the lockfile), copied into wwwroot/lib.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
