@@ -42,8 +42,8 @@ public sealed class OnnxSession : IDisposable
         (_session, Provider) = SessionFactory.Open(options, o => new InferenceSession(ModelPath, o), $"loading ONNX model '{ModelPath}'");
         try
         {
-            Inputs = ReadMetadata(_session.InputNames, _session.InputMetadata, "input");
-            Outputs = ReadMetadata(_session.OutputNames, _session.OutputMetadata, "output");
+            Inputs = ReadMetadata(() => (_session.InputNames, _session.InputMetadata), "input");
+            Outputs = ReadMetadata(() => (_session.OutputNames, _session.OutputMetadata), "output");
             _runOptions = new RunOptions();
         }
         catch
@@ -174,8 +174,18 @@ public sealed class OnnxSession : IDisposable
         _runOptions.Dispose();
     }
 
-    private static TensorMetadata[] ReadMetadata(IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> metadata, string kind)
+    private TensorMetadata[] ReadMetadata(Func<(IReadOnlyList<string> Names, IReadOnlyDictionary<string, NodeMetadata> Metadata)> read, string kind)
     {
+        IReadOnlyList<string> names;
+        IReadOnlyDictionary<string, NodeMetadata> metadata;
+        try
+        {
+            (names, metadata) = read();
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            throw OnnxRuntimeException.From(e, $"reading the {kind}s of ONNX model '{ModelPath}'");
+        }
         var result = new TensorMetadata[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
