@@ -11,7 +11,7 @@ internal static class CliErrors
     // ArgumentException: option values the pipeline refuses (e.g. --frames beyond the clip's length).
     public static bool IsUserFacing(Exception e) => e is CliException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
         or InvalidDataException or UnauthorizedAccessException or VisionException or FfmpegException or OnnxRuntimeException
-        or OnnxRuntimeLoadException or IOException;
+        or IOException;
 
     public static string OneLine(Exception e) => OneLine(e.Message);
 

@@ -1,208 +1,158 @@
-using System.Runtime.InteropServices;
-using CamReview.Inference.Native;
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.ML.OnnxRuntime;
 
 namespace CamReview.Inference;
 
 /// <summary>
-/// The process-wide ONNX Runtime: the native library, its C API table, one OrtEnv, and facts about the build.
-/// Loaded lazily and once (thread-safe) on first use. The library path is, in order: <see cref="Configure"/>,
-/// the <c>CAMREVIEW_ONNXRUNTIME</c> environment variable (a file, or a directory holding libonnxruntime.so.1),
-/// or libonnxruntime.so.1 next to the app (AppContext.BaseDirectory). Point it at a GPU build of ONNX Runtime
-/// (same C API) to get the CUDA execution provider.
+/// The process-wide ONNX Runtime (the Microsoft.ML.OnnxRuntime package and the native library it ships): one
+/// environment, its version and providers, and which provider a session would really get on this machine.
 /// </summary>
-public static class OnnxRuntime
+public static partial class OnnxRuntime
 {
-    public const string LibraryFileName = "libonnxruntime.so.1";
-    public const string LibraryPathVariable = "CAMREVIEW_ONNXRUNTIME";
+    private static readonly Lazy<OrtEnv> LazyEnv = new(CreateEnv, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentDictionary<(DevicePreference, int), Lazy<ProviderSelection>> Probes = new();
+
+    // Kept in a static field: native code calls it for the lifetime of the process.
+    private static readonly DOrtLoggingFunction LogCallback = OnLog;
+
+    [ThreadStatic] private static List<string>? _capture;
+
+    /// <summary>ONNX Runtime's own version string, e.g. "1.32.0".</summary>
+    public static string Version => Env.GetVersionString();
 
     /// <summary>
-    /// The C API version we ask for. The newest members we use (CUDA provider options V2) arrived in 1.11, so
-    /// asking for 11 keeps older GPU builds usable; newer runtimes serve older versions from the same table.
+    /// Execution providers compiled into the native library, e.g. CUDA and CPU. Listing CUDA does not mean it can
+    /// start: it also needs CUDA 13 and a device (see <see cref="ProbeSessionProvider"/>).
     /// </summary>
-    public const uint ApiVersion = 11;
-
-    private static readonly object Gate = new();
-    private static string? _configuredPath;
-    private static NativeRuntime? _runtime;
+    public static string[] AvailableProviders => Env.GetAvailableProviders();
 
     /// <summary>
-    /// Chooses the library to load (null = back to env var / default). Must be called before first use; once
-    /// loaded, asking for a different library throws, because a process can host only one ONNX Runtime.
+    /// The provider a session with these options really gets here, found by opening a one-node model the same way
+    /// <see cref="OnnxSession"/> opens any model (CUDA attempt and CPU fallback included). Cached per device
+    /// preference and CUDA device: libraries and drivers do not appear while a process runs.
     /// </summary>
-    public static void Configure(string? libraryPath)
+    public static ProviderSelection ProbeSessionProvider(OnnxSessionOptions? options = null)
     {
-        lock (Gate)
+        options ??= new OnnxSessionOptions();
+        var key = (options.Device, options.CudaDeviceId);
+        var lazy = Probes.GetOrAdd(key, k => new Lazy<ProviderSelection>(() =>
         {
-            if (_runtime is { } loaded)
-            {
-                var wanted = ResolveLibraryPath(libraryPath, Environment.GetEnvironmentVariable(LibraryPathVariable), AppContext.BaseDirectory);
-                if (!string.Equals(wanted, loaded.LibraryPath, StringComparison.Ordinal))
-                    throw new InvalidOperationException(
-                        $"ONNX Runtime is already loaded from '{loaded.LibraryPath}'; it cannot be switched to '{wanted}' in the same process. Configure it before first use.");
-                return;
-            }
-            _configuredPath = libraryPath;
-        }
-    }
-
-    /// <summary>True once the library has been loaded successfully.</summary>
-    public static bool IsLoaded => Volatile.Read(ref _runtime) is not null;
-
-    /// <summary>Full path of the loaded library (loads it if needed).</summary>
-    public static string LibraryPath => Runtime.LibraryPath;
-
-    /// <summary>ONNX Runtime's own version string, e.g. "1.30.0" (loads the library if needed).</summary>
-    public static string Version => Runtime.Version;
-
-    /// <summary>
-    /// Execution providers compiled into this build, e.g. ["CPUExecutionProvider"]. Listing one does not
-    /// guarantee it can start (CUDA still needs its provider libraries, drivers and a device).
-    /// </summary>
-    public static string[] AvailableProviders => (string[])Runtime.Providers.Clone();
-
-    /// <summary>Forces loading now; throws <see cref="OnnxRuntimeLoadException"/> when that is impossible.</summary>
-    public static void EnsureLoaded() => _ = Runtime;
-
-    /// <summary>The path that would be (or was) loaded, without loading anything.</summary>
-    public static string ResolveLibraryPath()
-    {
-        if (Volatile.Read(ref _runtime) is { } loaded) return loaded.LibraryPath;
-        return ResolveLibraryPath(_configuredPath, Environment.GetEnvironmentVariable(LibraryPathVariable), AppContext.BaseDirectory);
-    }
-
-    internal static string ResolveLibraryPath(string? configured, string? environment, string baseDirectory)
-    {
-        var chosen = !string.IsNullOrWhiteSpace(configured) ? configured
-            : !string.IsNullOrWhiteSpace(environment) ? environment
-            : Path.Combine(baseDirectory, LibraryFileName);
-        chosen = Path.GetFullPath(chosen.Trim());
-        // A directory (e.g. the lib/ folder of an extracted GPU release) means "the library inside it".
-        return Directory.Exists(chosen) ? Path.Combine(chosen, LibraryFileName) : chosen;
-    }
-
-    /// <summary>
-    /// Loads a library just to read its version, without making it the process runtime (for diagnostics such as
-    /// "is this GPU build usable?"). Throws <see cref="OnnxRuntimeLoadException"/> with the reason.
-    /// </summary>
-    public static unsafe string ProbeVersion(string libraryPath)
-    {
-        var path = Path.GetFullPath(libraryPath);
-        var library = LoadLibrary(path);
-        var apiBase = GetApiBase(library, path);
-        // Deliberately not freed: unloading ONNX Runtime while anything might use it is unsafe, and dlopen
-        // of an already-loaded path only bumps a reference count.
-        return ReadVersion(apiBase);
-    }
-
-    internal static NativeRuntime Runtime => Volatile.Read(ref _runtime) ?? Initialize();
-
-    private static NativeRuntime Initialize()
-    {
-        lock (Gate)
-        {
-            // A failed load is not cached: the caller may fix the path (Configure) and try again.
-            return _runtime ??= NativeRuntime.Load(ResolveLibraryPath(_configuredPath, Environment.GetEnvironmentVariable(LibraryPathVariable), AppContext.BaseDirectory));
-        }
-    }
-
-    internal static nint LoadLibrary(string path)
-    {
-        if (!File.Exists(path))
-            throw new OnnxRuntimeLoadException(path, $"ONNX Runtime library not found at '{path}'.");
+            var model = ProbeModel();
+            var (session, selection) = SessionFactory.Open(new OnnxSessionOptions { Device = k.Item1, CudaDeviceId = k.Item2, IntraOpThreads = 1 },
+                o => new InferenceSession(model, o), "opening the probe model");
+            session.Dispose();
+            return selection;
+        }, LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
-            return NativeLibrary.Load(path);
+            return lazy.Value;
         }
-        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        catch
         {
-            throw new OnnxRuntimeLoadException(path, $"ONNX Runtime library at '{path}' could not be loaded: {e.Message}.", e);
+            Probes.TryRemove(new KeyValuePair<(DevicePreference, int), Lazy<ProviderSelection>>(key, lazy));
+            throw;
         }
     }
 
-    internal static unsafe nint* GetApiBase(nint library, string path)
+    internal static OrtEnv Env => LazyEnv.Value;
+
+    /// <summary>
+    /// Collects what ONNX Runtime logs on this thread until disposed, instead of printing it. The package's exception
+    /// for a provider that cannot load says only "Failed to load shared library"; which library is missing is in the log.
+    /// </summary>
+    internal static LogCapture CaptureLog()
     {
-        if (!NativeLibrary.TryGetExport(library, "OrtGetApiBase", out var export))
-            throw new OnnxRuntimeLoadException(path, $"'{path}' is not ONNX Runtime: it has no OrtGetApiBase export.");
-        // OrtApiBase is { GetApi, GetVersionString }: two function pointers.
-        var apiBase = ((delegate* unmanaged<nint*>)export)();
-        if (apiBase is null)
-            throw new OnnxRuntimeLoadException(path, $"OrtGetApiBase in '{path}' returned null.");
-        return apiBase;
+        _ = Env; // our logger must be installed before ONNX Runtime logs anything
+        return new LogCapture();
     }
 
-    internal static unsafe string ReadVersion(nint* apiBase) =>
-        Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)apiBase[1])()) ?? "";
-}
-
-/// <summary>What one successful load produced; immutable and shared by all sessions.</summary>
-internal sealed unsafe class NativeRuntime
-{
-    private NativeRuntime(string libraryPath, OrtApi api, string version, string[] providers, OrtHandle env, OrtHandle cpuMemory, nint allocator)
+    internal sealed class LogCapture : IDisposable
     {
-        LibraryPath = libraryPath;
-        Api = api;
-        Version = version;
-        Providers = providers;
-        Env = env;
-        CpuMemory = cpuMemory;
-        DefaultAllocator = allocator;
+        private readonly List<string>? _outer;
+
+        public LogCapture()
+        {
+            _outer = _capture;
+            _capture = Messages;
+        }
+
+        public List<string> Messages { get; } = [];
+
+        public void Dispose() => _capture = _outer;
     }
 
-    public string LibraryPath { get; }
-    public OrtApi Api { get; }
-    public string Version { get; }
-    public string[] Providers { get; }
-
-    /// <summary>The one OrtEnv; never released (it must outlive every session, i.e. the process).</summary>
-    public OrtHandle Env { get; }
-
-    /// <summary>"Cpu" memory info used to wrap caller-owned float[] buffers as input tensors.</summary>
-    public OrtHandle CpuMemory { get; }
-
-    /// <summary>ORT's default CPU allocator (owned by ORT, never freed) for strings it hands back, e.g. names.</summary>
-    public nint DefaultAllocator { get; }
-
-    public static NativeRuntime Load(string path)
+    private static OrtEnv CreateEnv()
     {
-        var library = OnnxRuntime.LoadLibrary(path);
-        var apiBase = OnnxRuntime.GetApiBase(library, path);
-        var version = OnnxRuntime.ReadVersion(apiBase);
-        var table = ((delegate* unmanaged<uint, void**>)apiBase[0])(OnnxRuntime.ApiVersion);
-        if (table is null)
-            throw new OnnxRuntimeLoadException(path,
-                $"ONNX Runtime {version} at '{path}' does not offer C API version {OnnxRuntime.ApiVersion} (it is too old).");
-        var api = new OrtApi(table);
-
-        nint env;
-        var logId = "camreview\0"u8;
-        fixed (byte* id = logId)
-            api.Check(api.CreateEnv(2 /* ORT_LOGGING_LEVEL_WARNING */, id, &env), "creating the ONNX Runtime environment");
-        var envHandle = OrtApi.Own(env, api.ReleaseEnv);
-
-        nint memory;
-        api.Check(api.CreateCpuMemoryInfo(0 /* OrtDeviceAllocator */, 0 /* OrtMemTypeDefault */, &memory), "creating CPU memory info");
-        var memoryHandle = OrtApi.Own(memory, api.ReleaseMemoryInfo);
-
-        nint allocator;
-        api.Check(api.GetAllocatorWithDefaultOptions(&allocator), "getting the default allocator");
-
-        return new NativeRuntime(path, api, version, ReadProviders(api), envHandle, memoryHandle, allocator);
+        if (OrtEnv.IsCreated) return OrtEnv.Instance(); // someone created it first: it logs its own way
+        var options = new EnvironmentCreationOptions
+        {
+            logId = "camreview",
+            logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+            loggingFunction = LogCallback,
+        };
+        return OrtEnv.CreateInstanceWithOptions(ref options);
     }
 
-    private static string[] ReadProviders(OrtApi api)
+    private static void OnLog(nint param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)
     {
-        byte** list;
-        int count;
-        api.Check(api.GetAvailableProviders(&list, &count), "listing execution providers");
         try
         {
-            var names = new string[count];
-            for (var i = 0; i < count; i++) names[i] = Marshal.PtrToStringUTF8((nint)list[i]) ?? "";
-            return names;
+            var text = CleanLogMessage(message);
+            if (_capture is { } capture) capture.Add(text);
+            else Console.Error.WriteLine($"onnxruntime {SeverityLetter(severity)}: {text}");
         }
-        finally
+        catch
         {
-            api.Check(api.ReleaseAvailableProviders(list, count), "releasing the execution provider list");
+            // An exception must not unwind into native code.
         }
     }
+
+    private static char SeverityLetter(OrtLoggingLevel severity) => severity switch
+    {
+        OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE => 'V',
+        OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO => 'I',
+        OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING => 'W',
+        OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR => 'E',
+        _ => 'F',
+    };
+
+    /// <summary>"/onnxruntime_src/...cc:2059 Fn() [ONNXRuntimeError] : 1 : FAIL : text" -> "text".</summary>
+    internal static string CleanLogMessage(string message)
+    {
+        var match = LogPrefix().Match(message);
+        return (match.Success ? match.Groups[1].Value : message).Trim();
+    }
+
+    [GeneratedRegex(@"\[ONNXRuntimeError\] : \d+ : \w+ : (.*)$", RegexOptions.Singleline)]
+    private static partial Regex LogPrefix();
+
+    /// <summary>
+    /// A valid ONNX model (IR 8, opset 17) with one Identity node, y = x, x and y float [1]: enough for ONNX Runtime
+    /// to place a session on a provider. Protobuf fields as in onnx.proto: ModelProto{ir_version=1, graph=7,
+    /// opset_import=8}, GraphProto{node=1, name=2, input=11, output=12}, NodeProto{input=1, output=2, op_type=4}.
+    /// </summary>
+    internal static byte[] ProbeModel()
+    {
+        static byte[] Field(int number, params byte[][] parts)
+        {
+            var body = parts.SelectMany(p => p).ToArray();
+            return [(byte)((number << 3) | 2), checked((byte)body.Length), .. body]; // every part is < 128 bytes
+        }
+        static byte[] Text(string s) => System.Text.Encoding.ASCII.GetBytes(s);
+        static byte[] ValueInfo(string name) =>
+            [.. Field(1, Text(name)), .. Field(2, Field(1, [0x08, 0x01] /* elem_type FLOAT */, Field(2, Field(1, [0x08, 0x01] /* dim 1 */))))];
+
+        var node = Field(1, Field(1, Text("x")), Field(2, Text("y")), Field(4, Text("Identity")));
+        var graph = Field(7, node, Field(2, Text("probe")), Field(11, ValueInfo("x")), Field(12, ValueInfo("y")));
+        return [0x08, 0x08 /* ir_version 8 */, .. graph, .. Field(8, Field(1), [0x10, 17] /* default domain, opset 17 */)];
+    }
 }
+
+/// <summary>
+/// The provider a session runs on, and when it is not CUDA although CUDA was asked for, why.
+/// </summary>
+/// <param name="ExecutionProvider"><see cref="ExecutionProviders.Cpu"/> or <see cref="ExecutionProviders.Cuda"/>.</param>
+/// <param name="Note">"CUDA not used (Auto requested), running on CPU: reason (details)"; null when CUDA runs or CPU was asked for.</param>
+/// <param name="FallbackReason">The short reason alone (ONNX Runtime's words), e.g. which CUDA library is missing.</param>
+public sealed record ProviderSelection(string ExecutionProvider, string? Note, string? FallbackReason);

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace CamReview.Inference;
 
 /// <summary>ONNX Runtime's OrtErrorCode (onnxruntime_error_code.h); values are part of the C ABI.</summary>
@@ -20,11 +22,11 @@ public enum OrtErrorCode
     NotFound = 14,
 }
 
-/// <summary>An error reported by ONNX Runtime itself (an OrtStatus): its code and its own message, unaltered.</summary>
-public sealed class OnnxRuntimeException : Exception
+/// <summary>An error reported by ONNX Runtime itself: its code and its own message, unaltered, plus what we were doing.</summary>
+public sealed partial class OnnxRuntimeException : Exception
 {
-    public OnnxRuntimeException(OrtErrorCode code, string nativeMessage, string context)
-        : base($"{context}: ONNX Runtime error {code}: {nativeMessage}")
+    public OnnxRuntimeException(OrtErrorCode code, string nativeMessage, string context, Exception? innerException = null)
+        : base($"{context}: ONNX Runtime error {code}: {nativeMessage}", innerException)
     {
         Code = code;
         NativeMessage = nativeMessage;
@@ -34,22 +36,24 @@ public sealed class OnnxRuntimeException : Exception
 
     /// <summary>The message as ONNX Runtime produced it (trailing whitespace trimmed).</summary>
     public string NativeMessage { get; }
-}
 
-/// <summary>The ONNX Runtime shared library could not be found or loaded, or is not a usable ONNX Runtime.</summary>
-public sealed class OnnxRuntimeLoadException : Exception
-{
-    internal const string Hint =
-        "Run scripts/setup.sh to fetch the CPU build into artifacts/native/ (it is copied next to every app and test " +
-        "that references CamReview.Inference), or set " + OnnxRuntime.LibraryPathVariable +
-        " to another libonnxruntime.so.1 (for example a GPU build, for CUDA).";
-
-    public OnnxRuntimeLoadException(string libraryPath, string problem, Exception? inner = null)
-        : base($"{problem} {Hint}", inner)
+    /// <summary>
+    /// Wraps the package's exception. It carries the code only inside its message ("[ErrorCode:Name] text"), so the
+    /// code is read back from there; the package names native codes 11 and 12 by their old meanings.
+    /// </summary>
+    internal static OnnxRuntimeException From(Microsoft.ML.OnnxRuntime.OnnxRuntimeException e, string context)
     {
-        LibraryPath = libraryPath;
+        var match = CodePrefix().Match(e.Message);
+        if (!match.Success) return new OnnxRuntimeException(OrtErrorCode.Fail, e.Message.Trim(), context, e);
+        var code = match.Groups[1].Value switch
+        {
+            "ShapeInferenceNotRegistered" => OrtErrorCode.EpFail,
+            "RequirementNotRegistered" => OrtErrorCode.ModelLoadCanceled,
+            var name => Enum.TryParse<OrtErrorCode>(name, out var parsed) ? parsed : OrtErrorCode.Fail,
+        };
+        return new OnnxRuntimeException(code, match.Groups[2].Value.Trim(), context, e);
     }
 
-    /// <summary>The path that was tried.</summary>
-    public string LibraryPath { get; }
+    [GeneratedRegex(@"^\[ErrorCode:(\w+)\]\s*(.*)$", RegexOptions.Singleline)]
+    private static partial Regex CodePrefix();
 }

@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text;
-using CamReview.Inference.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace CamReview.Inference;
 
@@ -10,18 +7,23 @@ namespace CamReview.Inference;
 /// One loaded ONNX model. Tells which execution provider really runs it (and why CUDA did not, if asked for),
 /// exposes its declared inputs/outputs, and runs float32 tensors. <see cref="Run(IReadOnlyDictionary{string, Tensor}, IReadOnlyList{string}?)"/>
 /// validates names and shapes before calling native code, copies outputs into managed arrays and releases every
-/// native value. Runs may be issued from several threads at once (ONNX Runtime allows concurrent Run).
+/// native value. Runs may be issued from several threads at once (ONNX Runtime allows concurrent Run); Dispose
+/// waits for none of them but frees the native session only when the last one has returned.
 /// </summary>
-public sealed unsafe class OnnxSession : IDisposable
+public sealed class OnnxSession : IDisposable
 {
-    private readonly NativeRuntime _runtime;
-    private readonly OrtHandle _session;
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions;
     private readonly Dictionary<string, TensorMetadata> _inputsByName;
     private readonly Dictionary<string, TensorMetadata> _outputsByName;
+    private readonly Lock _gate = new();
+    private int _activeRuns;
+    private bool _disposed;
+    private bool _released;
     private long _runCount;
     private long _runTicks;
     private long _lastRunTicks;
-    private volatile bool _disposed;
+    private long _nativeRunAttempts;
 
     public OnnxSession(string modelPath, OnnxSessionOptions? options = null)
     {
@@ -37,12 +39,12 @@ public sealed unsafe class OnnxSession : IDisposable
         Options = options;
 
         var clock = Stopwatch.StartNew();
-        _runtime = OnnxRuntime.Runtime;
-        (_session, ExecutionProvider, ProviderNote) = CreateNativeSession(options);
+        (_session, Provider) = SessionFactory.Open(options, o => new InferenceSession(ModelPath, o), $"loading ONNX model '{ModelPath}'");
         try
         {
-            Inputs = ReadMetadata(inputs: true);
-            Outputs = ReadMetadata(inputs: false);
+            Inputs = ReadMetadata(() => (_session.InputNames, _session.InputMetadata), "input");
+            Outputs = ReadMetadata(() => (_session.OutputNames, _session.OutputMetadata), "output");
+            _runOptions = new RunOptions();
         }
         catch
         {
@@ -63,11 +65,17 @@ public sealed unsafe class OnnxSession : IDisposable
 
     public IReadOnlyList<TensorMetadata> Outputs { get; }
 
+    /// <summary>Provider, note and short reason together (what renders and scores record).</summary>
+    public ProviderSelection Provider { get; }
+
     /// <summary>The provider the session was created with: <see cref="ExecutionProviders.Cpu"/> or <see cref="ExecutionProviders.Cuda"/>.</summary>
-    public string ExecutionProvider { get; }
+    public string ExecutionProvider => Provider.ExecutionProvider;
 
     /// <summary>Why CUDA is not used although it was asked for (Auto/Cuda); null when CUDA runs or CPU was asked for.</summary>
-    public string? ProviderNote { get; }
+    public string? ProviderNote => Provider.Note;
+
+    /// <summary>The short form of <see cref="ProviderNote"/>: ONNX Runtime's reason alone.</summary>
+    public string? FallbackReason => Provider.FallbackReason;
 
     /// <summary>Time to create the session, including any CUDA attempt and reading metadata.</summary>
     public TimeSpan LoadTime { get; }
@@ -77,6 +85,21 @@ public sealed unsafe class OnnxSession : IDisposable
     public TimeSpan TotalRunTime => TimeSpan.FromTicks(Interlocked.Read(ref _runTicks));
 
     public TimeSpan LastRunTime => TimeSpan.FromTicks(Interlocked.Read(ref _lastRunTicks));
+
+    /// <summary>Calls that reached ONNX Runtime's Run (successful or not); tests use it to show validation stops earlier.</summary>
+    internal long NativeRunAttempts => Interlocked.Read(ref _nativeRunAttempts);
+
+    /// <summary>Runs between entering the native part and returning.</summary>
+    internal int ActiveRuns
+    {
+        get { lock (_gate) return _activeRuns; }
+    }
+
+    /// <summary>True once the native session has been freed (after Dispose and the last in-flight run).</summary>
+    internal bool IsReleased
+    {
+        get { lock (_gate) return _released; }
+    }
 
     public TensorMetadata? FindInput(string name) => _inputsByName.GetValueOrDefault(name);
 
@@ -99,182 +122,85 @@ public sealed unsafe class OnnxSession : IDisposable
     /// </summary>
     public RunResult Run(IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyList<string>? outputNames = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         ArgumentNullException.ThrowIfNull(inputs);
         var ordered = ValidateInputs(inputs);
         var wanted = ValidateOutputs(outputNames);
 
-        var clock = Stopwatch.StartNew();
-        var outputs = RunNative(ordered, wanted);
-        var elapsed = clock.Elapsed;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _activeRuns++;
+        }
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var outputs = RunNative(ordered, wanted);
+            var elapsed = clock.Elapsed;
 
-        Interlocked.Increment(ref _runCount);
-        Interlocked.Add(ref _runTicks, elapsed.Ticks);
-        Interlocked.Exchange(ref _lastRunTicks, elapsed.Ticks);
-        return new RunResult(outputs, elapsed);
+            Interlocked.Increment(ref _runCount);
+            Interlocked.Add(ref _runTicks, elapsed.Ticks);
+            Interlocked.Exchange(ref _lastRunTicks, elapsed.Ticks);
+            return new RunResult(outputs, elapsed);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_activeRuns == 0 && _disposed) ReleaseNative();
+            }
+        }
     }
 
+    /// <summary>Idempotent. Runs already in flight finish normally; the native session is freed after the last of them.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        _session.Dispose(); // deferred by SafeHandle ref-counting until any in-flight Run finishes
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_activeRuns == 0) ReleaseNative();
+        }
     }
 
     public override string ToString() =>
         $"{Path.GetFileName(ModelPath)} on {ExecutionProvider} (inputs: {string.Join("; ", Inputs)}; outputs: {string.Join("; ", Outputs)})";
 
-    // ---- session creation -------------------------------------------------------------------------------
-
-    private (OrtHandle Session, string Provider, string? Note) CreateNativeSession(OnnxSessionOptions options)
+    private void ReleaseNative()
     {
-        string? note = null;
-        if (options.Device != DevicePreference.Cpu)
-        {
-            string? failure;
-            using (var cudaOptions = CreateSessionOptions(options))
-            {
-                failure = TryAppendCuda(cudaOptions, options.CudaDeviceId);
-                if (failure is null)
-                {
-                    try
-                    {
-                        return (CreateSession(cudaOptions), ExecutionProviders.Cuda, null);
-                    }
-                    catch (OnnxRuntimeException e)
-                    {
-                        // E.g. provider library present but no device/driver. A broken model fails again on CPU below.
-                        failure = $"creating the session with {ExecutionProviders.Cuda} failed ({e.Code}): {e.NativeMessage}";
-                    }
-                }
-            }
-            note = $"CUDA not used ({options.Device} requested), running on CPU: {failure}";
-            if (!_runtime.Providers.Contains(ExecutionProviders.Cuda))
-                note += $" [The ONNX Runtime at '{_runtime.LibraryPath}' offers only {string.Join(", ", _runtime.Providers)}; " +
-                        $"point {OnnxRuntime.LibraryPathVariable} at a GPU build to use CUDA.]";
-            else if (failure?.Contains("libonnxruntime_providers", StringComparison.Ordinal) == true)
-                note += $" [CUDA needs libonnxruntime_providers_shared.so and libonnxruntime_providers_cuda.so from a GPU build of " +
-                        $"ONNX Runtime next to '{_runtime.LibraryPath}'; point {OnnxRuntime.LibraryPathVariable} at such a build.]";
-        }
-
-        // Fresh options: a failed provider append must not leave anything half-registered.
-        using var cpuOptions = CreateSessionOptions(options);
-        return (CreateSession(cpuOptions), ExecutionProviders.Cpu, note);
+        if (_released) return;
+        _released = true;
+        _session.Dispose();
+        _runOptions.Dispose();
     }
 
-    private OrtHandle CreateSessionOptions(OnnxSessionOptions options)
+    private TensorMetadata[] ReadMetadata(Func<(IReadOnlyList<string> Names, IReadOnlyDictionary<string, NodeMetadata> Metadata)> read, string kind)
     {
-        var api = _runtime.Api;
-        nint raw;
-        api.Check(api.CreateSessionOptions(&raw), "creating session options");
-        var handle = OrtApi.Own(raw, api.ReleaseSessionOptions);
+        IReadOnlyList<string> names;
+        IReadOnlyDictionary<string, NodeMetadata> metadata;
         try
         {
-            api.Check(api.SetSessionGraphOptimizationLevel(raw, (int)options.Optimization), "setting the graph optimization level");
-            api.Check(api.SetIntraOpNumThreads(raw, options.IntraOpThreads), "setting intra-op threads");
-            return handle;
+            (names, metadata) = read();
         }
-        catch
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
         {
-            handle.Dispose();
-            throw;
+            throw OnnxRuntimeException.From(e, $"reading the {kind}s of ONNX model '{ModelPath}'");
         }
-    }
-
-    /// <summary>Registers CUDA on <paramref name="sessionOptions"/>; returns null on success, else ORT's reason.</summary>
-    private string? TryAppendCuda(OrtHandle sessionOptions, int deviceId)
-    {
-        var api = _runtime.Api;
-        nint cuda;
-        var status = api.CreateCUDAProviderOptions(&cuda);
-        if (status != 0) return Describe(status, "creating CUDA provider options");
-        using var cudaHandle = OrtApi.Own(cuda, api.ReleaseCUDAProviderOptions);
-
-        var key = Encoding.UTF8.GetBytes("device_id\0");
-        var value = Encoding.UTF8.GetBytes(deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\0");
-        fixed (byte* k = key, v = value)
+        var result = new TensorMetadata[names.Count];
+        for (var i = 0; i < names.Count; i++)
         {
-            var keys = k;
-            var values = v;
-            status = api.UpdateCUDAProviderOptions(cuda, &keys, &values, 1);
-        }
-        if (status != 0) return Describe(status, $"setting CUDA device_id={deviceId}");
-
-        status = api.SessionOptionsAppendExecutionProvider_CUDA_V2(sessionOptions.DangerousGetHandle(), cuda);
-        return status != 0 ? Describe(status, $"appending {ExecutionProviders.Cuda}") : null;
-    }
-
-    private string Describe(nint status, string step)
-    {
-        var e = _runtime.Api.ToException(status, step); // releases the status
-        return $"{step} failed ({e.Code}): {e.NativeMessage}";
-    }
-
-    private OrtHandle CreateSession(OrtHandle sessionOptions)
-    {
-        var api = _runtime.Api;
-        var path = Encoding.UTF8.GetBytes(ModelPath + "\0"); // ORTCHAR_T is char (UTF-8) on Linux
-        nint raw;
-        fixed (byte* p = path)
-            api.Check(api.CreateSession(_runtime.Env.DangerousGetHandle(), p, sessionOptions.DangerousGetHandle(), &raw),
-                $"loading ONNX model '{ModelPath}'");
-        return OrtApi.Own(raw, api.ReleaseSession);
-    }
-
-    private TensorMetadata[] ReadMetadata(bool inputs)
-    {
-        var api = _runtime.Api;
-        var session = _session.DangerousGetHandle();
-        var kind = inputs ? "input" : "output";
-        var getCount = inputs ? api.SessionGetInputCount : api.SessionGetOutputCount;
-        var getName = inputs ? api.SessionGetInputName : api.SessionGetOutputName;
-        var getTypeInfo = inputs ? api.SessionGetInputTypeInfo : api.SessionGetOutputTypeInfo;
-
-        nuint count;
-        api.Check(getCount(session, &count), $"counting {kind}s");
-        var result = new TensorMetadata[(int)count];
-        for (nuint i = 0; i < count; i++)
-        {
-            byte* namePtr;
-            api.Check(getName(session, i, _runtime.DefaultAllocator, &namePtr), $"reading {kind} #{i} name");
-            string name;
-            try
+            var name = names[i];
+            var meta = metadata[name];
+            if (meta.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR)
             {
-                name = Marshal.PtrToStringUTF8((nint)namePtr) ?? "";
-            }
-            finally
-            {
-                api.Check(api.AllocatorFree(_runtime.DefaultAllocator, namePtr), $"freeing {kind} name");
-            }
-
-            nint typeInfo;
-            api.Check(getTypeInfo(session, i, &typeInfo), $"reading {kind} '{name}' type");
-            using var typeInfoHandle = OrtApi.Own(typeInfo, api.ReleaseTypeInfo);
-            int onnxType;
-            api.Check(api.GetOnnxTypeFromTypeInfo(typeInfo, &onnxType), $"reading {kind} '{name}' kind");
-            if (onnxType != 1 /* ONNX_TYPE_TENSOR */)
-            {
-                result[(int)i] = new TensorMetadata(name, false, TensorElementType.Undefined, []);
+                result[i] = new TensorMetadata(name, false, TensorElementType.Undefined, []);
                 continue;
             }
-            nint tensorInfo; // borrowed from typeInfo, not released separately
-            api.Check(api.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo), $"reading {kind} '{name}' tensor info");
-            var (elementType, shape) = ReadTypeAndShape(tensorInfo, $"{kind} '{name}'");
-            result[(int)i] = new TensorMetadata(name, true, elementType, shape);
+            // ONNX Runtime reports symbolic and unknown dimensions as -1, as our metadata does.
+            var shape = Array.ConvertAll(meta.Dimensions, d => (long)d);
+            result[i] = new TensorMetadata(name, true, (TensorElementType)(int)meta.ElementDataType, shape);
         }
         return result;
-    }
-
-    private (TensorElementType, long[]) ReadTypeAndShape(nint tensorInfo, string what)
-    {
-        var api = _runtime.Api;
-        int elementType;
-        api.Check(api.GetTensorElementType(tensorInfo, &elementType), $"reading {what} element type");
-        nuint rank;
-        api.Check(api.GetDimensionsCount(tensorInfo, &rank), $"reading {what} rank");
-        var shape = new long[(int)rank];
-        fixed (long* dims = shape)
-            api.Check(api.GetDimensions(tensorInfo, dims, rank), $"reading {what} shape");
-        return ((TensorElementType)elementType, shape);
     }
 
     // ---- running ----------------------------------------------------------------------------------------
@@ -336,71 +262,53 @@ public sealed unsafe class OnnxSession : IDisposable
 
     private Dictionary<string, Tensor> RunNative((string Name, Tensor Tensor)[] inputs, string[] outputNames)
     {
-        var api = _runtime.Api;
-        var pins = new MemoryHandle[inputs.Length];
-        var inputValues = new OrtHandle?[inputs.Length];
-        var inputPointers = new nint[inputs.Length];
-        var inputNames = new nint[inputs.Length];
-        var outputNamePtrs = new nint[outputNames.Length];
-        var outputValues = new nint[outputNames.Length];
-        var sessionReferenced = false;
-        float empty = 0; // a valid address for zero-element tensors
+        var names = new string[inputs.Length];
+        var values = new OrtValue[inputs.Length];
         try
         {
             for (var i = 0; i < inputs.Length; i++)
             {
                 var (name, tensor) = inputs[i];
-                pins[i] = tensor.Data.AsMemory().Pin();
-                var data = tensor.Data.Length == 0 ? &empty : pins[i].Pointer;
-                var shape = tensor.ShapeArray;
-                nint value;
-                fixed (long* dims = shape)
-                    api.Check(api.CreateTensorWithDataAsOrtValue(_runtime.CpuMemory.DangerousGetHandle(), data,
-                        (nuint)((long)tensor.Data.Length * sizeof(float)), dims, (nuint)shape.Length, (int)TensorElementType.Float, &value),
-                        $"wrapping input '{name}'");
-                inputValues[i] = OrtApi.Own(value, api.ReleaseValue);
-                inputPointers[i] = value;
-                inputNames[i] = Marshal.StringToCoTaskMemUTF8(name);
+                names[i] = name;
+                // Wraps (pins) the caller's array without copying; a zero-element tensor gets its own empty buffer.
+                values[i] = tensor.Data.Length == 0
+                    ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, tensor.ShapeArray)
+                    : OrtValue.CreateTensorValueFromMemory(tensor.Data, tensor.ShapeArray);
             }
-            for (var j = 0; j < outputNames.Length; j++) outputNamePtrs[j] = Marshal.StringToCoTaskMemUTF8(outputNames[j]);
 
-            _session.DangerousAddRef(ref sessionReferenced); // keeps a concurrent Dispose from freeing it mid-run
-            fixed (nint* inNames = inputNames, inValues = inputPointers, outNames = outputNamePtrs, outValues = outputValues)
-                api.Check(api.Run(_session.DangerousGetHandle(), 0, inNames, inValues, (nuint)inputs.Length,
-                    outNames, (nuint)outputNames.Length, outValues), $"running model '{ModelPath}'");
-
-            var result = new Dictionary<string, Tensor>(outputNames.Length, StringComparer.Ordinal);
-            for (var j = 0; j < outputNames.Length; j++) result[outputNames[j]] = CopyOut(outputValues[j], outputNames[j]);
-            return result;
+            Interlocked.Increment(ref _nativeRunAttempts);
+            IDisposableReadOnlyCollection<OrtValue> results;
+            try
+            {
+                results = _session.Run(_runOptions, names, values, outputNames);
+            }
+            catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+            {
+                throw OnnxRuntimeException.From(e, $"running model '{ModelPath}'");
+            }
+            using (results)
+            {
+                var output = new Dictionary<string, Tensor>(outputNames.Length, StringComparer.Ordinal);
+                var j = 0;
+                foreach (var value in results) output[outputNames[j]] = CopyOut(value, outputNames[j++]);
+                return output;
+            }
         }
         finally
         {
-            foreach (var value in outputValues)
-                if (value != 0) api.ReleaseValue(value);
-            foreach (var value in inputValues) value?.Dispose();
-            foreach (var pin in pins) pin.Dispose();
-            foreach (var p in inputNames) Marshal.FreeCoTaskMem(p);
-            foreach (var p in outputNamePtrs) Marshal.FreeCoTaskMem(p);
-            if (sessionReferenced) _session.DangerousRelease();
+            foreach (var value in values) value?.Dispose();
         }
     }
 
-    private Tensor CopyOut(nint value, string name)
+    private static Tensor CopyOut(OrtValue value, string name)
     {
-        var api = _runtime.Api;
-        if (value == 0) throw new InvalidOperationException($"ONNX Runtime returned no value for output '{name}'");
-        nint info;
-        api.Check(api.GetTensorTypeAndShape(value, &info), $"reading output '{name}' shape");
-        using var infoHandle = OrtApi.Own(info, api.ReleaseTensorTypeAndShapeInfo);
-        var (elementType, shape) = ReadTypeAndShape(info, $"output '{name}'");
-        if (elementType != TensorElementType.Float)
-            throw new NotSupportedException($"output '{name}' holds {elementType} data; only float32 outputs can be read");
-        nuint count;
-        api.Check(api.GetTensorShapeElementCount(info, &count), $"counting output '{name}' elements");
-        if (count == 0) return new Tensor([], shape);
-        void* data;
-        api.Check(api.GetTensorMutableData(value, &data), $"reading output '{name}' data");
-        return new Tensor(new ReadOnlySpan<float>(data, checked((int)count)).ToArray(), shape);
+        if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+            throw new NotSupportedException($"output '{name}' is a {value.OnnxType} value; only float32 tensors can be read");
+        var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
+            throw new NotSupportedException($"output '{name}' holds {(TensorElementType)(int)info.ElementDataType} data; only float32 outputs can be read");
+        var shape = info.Shape;
+        return info.ElementCount == 0 ? new Tensor([], shape) : new Tensor(value.GetTensorDataAsSpan<float>().ToArray(), shape);
     }
 
     private TensorMetadata Require(string kind, Dictionary<string, TensorMetadata> byName, IReadOnlyList<TensorMetadata> all, string name, int? rank)

@@ -14,9 +14,19 @@ public sealed class GeneralCommandTests
         Assert.Equal(0, result.ExitCode);
         var json = result.Json();
         Assert.StartsWith("4.", json.GetProperty("opencv").GetString());
-        Assert.Equal("1.30.0", json.GetProperty("onnxruntime").GetString());
+        Assert.Equal("1.32.0", json.GetProperty("onnxruntime").GetString());
         Assert.Contains("CPUExecutionProvider", json.GetProperty("onnxProviders").EnumerateArray().Select(p => p.GetString()));
+        // What a model session really gets: CUDA, or the CPU with ONNX Runtime's reason.
+        var session = json.GetProperty("onnxSession");
+        var provider = session.GetProperty("executionProvider").GetString();
+        if (provider != "CUDAExecutionProvider")
+        {
+            Assert.Equal("CPUExecutionProvider", provider);
+            Assert.StartsWith("CUDA not used (Auto requested), running on CPU: ", session.GetProperty("note").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(session.GetProperty("fallbackReason").GetString()));
+        }
         Assert.Single(result.Stdout.Trim().Split('\n'));
+        Assert.DoesNotContain("providers_cuda", result.Stderr); // the reason is reported, not also logged
     }
 
     [Theory]

@@ -25,6 +25,9 @@ public class ErrorTests(TestModels models, ITestOutputHelper output) : IClassFix
         Assert.Contains(e.NativeMessage, e.Message);
         Assert.Contains($"loading ONNX model '{models.Corrupt}'", e.Message);
         Assert.Contains("protobuf", e.NativeMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(OrtErrorCode.InvalidProtobuf, e.Code);
+        Assert.DoesNotContain("[ErrorCode:", e.NativeMessage); // the package's prefix became Code
+        Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(e.InnerException);
     }
 
     [Fact]
@@ -32,6 +35,7 @@ public class ErrorTests(TestModels models, ITestOutputHelper output) : IClassFix
     {
         var e = Assert.Throws<OnnxRuntimeException>(() => new OnnxSession(models.Corrupt, new OnnxSessionOptions { Device = DevicePreference.Auto }));
         Assert.Contains("protobuf", e.NativeMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(OrtErrorCode.InvalidProtobuf, e.Code);
     }
 
     [Fact]
@@ -40,6 +44,31 @@ public class ErrorTests(TestModels models, ITestOutputHelper output) : IClassFix
         var e = Assert.Throws<OnnxRuntimeException>(() => new OnnxSession(models.UnknownOp, Cpu));
         output.WriteLine(e.Message);
         Assert.Contains("NoSuchOpCamReview", e.NativeMessage);
+        Assert.NotEqual(OrtErrorCode.Ok, e.Code);
+    }
+
+    [Fact]
+    public void Empty_and_truncated_model_files_are_refused_by_onnx_runtime()
+    {
+        var empty = models.PathOf("empty.onnx");
+        File.WriteAllBytes(empty, []);
+        var e = Assert.Throws<OnnxRuntimeException>(() => new OnnxSession(empty, Cpu));
+        output.WriteLine(e.Message);
+        Assert.Contains($"loading ONNX model '{empty}'", e.Message);
+
+        var truncated = models.PathOf("truncated.onnx");
+        var whole = File.ReadAllBytes(models.ConvMean);
+        File.WriteAllBytes(truncated, whole[..(whole.Length / 2)]);
+        var t = Assert.Throws<OnnxRuntimeException>(() => new OnnxSession(truncated, Cpu));
+        output.WriteLine(t.Message);
+        Assert.NotEqual(OrtErrorCode.Ok, t.Code);
+    }
+
+    [Fact]
+    public void A_directory_is_not_a_model()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => new OnnxSession(models.Directory, Cpu));
+        Assert.Contains(models.Directory, e.Message);
     }
 
     [Fact]
@@ -47,5 +76,6 @@ public class ErrorTests(TestModels models, ITestOutputHelper output) : IClassFix
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSession(models.Linear, Cpu with { IntraOpThreads = -1 }));
         Assert.Throws<ArgumentException>(() => new OnnxSession(" ", Cpu));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSession(models.Linear, Cpu with { CudaDeviceId = -1 }));
     }
 }

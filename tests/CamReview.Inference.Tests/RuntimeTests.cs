@@ -1,3 +1,4 @@
+using CamReview.Testing.Onnx;
 using Xunit.Abstractions;
 
 namespace CamReview.Inference.Tests;
@@ -5,15 +6,13 @@ namespace CamReview.Inference.Tests;
 public class RuntimeTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Reports_version_providers_and_library_path()
+    public void Reports_the_packaged_version_and_its_providers()
     {
-        output.WriteLine($"ONNX Runtime {OnnxRuntime.Version} at {OnnxRuntime.LibraryPath}; providers: {string.Join(", ", OnnxRuntime.AvailableProviders)}");
-        Assert.Equal("1.30.0", OnnxRuntime.Version);
+        output.WriteLine($"ONNX Runtime {OnnxRuntime.Version}; providers: {string.Join(", ", OnnxRuntime.AvailableProviders)}");
+        Assert.Equal("1.32.0", OnnxRuntime.Version);
+        // The Gpu.Linux package's library is built with CUDA (and TensorRT), whether or not this machine can run them.
         Assert.Contains(ExecutionProviders.Cpu, OnnxRuntime.AvailableProviders);
-        Assert.True(OnnxRuntime.IsLoaded);
-        Assert.EndsWith(OnnxRuntime.LibraryFileName, OnnxRuntime.LibraryPath);
-        Assert.True(File.Exists(OnnxRuntime.LibraryPath));
-        Assert.Equal(OnnxRuntime.LibraryPath, OnnxRuntime.ResolveLibraryPath());
+        Assert.Contains(ExecutionProviders.Cuda, OnnxRuntime.AvailableProviders);
     }
 
     [Fact]
@@ -25,68 +24,54 @@ public class RuntimeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Library_path_resolution_prefers_configured_then_environment_then_app_folder()
+    public void Native_library_comes_from_the_package_next_to_the_app()
     {
-        var baseDir = Path.GetTempPath();
-        Assert.Equal(Path.Combine(Path.GetFullPath(baseDir), "libonnxruntime.so.1"),
-            OnnxRuntime.ResolveLibraryPath(null, null, baseDir));
-        Assert.Equal("/opt/ort-gpu/lib/libonnxruntime.so.1.30.0",
-            OnnxRuntime.ResolveLibraryPath(null, "/opt/ort-gpu/lib/libonnxruntime.so.1.30.0", baseDir));
-        Assert.Equal("/explicit/libonnxruntime.so.1",
-            OnnxRuntime.ResolveLibraryPath("/explicit/libonnxruntime.so.1", "/opt/ort-gpu/lib/libonnxruntime.so.1", baseDir));
-        // A directory means "the libonnxruntime.so.1 inside it" (e.g. an extracted GPU release's lib/).
-        var dir = Directory.CreateTempSubdirectory("camreview-ortdir-").FullName;
-        try
-        {
-            Assert.Equal(Path.Combine(dir, "libonnxruntime.so.1"), OnnxRuntime.ResolveLibraryPath(null, dir, baseDir));
-        }
-        finally
-        {
-            Directory.Delete(dir);
-        }
+        var native = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        Assert.True(File.Exists(Path.Combine(native, "libonnxruntime.so")), $"no libonnxruntime.so in {native}");
+        Assert.True(File.Exists(Path.Combine(native, "libonnxruntime_providers_cuda.so")));
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1")), "the old extracted library is still copied");
     }
 
     [Fact]
-    public void Missing_library_gives_a_clear_error_naming_the_path_and_setup_script()
+    public void Probe_model_is_a_one_node_identity_model()
     {
-        var path = Path.Combine(Path.GetTempPath(), "no-such-dir-camreview", "libonnxruntime.so.1");
-        var e = Assert.Throws<OnnxRuntimeLoadException>(() => OnnxRuntime.ProbeVersion(path));
-        Assert.Equal(path, e.LibraryPath);
-        Assert.Contains(path, e.Message);
-        Assert.Contains("scripts/setup.sh", e.Message);
-        Assert.Contains(OnnxRuntime.LibraryPathVariable, e.Message);
+        // The test builder's model of the same graph (which also names its producer and node) declares the same values.
+        var expected = new OnnxModelBuilder(graphName: "probe")
+            .Input("x", 1)
+            .Node("Identity", ["x"], ["y"])
+            .Output("y", 1)
+            .Build();
+        var probe = OnnxRuntime.ProbeModel();
+        using var tmp = new TempFile(probe);
+        using var session = new OnnxSession(tmp.Path, new OnnxSessionOptions { Device = DevicePreference.Cpu });
+        Assert.Equal("x: Float[1]", Assert.Single(session.Inputs).ToString());
+        Assert.Equal("y: Float[1]", Assert.Single(session.Outputs).ToString());
+        Assert.Equal([42f], session.Run("x", new Tensor([42f], 1))["y"].Data);
+        using var built = new TempFile(expected);
+        using var builtSession = new OnnxSession(built.Path, new OnnxSessionOptions { Device = DevicePreference.Cpu });
+        Assert.Equal(session.Inputs.Select(i => i.ToString()), builtSession.Inputs.Select(i => i.ToString()));
     }
 
     [Fact]
-    public void A_file_that_is_not_a_shared_library_gives_a_clear_error()
+    public void Log_prefix_is_stripped_to_onnx_runtimes_text()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"camreview-fake-{Guid.NewGuid():N}.so");
-        File.WriteAllText(path, "not an ELF file");
-        try
+        Assert.Equal("Failed to load library /x/libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file",
+            OnnxRuntime.CleanLogMessage("/onnxruntime_src/onnxruntime/core/session/provider_bridge_ort.cc:2059 onnxruntime::Provider& " +
+                "onnxruntime::ProviderLibrary::Get() [ONNXRuntimeError] : 1 : FAIL : Failed to load library /x/libonnxruntime_providers_cuda.so " +
+                "with error: libcublasLt.so.13: cannot open shared object file\n"));
+        Assert.Equal("plain message", OnnxRuntime.CleanLogMessage(" plain message "));
+    }
+
+    private sealed class TempFile : IDisposable
+    {
+        public TempFile(byte[] bytes)
         {
-            var e = Assert.Throws<OnnxRuntimeLoadException>(() => OnnxRuntime.ProbeVersion(path));
-            Assert.Contains("could not be loaded", e.Message);
-            Assert.Contains(path, e.Message);
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"camreview-{Guid.NewGuid():N}.onnx");
+            File.WriteAllBytes(Path, bytes);
         }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
 
-    [Fact]
-    public void Probe_reads_the_version_of_the_bundled_library()
-    {
-        Assert.Equal("1.30.0", OnnxRuntime.ProbeVersion(Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1")));
-    }
+        public string Path { get; }
 
-    [Fact]
-    public void Switching_library_after_load_is_refused_but_same_path_is_fine()
-    {
-        OnnxRuntime.EnsureLoaded();
-        OnnxRuntime.Configure(OnnxRuntime.LibraryPath); // no-op
-        var e = Assert.Throws<InvalidOperationException>(() => OnnxRuntime.Configure("/elsewhere/libonnxruntime.so.1"));
-        Assert.Contains("already loaded", e.Message);
-        Assert.Equal(OnnxRuntime.LibraryPath, OnnxRuntime.ResolveLibraryPath());
+        public void Dispose() => File.Delete(Path);
     }
 }

@@ -1,3 +1,5 @@
+using CamReview.Testing.Onnx;
+
 namespace CamReview.Inference.Tests;
 
 public class SessionRunTests(TestModels models) : IClassFixture<TestModels>
@@ -111,8 +113,91 @@ public class SessionRunTests(TestModels models) : IClassFixture<TestModels>
     {
         var session = new OnnxSession(models.Linear, Cpu);
         session.Dispose();
+        Assert.True(session.IsReleased);
         session.Dispose(); // idempotent
         Assert.Throws<ObjectDisposedException>(() => session.Run("x", new Tensor([1, 2, 3], 1, 3)));
+        Assert.Equal(0, session.NativeRunAttempts);
+    }
+
+    [Fact]
+    public async Task Dispose_during_a_run_lets_it_finish_and_frees_the_session_after_it()
+    {
+        var (path, x, rows) = SlowIdentityModel();
+        var session = new OnnxSession(path, Cpu);
+        var run = Task.Run(() => session.Run("x", new Tensor(x, rows, SlowSize)));
+        Assert.True(SpinWait.SpinUntil(() => session.ActiveRuns == 1 || run.IsCompleted, TimeSpan.FromSeconds(10)));
+        session.Dispose();
+        var stillRunning = !run.IsCompleted;
+        if (stillRunning) Assert.False(session.IsReleased); // in use: freed by the run when it returns
+        Assert.Throws<ObjectDisposedException>(() => session.Run("x", new Tensor(x, rows, SlowSize)));
+
+        var result = await run;
+        Assert.Equal(x, result["y"].Data);
+        Assert.True(session.IsReleased);
+        Assert.Equal(0, session.ActiveRuns);
+    }
+
+    [Fact]
+    public async Task Runs_racing_a_dispose_either_complete_correctly_or_see_ObjectDisposed()
+    {
+        var session = new OnnxSession(models.Linear, Cpu);
+        var completed = 0;
+        var refused = 0;
+        using var go = new ManualResetEventSlim();
+        var workers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            go.Wait();
+            for (var i = 0; i < 2000; i++)
+            {
+                float[] x = [w, i, -i];
+                try
+                {
+                    Assert.Equal(TestModels.LinearExpected(x, relu: true), session.Run("x", new Tensor(x, 1, 3))["y"].Data);
+                    Interlocked.Increment(ref completed);
+                }
+                catch (ObjectDisposedException)
+                {
+                    Interlocked.Increment(ref refused);
+                    return;
+                }
+            }
+        })).ToArray();
+        go.Set();
+        SpinWait.SpinUntil(() => Volatile.Read(ref completed) > 50, TimeSpan.FromSeconds(10));
+        session.Dispose();
+        await Task.WhenAll(workers);
+        Assert.True(completed > 50, $"{completed} runs completed");
+        Assert.Equal(completed, session.RunCount);
+        Assert.True(session.IsReleased);
+    }
+
+    [Fact]
+    public void Concurrent_long_runs_on_one_session_are_each_correct()
+    {
+        var (path, x, rows) = SlowIdentityModel();
+        using var session = new OnnxSession(path, Cpu);
+        var inputs = Enumerable.Range(0, 3).Select(k => x.Select(v => v + k).ToArray()).ToArray();
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 3 }, k =>
+        {
+            var y = session.Run("x", new Tensor(inputs[k], rows, SlowSize))["y"].Data;
+            Assert.Equal(inputs[k], y);
+        });
+        Assert.Equal(3, session.RunCount);
+    }
+
+    private const int SlowSize = 384;
+
+    /// <summary>y = x · I · I ... (24 MatMuls with the identity): exact, and long enough (~0.3 s) to dispose mid-run.</summary>
+    private (string Path, float[] X, int Rows) SlowIdentityModel()
+    {
+        const int rows = 128, steps = 24;
+        var identity = new float[SlowSize * SlowSize];
+        for (var i = 0; i < SlowSize; i++) identity[i * SlowSize + i] = 1;
+        var builder = new OnnxModelBuilder().Input("x", -1, SlowSize).Initializer("w", identity, SlowSize, SlowSize);
+        for (var k = 0; k < steps; k++) builder.Node("MatMul", [k == 0 ? "x" : $"h{k}", "w"], [k == steps - 1 ? "y" : $"h{k + 1}"]);
+        var path = builder.Output("y", -1, SlowSize).Save(models.PathOf("slow_identity.onnx"));
+        var x = Enumerable.Range(0, rows * SlowSize).Select(i => (float)(i % 17 - 8)).ToArray();
+        return (path, x, rows);
     }
 
     [Fact]

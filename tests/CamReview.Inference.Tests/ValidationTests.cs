@@ -14,6 +14,7 @@ public class ValidationTests(TestModels models) : IClassFixture<TestModels>
         var e = Assert.Throws<ArgumentException>(() => session.Run("image", new Tensor(new float[2 * 5 * 5], 1, 2, 5, 5)));
         Assert.StartsWith("input 'image' expects shape [1,2,4,4], got [1,2,5,5]", e.Message);
         Assert.Equal(0, session.RunCount);
+        Assert.Equal(0, session.NativeRunAttempts); // refused before ONNX Runtime saw it
     }
 
     [Fact]
@@ -24,6 +25,7 @@ public class ValidationTests(TestModels models) : IClassFixture<TestModels>
         Assert.StartsWith("input 'x' expects shape [-1,3], got [3] (-1 = any size)", rank.Message);
         var dim = Assert.Throws<ArgumentException>(() => session.Run("x", new Tensor(new float[8], 2, 4)));
         Assert.StartsWith("input 'x' expects shape [-1,3], got [2,4]", dim.Message);
+        Assert.Equal(0, session.NativeRunAttempts);
     }
 
     [Fact]
@@ -36,6 +38,8 @@ public class ValidationTests(TestModels models) : IClassFixture<TestModels>
 
         var missing = Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, Tensor>()));
         Assert.Contains("input 'x' is missing", missing.Message);
+        Assert.Throws<ArgumentNullException>(() => session.Run(new Dictionary<string, Tensor> { ["x"] = null! }));
+        Assert.Equal(0, session.NativeRunAttempts);
     }
 
     [Fact]
@@ -45,6 +49,9 @@ public class ValidationTests(TestModels models) : IClassFixture<TestModels>
         var e = Assert.Throws<ArgumentException>(() => session.Run("x", new Tensor([1, 2, 3], 1, 3), ["logits"]));
         Assert.Contains("has no output 'logits'", e.Message);
         Assert.Contains("y: Float[-1,2], z: Float[-1,2]", e.Message);
+        Assert.Throws<ArgumentException>(() => session.Run("x", new Tensor([1, 2, 3], 1, 3), ["y", "y"]));
+        Assert.Throws<ArgumentException>(() => session.Run("x", new Tensor([1, 2, 3], 1, 3), []));
+        Assert.Equal(0, session.NativeRunAttempts);
     }
 
     [Fact]
@@ -76,6 +83,8 @@ public class ValidationTests(TestModels models) : IClassFixture<TestModels>
         var output = Assert.Throws<ArgumentException>(() => shape.Run("x", new Tensor([1, -2, 3], 1, 3)));
         Assert.Contains("output 'shape'", output.Message);
         Assert.Contains("Int64", output.Message);
+        Assert.Equal(0, ids.NativeRunAttempts);
+        Assert.Equal(0, shape.NativeRunAttempts);
         // Asking only for the float output works.
         Assert.Equal([1f, 0f, 3f], shape.Run("x", new Tensor([1, -2, 3], 1, 3), ["y"])["y"].Data);
     }
@@ -97,5 +106,9 @@ public class ValidationTests(TestModels models) : IClassFixture<TestModels>
         Assert.NotEqual(OrtErrorCode.Ok, e.Code);
         Assert.Contains($"running model '{path}'", e.Message);
         Assert.False(string.IsNullOrWhiteSpace(e.NativeMessage));
+        Assert.Contains(e.NativeMessage, e.Message);
+        Assert.IsType<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(e.InnerException);
+        Assert.Equal(2, session.NativeRunAttempts); // this one did reach ONNX Runtime
+        Assert.Equal(1, session.RunCount);
     }
 }

@@ -23,8 +23,11 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
         Assert.StartsWith(portal.DataDir, database.GetProperty("file").GetString());
         var native = entries.GetProperty("native").GetProperty("data");
         Assert.StartsWith("4.", native.GetProperty("opencv").GetString());
-        Assert.Equal("1.30.0", native.GetProperty("onnxruntime").GetString());
+        Assert.Equal("1.32.0", native.GetProperty("onnxruntime").GetString());
         Assert.Contains("CPUExecutionProvider", native.GetProperty("onnxProviders").EnumerateArray().Select(p => p.GetString()));
+        var session = native.GetProperty("onnxSession");
+        if (session.GetProperty("executionProvider").GetString() != "CUDAExecutionProvider")
+            Assert.StartsWith("CUDA not used (Auto requested), running on CPU: ", session.GetProperty("note").GetString());
     }
 
     [Theory]

@@ -4,15 +4,20 @@ using CamReview.Vision;
 
 namespace CamReview.Cli.Commands;
 
-/// <summary><c>camreview info</c>: which native libraries and execution providers this machine offers.</summary>
+/// <summary>
+/// <c>camreview info</c>: which native libraries and execution providers this machine offers, and which provider a
+/// model session really gets (with the reason when CUDA is not used).
+/// </summary>
 internal static class InfoCommand
 {
     public static Command Create()
     {
         var json = CommonOptions.Json();
-        var command = new Command("info", "Show the versions of OpenCV, ONNX Runtime and the available execution providers.") { json };
+        var command = new Command("info", "Show the versions of OpenCV, ONNX Runtime, its execution providers and the one models run on.") { json };
         command.SetAction(parse =>
         {
+            // What render --depth-model and score --encoder get (default options: CUDA first, else the CPU).
+            var session = OnnxRuntime.ProbeSessionProvider();
             var info = new
             {
                 camreview = typeof(InfoCommand).Assembly.GetName().Version?.ToString(3),
@@ -20,6 +25,7 @@ internal static class InfoCommand
                 opencv = VisionNative.OpenCvVersion,
                 onnxruntime = OnnxRuntime.Version,
                 onnxProviders = OnnxRuntime.AvailableProviders,
+                onnxSession = new { session.ExecutionProvider, session.FallbackReason, session.Note },
                 ffmpeg = FfmpegVersion(),
             };
             if (parse.GetValue(json)) JsonOutput.Write(info);
@@ -28,6 +34,8 @@ internal static class InfoCommand
                 Console.WriteLine($"CamReview     {info.camreview} (.NET {info.dotnet})");
                 Console.WriteLine($"OpenCV        {info.opencv}");
                 Console.WriteLine($"ONNX Runtime  {info.onnxruntime} ({string.Join(", ", info.onnxProviders)})");
+                Console.WriteLine($"ONNX models   run on {session.ExecutionProvider}");
+                if (session.Note is { } note) Console.WriteLine($"              {note}");
                 Console.WriteLine($"FFmpeg        {info.ffmpeg}");
             }
             return 0;

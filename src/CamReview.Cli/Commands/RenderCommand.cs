@@ -194,7 +194,8 @@ internal static class RenderCommand
         {
             var r = result.Render;
             Console.WriteLine($"{r.OutputPath}: {r.Frames} frames {r.Width}x{r.Height} at {r.Fps:0.###} fps ({r.Motion}, border {r.Border.ToLabel()}{(r.SafeCropScale is { } s ? $", safe-crop zoom {s:0.###}" : "")})");
-            Console.WriteLine($"max parallax {result.MaxParallax:0.####}, disoccluded {result.DisoccludedFraction:P1}; depth on {result.DepthDevice}{(result.DepthProvider is { } p ? $" ({p})" : "")}");
+            Console.WriteLine($"max parallax {result.MaxParallax:0.####}, disoccluded {result.DisoccludedFraction:P1}; depth on {result.DepthDevice}{(result.DepthProvider is { } p ? $" ({p})" : "")}" +
+                              (result.DepthProviderFallbackReason is { } reason ? $"; CUDA not used: {reason}" : ""));
             if (r.HeldPairs > 0) Console.WriteLine($"held {r.HeldPairs} unusable reference pair(s) as no motion");
             Console.WriteLine($"{r.Timings.TotalSeconds:0.00} s on {r.Device}");
         }

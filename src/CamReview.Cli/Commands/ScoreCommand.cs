@@ -96,6 +96,7 @@ internal static class ScoreCommand
                     : $"subject consistency: not computed ({consistency.Reason})");
             if (result.SceneEncoder is { Images: > 0 } info)
                 Console.WriteLine($"scene encoder: {info.Kind} {info.Name} on {info.Provider} ({info.Device}), {info.PerImageMs:F1} ms/image" +
+                                  (info.ProviderFallbackReason is { } reason ? $"; CUDA not used: {reason}" : "") +
                                   (info.Note is null ? "" : $"; {info.Note}"));
             return Task.FromResult(0);
         });

@@ -48,6 +48,9 @@ public sealed record DepthEstimate(
     double LoadSeconds,
     double InferenceSeconds)
 {
+    /// <summary>The short form of <see cref="ProviderNote"/> (ONNX Runtime's reason alone), for one-line labels.</summary>
+    public string? ProviderFallbackReason { get; init; }
+
     public static DepthEstimate FromFile(string path, DepthKind kind, int targetWidth, int targetHeight)
     {
         var sw = Stopwatch.StartNew();
@@ -121,6 +124,8 @@ public sealed class OnnxDepthEstimator : IDisposable
 
     public string? ProviderNote => _session.ProviderNote;
 
+    public string? ProviderFallbackReason => _session.FallbackReason;
+
     public double LoadSeconds => _session.LoadTime.TotalSeconds;
 
     /// <summary>Depth of a BGR (or grey) image at its own size.</summary>
@@ -152,7 +157,7 @@ public sealed class OnnxDepthEstimator : IDisposable
         var map = ToDepth(inverse, image.Width, image.Height, _options);
         string device = _session.ExecutionProvider == ExecutionProviders.Cuda ? "cuda" : "cpu";
         return new DepthEstimate(map, "model", $"model {Path.GetFileName(ModelPath)} ({_inW}x{_inH})", device, _session.ExecutionProvider,
-            _session.ProviderNote, LoadSeconds, sw.Elapsed.TotalSeconds);
+            _session.ProviderNote, LoadSeconds, sw.Elapsed.TotalSeconds) { ProviderFallbackReason = _session.FallbackReason };
     }
 
     /// <summary>Relative inverse depth -&gt; depth (see the type remarks).</summary>

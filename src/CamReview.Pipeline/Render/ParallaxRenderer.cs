@@ -92,7 +92,11 @@ public sealed record ParallaxRenderResult(
     double MedianDepth,
     int InvalidDepthPixels,
     double MaxParallax,
-    double DisoccludedFraction);
+    double DisoccludedFraction)
+{
+    /// <summary>The short form of <see cref="DepthProviderNote"/> (ONNX Runtime's reason alone), for one-line labels.</summary>
+    public string? DepthProviderFallbackReason { get; init; }
+}
 
 /// <summary>
 /// Parallax transfer (ParaScale-style) and the 6-DoF trajectory renderer. For output frame i with camera pose
@@ -209,7 +213,7 @@ public sealed class ParallaxRenderer
                 prepareSeconds, total, ct).ConfigureAwait(false);
             return new ParallaxRenderResult(render, estimate.Source, estimate.Description, estimate.Device, estimate.ExecutionProvider,
                 estimate.ProviderNote, estimate.LoadSeconds, estimate.InferenceSeconds, zbar, estimate.Map.InvalidPixels, maxParallax,
-                plan.UncoveredPixels / ((double)width * height * frames));
+                plan.UncoveredPixels / ((double)width * height * frames)) { DepthProviderFallbackReason = estimate.ProviderFallbackReason };
         }
         finally
         {

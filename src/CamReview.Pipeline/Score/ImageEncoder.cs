@@ -125,6 +125,9 @@ public sealed record SceneEncoderInfo
     /// <summary>Why CUDA was not used although it was asked for (ONNX Runtime's own reason).</summary>
     public string? ProviderNote { get; init; }
 
+    /// <summary>The short form of <see cref="ProviderNote"/> (ONNX Runtime's reason alone), for one-line labels.</summary>
+    public string? ProviderFallbackReason { get; init; }
+
     /// <summary>The tensor fed: <c>input: [1,3,224,224]</c>.</summary>
     public string? Input { get; init; }
 
@@ -272,8 +275,8 @@ public sealed class OnnxSceneEncoder : ISceneEncoder
         if (ReferenceEquals(entry, lazy))
         {
             CacheOrder.Enqueue(key);
-            // Evicted sessions are not disposed here (another thread may still be running one); their SafeHandles
-            // free the native session once unreferenced.
+            // Evicted sessions are not disposed here (another thread may still hold the encoder and run it later);
+            // ONNX Runtime's InferenceSession frees the native session in its finalizer once unreferenced.
             while (Cache.Count > CacheCapacity && CacheOrder.TryDequeue(out var oldest)) Cache.TryRemove(oldest, out _);
         }
         return encoder;
@@ -323,6 +326,7 @@ public sealed class OnnxSceneEncoder : ISceneEncoder
             Provider = Session.ExecutionProvider,
             Device = cuda ? $"cuda:{Session.Options.CudaDeviceId}" : "cpu",
             ProviderNote = Session.ProviderNote,
+            ProviderFallbackReason = Session.FallbackReason,
             Input = $"{_inputName}: [1,3,{ScenePreprocessing.CropSize},{ScenePreprocessing.CropSize}]",
             Output = _tokens || _usedToken0
                 ? $"{_outputName} {Tensor.FormatShape(outputMeta.Shape)} -> token 0 (CLS)"

@@ -137,6 +137,7 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
             SceneEncoder = result.SceneEncoder is { Path: { } modelPath } encoder ? encoder with { Path = Path.GetFileName(modelPath) } : result.SceneEncoder,
         };
         var json = JsonSerializer.Serialize(result, FolderAnalysisCache.JsonOptions);
+        var device = JobLabels.ScoreDevice(result.SceneEncoder);
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var row = await db.OutputScores.SingleOrDefaultAsync(s => s.AssetId == output.Id, ct);
@@ -148,7 +149,7 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
             row.MotionJson = result is { ReferenceAnalysis: { } ra, GeneratedAnalysis: { } ga }
                 ? JsonSerializer.Serialize(new Compare.StoredMotion(Compare.MotionCurve.From(ra), Compare.MotionCurve.From(ga)), FolderAnalysisCache.JsonOptions)
                 : null;
-            row.Device = "cpu (OpenCV)";
+            row.Device = device;
             row.ScoredUtc = DateTime.UtcNow;
             try
             {
@@ -159,7 +160,7 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
                 throw new JobFailedException("The output was deleted while it was scored.", e);
             }
         }
-        return new JobResult(output.Id, "cpu (OpenCV)", new Dictionary<string, double>
+        return new JobResult(output.Id, device, new Dictionary<string, double>
         {
             ["analyze"] = result.AnalyzeMs / 1000, ["score"] = result.ScoreMs / 1000, ["scene"] = result.SceneMs / 1000, ["scoreTotal"] = clock.Elapsed.TotalSeconds,
         });

@@ -162,13 +162,17 @@ public sealed class ParallaxRenderMethod(PortalOptions portal) : IRenderMethod
         return new RenderOutcome(DeviceLabel(result), timings);
     }
 
-    /// <summary>"cpu; depth file (cpu)", "cpu; depth model (cuda, CUDAExecutionProvider)", "cpu; depth planar".</summary>
+    /// <summary>
+    /// "cpu; depth file (cpu)", "cpu; depth model (cuda, CUDAExecutionProvider)", "cpu; depth planar", and for a model
+    /// that was meant for CUDA but runs on the CPU, "cpu; depth model (cpu, CPUExecutionProvider; CUDA not used: reason)".
+    /// </summary>
     internal static string DeviceLabel(ParallaxRenderResult r)
     {
         var label = r.DepthSource == "planar"
             ? $"{r.Render.Device}; depth planar"
-            : $"{r.Render.Device}; depth {r.DepthSource} ({r.DepthDevice}{(r.DepthProvider is { } provider ? $", {provider}" : "")})";
-        return label.Length > 128 ? label[..128] : label;
+            : $"{r.Render.Device}; depth {r.DepthSource} ({r.DepthDevice}{(r.DepthProvider is { } provider ? $", {provider}" : "")}" +
+              $"{(r.DepthProviderFallbackReason is { } reason ? $"; CUDA not used: {reason}" : "")})";
+        return JobLabels.Fit(label);
     }
 
     /// <summary>A pan/tilt/roll/zoom preset as a 6-DoF trajectory (as the CLI's parallax render makes it).</summary>
