@@ -39,9 +39,6 @@ if ((${#missing[@]})); then
 fi
 command -v dotnet >/dev/null || { echo "[setup] the .NET SDK (dotnet) is required: see README, Requirements" >&2; exit 1; }
 
-# 2. The OpenCV shim (CMake; rebuilt only when its sources changed).
-bash scripts/build-native.sh
-
 # 3. ONNX Runtime (CPU build, from the onnxruntime-node npm package; pinned, verified, never committed).
 ort_version=1.30.0
 ort_tgz_sha256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
