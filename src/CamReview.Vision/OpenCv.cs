@@ -158,13 +158,25 @@ internal static class OpenCv
             new ReadOnlySpan<byte>((void*)m.Ptr(y), row).CopyTo(destination.Slice(y * row, row));
     }
 
-    // FFmpeg (inside OpenCV's video backend) logs decode errors of damaged files to stderr; CamReview reports those
-    // as its own one-line errors instead. OpenCV reads OPENCV_FFMPEG_LOGLEVEL from the native environment when its
-    // FFmpeg backend first initialises, so set it there (Environment.SetEnvironmentVariable only changes .NET's copy
-    // on Unix); VideoReader's static constructor calls this before any capture is opened. A level the user chose is
-    // kept (overwrite = 0). setenv is looked up in the already loaded C library rather than bound by a library name
-    // that differs across libcs.
-    internal static unsafe void QuietFfmpegLogging()
+    // CamReview reports damaged or unreadable media as its own one-line errors, so neither FFmpeg (inside OpenCV's video
+    // backend) nor OpenCV itself may log about them to stderr (OpenCV 4.13 warns "backend is generally available but
+    // can't be used to capture by name" for every file FFmpeg cannot open). Runs once, before our first OpenCV call
+    // (VideoReader's static constructor triggers it before any capture opens). Levels the user chose are kept.
+    static OpenCv()
+    {
+        QuietFfmpegLogging();
+        // Errors still arrive as exceptions; only OpenCV's warnings and chatter are dropped.
+        if (Environment.GetEnvironmentVariable("OPENCV_LOG_LEVEL") is null) Cv2.SetLogLevel(LogLevel.ERROR);
+    }
+
+    // Runs the static constructor above.
+    internal static void Initialize() { }
+
+    // OpenCV reads OPENCV_FFMPEG_LOGLEVEL from the native environment when its FFmpeg backend first initialises, so it
+    // is set there (Environment.SetEnvironmentVariable only changes .NET's copy on Unix), without overwriting a value
+    // the user set. setenv is looked up in the already loaded C library rather than bound by a library name that
+    // differs across libcs.
+    private static unsafe void QuietFfmpegLogging()
     {
         if (OperatingSystem.IsWindows()) return;
         if (!NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "setenv", out IntPtr setenv)) return;

@@ -11,8 +11,8 @@ namespace CamReview.Vision;
 // last decodable frame. Either way no crash — callers that need completeness compare FramesRead with expectations.
 public sealed class VideoReader : IDisposable
 {
-    // Before the first capture initialises OpenCV's FFmpeg backend (see OpenCv.QuietFfmpegLogging).
-    static VideoReader() => OpenCv.QuietFfmpegLogging();
+    // Before the first capture initialises OpenCV's FFmpeg backend (see OpenCv's static constructor).
+    static VideoReader() => OpenCv.Initialize();
 
     private readonly Owned<VideoCapture> _capture;
 
