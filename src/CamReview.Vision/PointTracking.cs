@@ -43,7 +43,7 @@ public static class PointTracker
                 {
                     using Mat prev = OpenCv.Points(pa, n);
                     // Starts from and is overwritten with positions (OPTFLOW_USE_INITIAL_FLOW): same size and type, so
-                    // OpenCV writes into our pinned array rather than reallocating.
+                    // OpenCV writes into our pinned array (copied back should it ever reallocate).
                     using Mat next = OpenCv.Points(pb, n);
                     using Mat st = new(), er = new();
                     Cv2.CalcOpticalFlowPyrLK(ma, mb, prev, next, st, er, new Size(window, window), levels,
