@@ -1,5 +1,6 @@
 using System.Numerics;
-using CamReview.Vision.Interop;
+using OpenCvSharp;
+using OpenCvSharp.Features2D;
 
 namespace CamReview.Vision;
 
@@ -26,19 +27,23 @@ public sealed class FeatureExtractor
     public Features Detect(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        int status = NativeMethods.cvr_features_detect(image.Live, (int)Kind, MaxFeatures, out FeaturesHandle handle);
-        if (status != NativeMethods.StatusOk)
-        {
-            handle.Dispose();
-            NativeMethods.Check(status, $"Could not detect {Kind} features");
-        }
+        Mat img = image.Live;
+        var descriptors = new Mat();
         try
         {
-            return new Features(Kind, handle);
+            KeyPoint[] keypoints = [];
+            OpenCv.Run($"Could not detect {Kind} features", () =>
+            {
+                // OpenCV's defaults apart from the budget, as cv::ORB::create / cv::SIFT::create(maxFeatures).
+                using Feature2D detector = Kind == FeatureKind.Orb ? ORB.Create(MaxFeatures) : SIFT.Create(MaxFeatures);
+                detector.DetectAndCompute(img, null, out keypoints, descriptors);
+            });
+            GC.KeepAlive(image);
+            return new Features(Kind, keypoints, descriptors);
         }
         catch
         {
-            handle.Dispose();
+            descriptors.Dispose();
             throw;
         }
     }
@@ -49,28 +54,34 @@ public sealed class FeatureExtractor
 // Immutable; may be matched from several threads at once.
 public sealed unsafe class Features : IDisposable
 {
-    internal Features(FeatureKind kind, FeaturesHandle handle)
+    // Takes ownership of descriptors (also on failure).
+    internal Features(FeatureKind kind, KeyPoint[] keypoints, Mat descriptors)
     {
+        try
+        {
+            var points = new Vector2[keypoints.Length];
+            for (int i = 0; i < points.Length; i++) points[i] = new Vector2(keypoints[i].Pt.X, keypoints[i].Pt.Y);
+            _points = points;
+            if (descriptors.Rows != 0 && descriptors.Rows != points.Length)
+                throw new VisionException($"OpenCV returned {descriptors.Rows} descriptors for {points.Length} keypoints");
+            if (kind == FeatureKind.Orb) _orbDescriptors = CopyOrbDescriptors(descriptors);
+        }
+        catch
+        {
+            descriptors.Dispose();
+            throw;
+        }
         Kind = kind;
-        Handle = handle;
-        NativeMethods.Check(NativeMethods.cvr_features_points(handle, null, 0, out int count), "Could not read keypoints");
-        var points = new Vector2[count];
-        fixed (Vector2* p = points)
-            NativeMethods.Check(NativeMethods.cvr_features_points(handle, (float*)p, count, out _), "Could not read keypoints");
-        _points = points;
-        if (kind == FeatureKind.Orb) _orbDescriptors = CopyOrbDescriptors(handle, count);
+        _descriptors = new Owned<Mat>(descriptors);
     }
 
     // ORB descriptors are 32 bytes = 4 ulongs per keypoint; matched in managed code (see FeatureMatcher).
-    private static ulong[] CopyOrbDescriptors(FeaturesHandle handle, int count)
+    private static ulong[] CopyOrbDescriptors(Mat d)
     {
-        const int Cv8U = 0;
-        NativeMethods.Check(NativeMethods.cvr_features_descriptors(handle, null, 0, out int rows, out int cols, out int type), "Could not read descriptors");
-        if (rows == 0) return [];
-        if (rows != count || cols != 32 || type != Cv8U) throw new VisionException($"Unexpected ORB descriptor shape {rows}x{cols} (type {type})");
-        var words = new ulong[rows * 4];
-        fixed (ulong* p = words)
-            NativeMethods.Check(NativeMethods.cvr_features_descriptors(handle, (byte*)p, words.Length * 8L, out _, out _, out _), "Could not read descriptors");
+        if (d.Rows == 0) return [];
+        if (d.Cols != 32 || d.Type() != MatType.CV_8UC1) throw new VisionException($"Unexpected ORB descriptor shape {d.Rows}x{d.Cols} (type {d.Type()})");
+        var words = new ulong[d.Rows * 4];
+        fixed (ulong* p = words) OpenCv.CopyBytes(d, new Span<byte>(p, words.Length * 8));
         return words;
     }
 
@@ -80,7 +91,9 @@ public sealed unsafe class Features : IDisposable
 
     private readonly Vector2[] _points;
 
-    internal FeaturesHandle Handle { get; }
+    private readonly Owned<Mat> _descriptors;
+
+    internal bool IsDisposed => _descriptors.IsDisposed;
 
     public FeatureKind Kind { get; }
 
@@ -89,16 +102,17 @@ public sealed unsafe class Features : IDisposable
 
     public int Count => _points.Length;
 
-    internal FeaturesHandle Live
+    // The descriptor matrix (one row per keypoint; empty when there are none). Callers keep `this` reachable.
+    internal Mat Descriptors
     {
         get
         {
-            ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
-            return Handle;
+            ObjectDisposedException.ThrowIf(_descriptors.IsDisposed, this);
+            return _descriptors.Value;
         }
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose() => _descriptors.Dispose();
 }
 
 // Correspondences between two feature sets: Source[i] (in a) matches Destination[i] (in b).
@@ -110,16 +124,17 @@ public sealed record FeatureMatches(Vector2[] Source, Vector2[] Destination, int
 public static class FeatureMatcher
 {
     // Brute force k = 2 nearest neighbours, kept when best < ratio * second best (Lowe's ratio test).
-    // ORB (Hamming): matched here in C# with hardware popcount — about 10x faster than OpenCV's BFMatcher in
-    // Debian's baseline build (measured ~60 ms vs ~6 ms for 2000 x 2000). SIFT (L2): OpenCV's BFMatcher.
+    // ORB (Hamming): matched here in C# with hardware popcount — about 6x faster than OpenCV 4.13's BFMatcher
+    // (best of 9 on 2 cores: ~5 ms vs ~31 ms for 2000 x 2000, same matches). SIFT (L2): OpenCV's BFMatcher (the
+    // Pipeline's SIMD FloatDescriptorMatcher is faster still and is what the analysis uses).
     public static FeatureMatches Match(Features a, Features b, double ratio = 0.75)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Kind != b.Kind) throw new ArgumentException($"Cannot match {a.Kind} features against {b.Kind} features");
         if (ratio is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(ratio), "Ratio must be in (0, 1]");
-        ObjectDisposedException.ThrowIf(a.Handle.IsClosed, a);
-        ObjectDisposedException.ThrowIf(b.Handle.IsClosed, b);
+        ObjectDisposedException.ThrowIf(a.IsDisposed, a);
+        ObjectDisposedException.ThrowIf(b.IsDisposed, b);
 
         var query = new int[a.Count];
         var train = new int[a.Count];
@@ -138,12 +153,26 @@ public static class FeatureMatcher
         return Build(a, b, query, train, count);
     }
 
-    private static unsafe int MatchNative(Features a, Features b, double ratio, int[] query, int[] train)
+    private static int MatchNative(Features a, Features b, double ratio, int[] query, int[] train)
     {
-        int count;
-        fixed (int* q = query, t = train)
-            NativeMethods.Check(NativeMethods.cvr_match(a.Live, b.Live, ratio, q, t, query.Length, out count), "Could not match features");
-        return count;
+        if (a.Kind != b.Kind) throw new ArgumentException($"Cannot match {a.Kind} features against {b.Kind} features");
+        Mat da = a.Descriptors, db = b.Descriptors;
+        if (da.Empty() || db.Empty()) return 0;
+        int n = 0;
+        OpenCv.Run("Could not match features", () =>
+        {
+            using var matcher = new BFMatcher(a.Kind == FeatureKind.Orb ? NormTypes.Hamming : NormTypes.L2, crossCheck: false);
+            foreach (DMatch[] m in matcher.KnnMatch(da, db, 2))
+            {
+                if (m.Length < 2 || !(m[0].Distance < ratio * m[1].Distance)) continue;
+                query[n] = m[0].QueryIdx;
+                train[n] = m[0].TrainIdx;
+                n++;
+            }
+        });
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        return n;
     }
 
     // Same semantics as cv::BFMatcher(NORM_HAMMING).knnMatch(k = 2) + ratio test, ties included.

@@ -1,5 +1,6 @@
 using System.Numerics;
-using CamReview.Vision.Interop;
+using System.Runtime.InteropServices;
+using OpenCvSharp;
 
 namespace CamReview.Vision;
 
@@ -30,16 +31,24 @@ public static class HomographyFit
 
         var h = new double[9];
         var mask = new byte[n];
-        int found;
         fixed (Vector2* s = source, d = destination)
-        fixed (double* hp = h)
-        fixed (byte* mp = mask)
         {
-            int status = NativeMethods.cvr_find_homography((float*)s, (float*)d, n, (int)method, reprojThreshold,
-                confidence, maxIters, hp, mp, out found);
-            NativeMethods.Check(status, $"Homography fit ({method}) failed");
+            try
+            {
+                using Mat src = OpenCv.Points(s, n), dst = OpenCv.Points(d, n);
+                using var inlierMat = new Mat();
+                using Mat fit = Cv2.FindHomography(src, dst, (HomographyMethods)(int)method, reprojThreshold, inlierMat, maxIters, confidence);
+                if (fit.Empty()) return null;
+                using var fit64 = new Mat();
+                fit.ConvertTo(fit64, MatType.CV_64F);
+                OpenCv.CopyBytes(fit64, MemoryMarshal.AsBytes(h.AsSpan()));
+                if (inlierMat.Total() == n) OpenCv.CopyBytes(inlierMat, mask);
+            }
+            catch (Exception e) when (OpenCv.Raised(e))
+            {
+                throw OpenCv.Error($"Homography fit ({method}) failed", e);
+            }
         }
-        if (found == 0) return null;
 
         // Normalise the projective scale (OpenCV already does for RANSAC; not relied upon).
         if (h[8] == 0 || !double.IsFinite(h[8])) return null;

@@ -1,8 +1,8 @@
-using CamReview.Vision.Interop;
+using OpenCvSharp;
 
 namespace CamReview.Vision;
 
-// Values are OpenCV's own constants so they pass through the shim unchanged.
+// Values are OpenCV's own constants so they pass to OpenCV unchanged.
 public enum Interpolation { Nearest = 0, Linear = 1, Cubic = 2, Area = 3, Lanczos4 = 4 }
 
 public enum BorderMode { Constant = 0, Replicate = 1, Reflect = 2 }
@@ -10,15 +10,11 @@ public enum BorderMode { Constant = 0, Replicate = 1, Reflect = 2 }
 public enum ImageLoadMode { Color = 1, Grayscale = 0 }
 
 // An 8-bit BGR (3 channels) or grayscale (1 channel) image held natively as a cv::Mat.
-// Immutable: every operation returns a new Image, so one Image may be read from several threads at once.
-// Dispose it (or let the finalizer of its SafeHandle free it).
+// Immutable: every operation returns a new Image and the Mat is never handed out, so one Image may be read from
+// several threads at once. Dispose it (or let the finalizer release it).
 public sealed class Image : IDisposable
 {
-    private const int CvDepth8U = 0;
-    private const int ColorBgr2Gray = 6, ColorGray2Bgr = 8;
-    private const int ThreshBinary = 0;
-
-    internal MatHandle Handle { get; }
+    private readonly Owned<Mat> _mat;
 
     public int Width { get; }
     public int Height { get; }
@@ -27,27 +23,22 @@ public sealed class Image : IDisposable
     // Size of the packed row-major pixel data returned by CopyBytes.
     public int ByteCount => checked(Width * Height * Channels);
 
-    private Image(MatHandle handle)
+    private Image(Mat mat)
     {
-        Handle = handle;
-        NativeMethods.Check(NativeMethods.cvr_mat_info(handle, out int w, out int h, out int c, out int depth), "Could not inspect image");
-        if (depth != CvDepth8U || (c != 1 && c != 3))
-        {
-            handle.Dispose();
-            throw new VisionException($"Unsupported image format (depth {depth}, {c} channels): only 8-bit BGR or grayscale");
-        }
-        (Width, Height, Channels) = (w, h, c);
+        _mat = new Owned<Mat>(mat);
+        (Width, Height, Channels) = (mat.Cols, mat.Rows, mat.Channels());
     }
 
-    // Takes ownership of a handle the shim just returned, releasing it if the status says failure.
-    internal static Image FromNative(int status, MatHandle handle, string context)
+    // Takes ownership of a Mat OpenCV just produced (freeing it if it is not an image we support).
+    internal static Image Adopt(Mat mat)
     {
-        if (status != NativeMethods.StatusOk)
+        int depth = mat.Depth(), channels = mat.Channels();
+        if (depth != MatType.CV_8U || (channels != 1 && channels != 3) || mat.Dims != 2 || mat.Empty())
         {
-            handle.Dispose();
-            NativeMethods.Check(status, context);
+            mat.Dispose();
+            throw new VisionException($"Unsupported image format (depth {depth}, {channels} channels): only 8-bit BGR or grayscale");
         }
-        return new Image(handle);
+        return new Image(mat);
     }
 
     public static Image Load(string path, ImageLoadMode mode = ImageLoadMode.Color)
@@ -55,8 +46,14 @@ public sealed class Image : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         // imread only returns "empty" for a missing file; say which problem it is.
         if (!File.Exists(path)) throw new VisionException($"Could not load image '{path}': file not found");
-        int status = NativeMethods.cvr_imread(path, (int)mode, out MatHandle h);
-        return FromNative(status, h, $"Could not load image '{path}'");
+        string context = $"Could not load image '{path}'";
+        return OpenCv.Take(context, () =>
+        {
+            Mat read = Cv2.ImRead(path, (ImreadModes)mode);
+            if (!read.Empty()) return read;
+            read.Dispose();
+            throw new VisionException(context, "OpenCV could not decode the file (unsupported format or corrupt data)");
+        });
     }
 
     // Format from the extension; PNG is lossless.
@@ -65,7 +62,12 @@ public sealed class Image : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null && !Directory.Exists(dir)) throw new VisionException($"Could not save image to '{path}': directory does not exist");
-        NativeMethods.Check(NativeMethods.cvr_imwrite(Live, path), $"Could not save image to '{path}'");
+        Mat mat = Live;
+        string context = $"Could not save image to '{path}'";
+        OpenCv.Run(context, () =>
+        {
+            if (!Cv2.ImWrite(path, mat)) throw new VisionException(context, "cv::imwrite returned false");
+        });
     }
 
     // Packed row-major BGR bytes (width * height * 3).
@@ -76,8 +78,7 @@ public sealed class Image : IDisposable
     public static Image Filled(int width, int height, int channels, byte value)
     {
         ValidateShape(width, height, channels);
-        int status = NativeMethods.cvr_mat_filled(width, height, channels, value, out MatHandle h);
-        return FromNative(status, h, "Could not create image");
+        return OpenCv.Take("Could not create image", () => new Mat(height, width, MatType.CV_8UC(channels), Scalar.All(value)));
     }
 
     private static unsafe Image FromBytes(ReadOnlySpan<byte> data, int width, int height, int channels)
@@ -86,11 +87,10 @@ public sealed class Image : IDisposable
         long expected = (long)width * height * channels;
         if (data.Length != expected)
             throw new ArgumentException($"Expected {expected} bytes for {width}x{height}x{channels}, got {data.Length}", nameof(data));
-        fixed (byte* p = data)
-        {
-            int status = NativeMethods.cvr_mat_from_bytes(p, width, height, channels, out MatHandle h);
-            return FromNative(status, h, "Could not create image");
-        }
+        Image image = OpenCv.Take("Could not create image", () => new Mat(height, width, MatType.CV_8UC(channels)));
+        // A freshly allocated Mat is continuous: one bulk copy.
+        data.CopyTo(new Span<byte>((void*)image._mat.Value.Data, data.Length));
+        return image;
     }
 
     private static void ValidateShape(int width, int height, int channels)
@@ -106,34 +106,35 @@ public sealed class Image : IDisposable
         return bytes;
     }
 
-    public unsafe void CopyTo(Span<byte> destination)
+    public void CopyTo(Span<byte> destination)
     {
         if (destination.Length < ByteCount) throw new ArgumentException($"Need {ByteCount} bytes, got {destination.Length}", nameof(destination));
-        fixed (byte* p = destination)
-            NativeMethods.Check(NativeMethods.cvr_mat_copy_to(Live, p, destination.Length), "Could not copy image pixels");
+        OpenCv.CopyBytes(Live, destination);
+        GC.KeepAlive(this);
     }
 
     public Image Clone()
     {
-        int status = NativeMethods.cvr_mat_clone(Live, out MatHandle h);
-        return FromNative(status, h, "Could not clone image");
+        Mat src = Live;
+        return OpenCv.Take("Could not clone image", src.Clone);
     }
 
     // No argument checks on purpose: OpenCV validates sizes and its message is passed on.
     public Image Resize(int width, int height, Interpolation interpolation = Interpolation.Linear)
     {
-        int status = NativeMethods.cvr_resize(Live, width, height, (int)interpolation, out MatHandle h);
-        return FromNative(status, h, $"Could not resize {Width}x{Height} image to {width}x{height}");
+        Mat src = Live;
+        return OpenCv.Produce($"Could not resize {Width}x{Height} image to {width}x{height}",
+            dst => Cv2.Resize(src, dst, new Size(width, height), 0, 0, (InterpolationFlags)interpolation));
     }
 
-    public Image ToGray() => Channels == 1 ? Clone() : CvtColor(ColorBgr2Gray);
+    public Image ToGray() => Channels == 1 ? Clone() : CvtColor(ColorConversionCodes.BGR2GRAY);
 
-    public Image ToBgr() => Channels == 3 ? Clone() : CvtColor(ColorGray2Bgr);
+    public Image ToBgr() => Channels == 3 ? Clone() : CvtColor(ColorConversionCodes.GRAY2BGR);
 
-    private Image CvtColor(int code)
+    private Image CvtColor(ColorConversionCodes code)
     {
-        int status = NativeMethods.cvr_cvt_color(Live, code, out MatHandle h);
-        return FromNative(status, h, "Could not convert image colour");
+        Mat src = Live;
+        return OpenCv.Produce("Could not convert image colour", dst => Cv2.CvtColor(src, dst, code));
     }
 
     // homography: 3x3 row-major, mapping source pixel coordinates to output coordinates.
@@ -144,11 +145,11 @@ public sealed class Image : IDisposable
         if (homography.Length != 9) throw new ArgumentException("Homography must have 9 elements (3x3 row-major)", nameof(homography));
         // OpenCV would silently substitute the source size for a non-positive one.
         if (outWidth <= 0 || outHeight <= 0) throw new ArgumentOutOfRangeException(nameof(outWidth), $"Output size must be positive, got {outWidth}x{outHeight}");
-        fixed (double* hp = homography)
-        {
-            int status = NativeMethods.cvr_warp_perspective(Live, hp, outWidth, outHeight, (int)interpolation, (int)border, out MatHandle h);
-            return FromNative(status, h, $"Could not warp {Width}x{Height} image to {outWidth}x{outHeight}");
-        }
+        Mat src = Live;
+        using var h = new Mat(3, 3, MatType.CV_64FC1);
+        homography.CopyTo(new Span<double>((void*)h.Data, 9));
+        return OpenCv.Produce($"Could not warp {Width}x{Height} image to {outWidth}x{outHeight}",
+            dst => Cv2.WarpPerspective(src, dst, h, new Size(outWidth, outHeight), (InterpolationFlags)interpolation, (BorderTypes)border, Scalar.All(0)));
     }
 
     // Same warp, plus validMask: 255 where the output pixel was interpolated only from real (and, if sourceValid is
@@ -164,7 +165,7 @@ public sealed class Image : IDisposable
         {
             using Image ones = sourceValid is null ? Filled(Width, Height, 1, 255) : sourceValid.Clone();
             using Image spread = ones.WarpPerspective(homography, outWidth, outHeight, BorderMode.Constant, Interpolation.Linear);
-            validMask = spread.Threshold(254, ThreshBinary);
+            validMask = spread.Threshold(254);
             return warped;
         }
         catch
@@ -174,22 +175,24 @@ public sealed class Image : IDisposable
         }
     }
 
-    private Image Threshold(double thresh, int type)
+    private Image Threshold(double thresh)
     {
-        int status = NativeMethods.cvr_threshold(Live, thresh, 255, type, out MatHandle h);
-        return FromNative(status, h, "Could not threshold image");
+        Mat src = Live;
+        return OpenCv.Produce("Could not threshold image", dst => Cv2.Threshold(src, dst, thresh, 255, ThresholdTypes.Binary));
     }
 
     // cv::inpaint (Telea). mask: single channel, non-zero = pixels to fill.
     public Image Inpaint(Image mask, double radius = 3)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        int status = NativeMethods.cvr_inpaint(Live, mask.Live, radius, out MatHandle h);
-        return FromNative(status, h, "Could not inpaint image");
+        Mat src = Live, m = mask.Live;
+        Image result = OpenCv.Produce("Could not inpaint image", dst => Cv2.Inpaint(src, m, dst, radius, InpaintTypes.Telea));
+        GC.KeepAlive(mask);
+        return result;
     }
 
     // Mean of |gray(a) - gray(b)| in 0..255 — the flicker measure between consecutive frames.
-    public static unsafe double MeanAbsDiffGray(Image a, Image b)
+    public static double MeanAbsDiffGray(Image a, Image b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -199,10 +202,17 @@ public sealed class Image : IDisposable
         Image? grayB = b.Channels == 1 ? null : b.ToGray();
         try
         {
-            double* means = stackalloc double[4];
-            int status = NativeMethods.cvr_mean_abs_diff((grayA ?? a).Live, (grayB ?? b).Live, means);
-            NativeMethods.Check(status, "Could not compare images");
-            return means[0];
+            Mat ma = (grayA ?? a).Live, mb = (grayB ?? b).Live;
+            double mean = 0;
+            OpenCv.Run("Could not compare images", () =>
+            {
+                using var diff = new Mat();
+                Cv2.Absdiff(ma, mb, diff);
+                mean = Cv2.Mean(diff).Val0;
+            });
+            GC.KeepAlive(a);
+            GC.KeepAlive(b);
+            return mean;
         }
         finally
         {
@@ -211,14 +221,16 @@ public sealed class Image : IDisposable
         }
     }
 
-    internal MatHandle Live
+    // The Mat for OpenCV calls. Callers keep `this` reachable (GC.KeepAlive or a later use) while OpenCV runs so the
+    // counter stays exact.
+    internal Mat Live
     {
         get
         {
-            ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
-            return Handle;
+            ObjectDisposedException.ThrowIf(_mat.IsDisposed, this);
+            return _mat.Value;
         }
     }
 
-    public void Dispose() => Handle.Dispose();
+    public void Dispose() => _mat.Dispose();
 }

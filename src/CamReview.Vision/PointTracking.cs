@@ -1,5 +1,5 @@
 using System.Numerics;
-using CamReview.Vision.Interop;
+using OpenCvSharp;
 
 namespace CamReview.Vision;
 
@@ -34,12 +34,31 @@ public static class PointTracker
         var positions = initialB.ToArray();
         var status = new byte[n];
         var error = new float[n];
-        fixed (Vector2* pa = pointsA, pb = positions)
-        fixed (byte* st = status)
-        fixed (float* er = error)
+        if (n > 0)
         {
-            NativeMethods.Check(NativeMethods.cvr_track_points(a.Live, b.Live, (float*)pa, (float*)pb, n, window, levels,
-                maxIterations, epsilon, st, er), "Point tracking failed");
+            Mat ma = a.Live, mb = b.Live;
+            fixed (Vector2* pa = pointsA, pb = positions)
+            {
+                try
+                {
+                    using Mat prev = OpenCv.Points(pa, n);
+                    // Starts from and is overwritten with positions (OPTFLOW_USE_INITIAL_FLOW): same size and type, so
+                    // OpenCV writes into our pinned array (copied back should it ever reallocate).
+                    using Mat next = OpenCv.Points(pb, n);
+                    using Mat st = new(), er = new();
+                    Cv2.CalcOpticalFlowPyrLK(ma, mb, prev, next, st, er, new Size(window, window), levels,
+                        new TermCriteria(CriteriaTypes.Count | CriteriaTypes.Eps, maxIterations, epsilon), OpticalFlowFlags.UseInitialFlow);
+                    if (next.Data != (IntPtr)pb) OpenCv.CopyBytes(next, new Span<byte>(pb, n * sizeof(Vector2)));
+                    OpenCv.CopyBytes(st, status);
+                    fixed (float* ep = error) OpenCv.CopyBytes(er, new Span<byte>(ep, n * sizeof(float)));
+                }
+                catch (Exception e) when (OpenCv.Raised(e))
+                {
+                    throw OpenCv.Error("Point tracking failed", e);
+                }
+            }
+            GC.KeepAlive(a);
+            GC.KeepAlive(b);
         }
         var tracked = new bool[n];
         for (int i = 0; i < n; i++) tracked[i] = status[i] != 0;

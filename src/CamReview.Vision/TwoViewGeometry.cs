@@ -1,5 +1,6 @@
 using System.Numerics;
-using CamReview.Vision.Interop;
+using System.Runtime.InteropServices;
+using OpenCvSharp;
 
 namespace CamReview.Vision;
 
@@ -29,7 +30,9 @@ public static class TwoViewGeometry
     /// cheirality-checked relative pose. <paramref name="fx"/>..<paramref name="cy"/> are the intrinsics in the
     /// pixel convention of the points (OpenCV: pixel centres at integers). Null when there are fewer than 5
     /// correspondences or no model was found. <paramref name="distanceThreshold"/>: cv::recoverPose's limit (in units
-    /// of |t|) beyond which a triangulated point counts as at infinity.
+    /// of |t|) beyond which a triangulated point counts as at infinity. <paramref name="maxIters"/> is not passed on:
+    /// OpenCvSharp binds only the cv::findEssentialMat overload without it, so OpenCV's default cap of 1000
+    /// iterations applies (RANSAC stops earlier once <paramref name="confidence"/> is reached).
     /// </summary>
     public static unsafe EssentialPoseResult? EssentialPose(ReadOnlySpan<Vector2> source, ReadOnlySpan<Vector2> destination,
         double fx, double fy, double cx, double cy, EssentialMethod method = EssentialMethod.Ransac,
@@ -40,22 +43,56 @@ public static class TwoViewGeometry
         if (!Enum.IsDefined(method)) throw new ArgumentOutOfRangeException(nameof(method));
         int n = source.Length;
         if (n < 5) return null;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxIters, 1);
         var e = new double[9];
         var r = new double[9];
         var t = new double[3];
         var eMask = new byte[n];
         var poseMask = new byte[n];
-        double* k = stackalloc double[4] { fx, fy, cx, cy };
-        int eIn, poseIn, found;
-        fixed (Vector2* s = source, d = destination)
-        fixed (double* ep = e, rp = r, tp = t)
-        fixed (byte* em = eMask, pm = poseMask)
+        int eIn, poseIn;
+        fixed (Vector2* sp = source, dp = destination)
         {
-            int status = NativeMethods.cvr_essential_pose((float*)s, (float*)d, n, k, (int)method, confidence, thresholdPixels,
-                maxIters, distanceThreshold, ep, rp, tp, em, pm, out eIn, out poseIn, out found);
-            NativeMethods.Check(status, $"Essential matrix fit ({method}) failed");
+            try
+            {
+                using Mat s = OpenCv.Points(sp, n), d = OpenCv.Points(dp, n);
+                using var k = new Mat(3, 3, MatType.CV_64FC1, Scalar.All(0));
+                k.Set(0, 0, fx);
+                k.Set(0, 2, cx);
+                k.Set(1, 1, fy);
+                k.Set(1, 2, cy);
+                k.Set(2, 2, 1.0);
+                using var mask = new Mat();
+                using Mat found = Cv2.FindEssentialMat(s, d, k, (EssentialMatMethod)(int)method, confidence, thresholdPixels, mask);
+                // Fewer than 5 usable points or a degenerate set: no model. Several solutions come stacked (3k x 3): take the first.
+                if (found.Empty() || found.Rows < 3 || found.Cols != 3) return null;
+                using Mat first = found.RowRange(0, 3);
+                using var e64 = new Mat();
+                first.ConvertTo(e64, MatType.CV_64F);
+                if (mask.Empty())
+                {
+                    mask.Create(n, 1, MatType.CV_8UC1);
+                    mask.SetTo(Scalar.All(1));
+                }
+                OpenCv.CopyBytes(mask, eMask);
+                eIn = Cv2.CountNonZero(mask);
+                using var rm = new Mat();
+                using var tm = new Mat();
+                // The cheirality test runs on the E inliers and narrows the mask in place.
+                poseIn = Cv2.RecoverPose(e64, s, d, k, rm, tm, distanceThreshold, mask);
+                using var r64 = new Mat();
+                using var t64 = new Mat();
+                rm.ConvertTo(r64, MatType.CV_64F);
+                tm.ConvertTo(t64, MatType.CV_64F);
+                OpenCv.CopyBytes(e64, MemoryMarshal.AsBytes(e.AsSpan()));
+                OpenCv.CopyBytes(r64, MemoryMarshal.AsBytes(r.AsSpan()));
+                OpenCv.CopyBytes(t64, MemoryMarshal.AsBytes(t.AsSpan()));
+                if (mask.Total() == n) OpenCv.CopyBytes(mask, poseMask);
+            }
+            catch (Exception ex) when (OpenCv.Raised(ex))
+            {
+                throw OpenCv.Error($"Essential matrix fit ({method}) failed", ex);
+            }
         }
-        if (found == 0) return null;
         var eInliers = new bool[n];
         var poseInliers = new bool[n];
         for (int i = 0; i < n; i++)
@@ -77,10 +114,26 @@ public static class TwoViewGeometry
         if (source.Length != destination.Length) throw new ArgumentException($"Point counts differ: {source.Length} vs {destination.Length}");
         var result = new double[4 * source.Length];
         if (source.Length == 0) return result;
-        fixed (double* p1 = projection1, p2 = projection2, x = result)
-        fixed (Vector2* s = source, d = destination)
+        fixed (double* p1 = projection1, p2 = projection2)
+        fixed (Vector2* sp = source, dp = destination)
         {
-            NativeMethods.Check(NativeMethods.cvr_triangulate(p1, p2, (float*)s, (float*)d, source.Length, x), "Triangulation failed");
+            try
+            {
+                using Mat a = Mat.FromPixelData(3, 4, MatType.CV_64FC1, (IntPtr)p1), b = Mat.FromPixelData(3, 4, MatType.CV_64FC1, (IntPtr)p2);
+                using Mat s = OpenCv.Points(sp, source.Length), d = OpenCv.Points(dp, source.Length);
+                // Double points: triangulatePoints writes its result in the points' type.
+                using Mat s64 = new(), d64 = new(), x = new(), x64 = new();
+                s.ConvertTo(s64, MatType.CV_64FC2);
+                d.ConvertTo(d64, MatType.CV_64FC2);
+                Cv2.TriangulatePoints(a, b, s64, d64, x);
+                x.ConvertTo(x64, MatType.CV_64F);
+                using Mat perPoint = x64.T(); // 4 x n -> n x 4: x, y, z, w of each point in a row
+                OpenCv.CopyBytes(perPoint, MemoryMarshal.AsBytes(result.AsSpan()));
+            }
+            catch (Exception ex) when (OpenCv.Raised(ex))
+            {
+                throw OpenCv.Error("Triangulation failed", ex);
+            }
         }
         return result;
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using CamReview.Vision.Interop;
+using OpenCvSharp;
 
 namespace CamReview.Vision;
 
@@ -11,7 +11,10 @@ namespace CamReview.Vision;
 // last decodable frame. Either way no crash — callers that need completeness compare FramesRead with expectations.
 public sealed class VideoReader : IDisposable
 {
-    private readonly VideoCaptureHandle _handle;
+    // Before the first capture initialises OpenCV's FFmpeg backend (see OpenCv's static constructor).
+    static VideoReader() => OpenCv.Initialize();
+
+    private readonly Owned<VideoCapture> _capture;
 
     public string Path { get; }
 
@@ -29,34 +32,41 @@ public sealed class VideoReader : IDisposable
     // Frames successfully read (or skipped) so far.
     public int FramesRead { get; private set; }
 
-    private VideoReader(string path, VideoCaptureHandle handle)
+    private VideoReader(string path, VideoCapture capture)
     {
         Path = path;
-        _handle = handle;
-        NativeMethods.Check(NativeMethods.cvr_video_props(handle, out double fps, out double count, out int w, out int h),
-            $"Could not read video properties of '{path}'");
-        (Fps, ReportedFrameCount, Width, Height) = (fps, count, w, h);
+        try
+        {
+            (Fps, ReportedFrameCount, Width, Height) = (capture.Get(VideoCaptureProperties.Fps), capture.Get(VideoCaptureProperties.FrameCount),
+                (int)capture.Get(VideoCaptureProperties.FrameWidth), (int)capture.Get(VideoCaptureProperties.FrameHeight));
+        }
+        catch (Exception e) when (OpenCv.Raised(e))
+        {
+            capture.Dispose();
+            throw OpenCv.Error($"Could not read video properties of '{path}'", e);
+        }
+        _capture = new Owned<VideoCapture>(capture);
     }
 
     public static VideoReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new VisionException($"Could not open video '{path}': file not found");
-        int status = NativeMethods.cvr_video_open(path, out VideoCaptureHandle handle);
-        if (status != NativeMethods.StatusOk)
-        {
-            handle.Dispose();
-            NativeMethods.Check(status, $"Could not open video '{path}' (missing index, unsupported codec, or not a video)");
-        }
+        string context = $"Could not open video '{path}' (missing index, unsupported codec, or not a video)";
+        var capture = new VideoCapture();
         try
         {
-            return new VideoReader(path, handle);
+            // Always FFmpeg: the same decoder (and frame counts) whatever else OpenCV was built with.
+            if (!capture.Open(path, VideoCaptureAPIs.FFMPEG) || !capture.IsOpened())
+                throw new VisionException(context, "OpenCV/FFmpeg could not open the file as a video");
         }
-        catch
+        catch (Exception e)
         {
-            handle.Dispose();
+            capture.Dispose();
+            if (OpenCv.Raised(e)) throw OpenCv.Error(context, e);
             throw;
         }
+        return new VideoReader(path, capture);
     }
 
     // Opens, decodes every frame (without colour conversion) and returns how many decoded.
@@ -70,24 +80,43 @@ public sealed class VideoReader : IDisposable
     // False at the end of the stream (or at the first undecodable frame).
     public bool Read([NotNullWhen(true)] out Image? frame)
     {
-        int status = NativeMethods.cvr_video_read(Live, out int got, out MatHandle mat);
-        if (status != NativeMethods.StatusOk || got == 0)
+        VideoCapture capture = Live;
+        string context = $"Could not read frame {FramesRead} of '{Path}'";
+        var mat = new Mat();
+        try
+        {
+            if (!capture.Read(mat) || mat.Empty())
+            {
+                mat.Dispose();
+                frame = null;
+                return false;
+            }
+        }
+        catch (Exception e)
         {
             mat.Dispose();
-            NativeMethods.Check(status, $"Could not read frame {FramesRead} of '{Path}'");
-            frame = null;
-            return false;
+            if (OpenCv.Raised(e)) throw OpenCv.Error(context, e);
+            throw;
         }
-        frame = Image.FromNative(status, mat, $"Could not read frame {FramesRead} of '{Path}'");
+        frame = Image.Adopt(mat);
         FramesRead++;
         return true;
     }
 
-    // Decodes and drops one frame; cheaper than Read.
+    // Decodes and drops one frame (no colour conversion); cheaper than Read.
     public bool Skip()
     {
-        NativeMethods.Check(NativeMethods.cvr_video_grab(Live, out int got), $"Could not read frame {FramesRead} of '{Path}'");
-        if (got == 0) return false;
+        VideoCapture capture = Live;
+        bool got;
+        try
+        {
+            got = capture.Grab();
+        }
+        catch (Exception e) when (OpenCv.Raised(e))
+        {
+            throw OpenCv.Error($"Could not read frame {FramesRead} of '{Path}'", e);
+        }
+        if (!got) return false;
         FramesRead++;
         return true;
     }
@@ -114,14 +143,14 @@ public sealed class VideoReader : IDisposable
         }
     }
 
-    private VideoCaptureHandle Live
+    private VideoCapture Live
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return _handle;
+            ObjectDisposedException.ThrowIf(_capture.IsDisposed, this);
+            return _capture.Value;
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _capture.Dispose();
 }

@@ -1,8 +1,8 @@
 namespace CamReview.Vision;
 
-// Raised for every failure inside the native OpenCV shim (and for unreadable inputs). The message always says what
-// we were doing ("Could not load image '/x.png'") followed by the native detail; for cv::Exception that detail is
-// OpenCV's own message (e.g. "(-215:Assertion failed) !dsize.empty() in function 'resize'").
+// Raised for every failure inside OpenCV (and for unreadable inputs). The message always says what we were doing
+// ("Could not load image '/x.png'") followed by the native detail; for an OpenCV error that detail is OpenCV's own
+// message (e.g. "OpenCV(4.13.0) ...: error: (-215:Assertion failed) inv_scale_x > 0 in function 'resize'").
 public sealed class VisionException : Exception
 {
     public VisionException(string context, string? nativeMessage = null, bool fromOpenCv = false)
@@ -14,6 +14,6 @@ public sealed class VisionException : Exception
 
     public string? NativeMessage { get; }
 
-    // True when the native detail is a cv::Exception message.
+    // True when the native detail is an OpenCV error (cv::Exception) message.
     public bool FromOpenCv { get; }
 }

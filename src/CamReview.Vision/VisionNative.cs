@@ -1,13 +1,13 @@
-using System.Runtime.InteropServices;
-using CamReview.Vision.Interop;
+using OpenCvSharp;
 
 namespace CamReview.Vision;
 
-// Diagnostics of the native shim.
+// Diagnostics of the OpenCV layer (OpenCvSharp's native library).
 public static class VisionNative
 {
-    // Native objects (images, video captures, feature sets) currently alive. Leak tests compare it before/after.
-    public static long LiveObjectCount => NativeMethods.cvr_live_objects();
+    // Native objects held by our wrappers (images, video readers, feature sets) currently alive. Leak tests compare
+    // it before/after.
+    public static long LiveObjectCount => Interlocked.Read(ref OpenCv.LiveObjects);
 
-    public static string OpenCvVersion => Marshal.PtrToStringUTF8(NativeMethods.cvr_opencv_version()) ?? "";
+    public static string OpenCvVersion => Cv2.GetVersionString() ?? "";
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
 namespace CamReview.Vision.Tests;
@@ -99,6 +100,23 @@ public class VideoReaderTests(ITestOutputHelper output)
         string missing = dir.File("missing.mp4");
         var miss = Assert.Throws<VisionException>(() => VideoReader.Open(missing));
         Assert.Contains("not found", miss.Message);
+    }
+
+    [Fact]
+    public unsafe void Ffmpeg_logging_is_silenced_in_the_native_environment_unless_the_user_chose_a_level()
+    {
+        using var dir = new TempDir();
+        string clip = dir.File("q.mp4");
+        Tools.MakeClip(clip, 2);
+        using (VideoReader.Open(clip)) { }
+        // OpenCV reads the variable with getenv, so look where it looks (not at .NET's copy of the environment).
+        IntPtr getenv = NativeLibrary.GetExport(NativeLibrary.GetMainProgramHandle(), "getenv");
+        fixed (byte* name = "OPENCV_FFMPEG_LOGLEVEL\0"u8)
+        {
+            byte* value = ((delegate* unmanaged<byte*, byte*>)getenv)(name);
+            string? native = value == null ? null : Marshal.PtrToStringUTF8((IntPtr)value);
+            Assert.Equal(Environment.GetEnvironmentVariable("OPENCV_FFMPEG_LOGLEVEL") ?? "-8", native);
+        }
     }
 
     private static void Cut(string path, double fraction)
