@@ -50,8 +50,6 @@ internal static class OpenCv
         return new VisionException(context, detail, fromOpenCv: true);
     }
 
-    internal static VisionException Error(string context, OpenCvSharpException e) => new(context, e.Message);
-
     // For `catch (Exception e) when (OpenCv.Raised(e))`: the exceptions OpenCvSharp raises for OpenCV's errors.
     internal static bool Raised(Exception e) => e is OpenCVException or OpenCvSharpException;
 
@@ -85,17 +83,7 @@ internal static class OpenCv
         var dst = new Mat();
         try
         {
-            op(dst);
-        }
-        catch (OpenCVException e)
-        {
-            dst.Dispose();
-            throw Error(context, e);
-        }
-        catch (OpenCvSharpException e)
-        {
-            dst.Dispose();
-            throw Error(context, e);
+            Run(context, () => op(dst));
         }
         catch
         {
@@ -108,33 +96,19 @@ internal static class OpenCv
     // Wraps the Mat op returns (a new one, owned by nobody else) as an Image.
     internal static Image Take(string context, Func<Mat> op)
     {
-        Mat mat;
-        try
-        {
-            mat = op();
-        }
-        catch (OpenCVException e)
-        {
-            throw Error(context, e);
-        }
-        catch (OpenCvSharpException e)
-        {
-            throw Error(context, e);
-        }
-        return Image.Adopt(mat);
+        Mat? mat = null;
+        Run(context, () => mat = op());
+        return Image.Adopt(mat!);
     }
 
+    // Runs op, turning OpenCV's errors into a VisionException that says what we were doing.
     internal static void Run(string context, Action op)
     {
         try
         {
             op();
         }
-        catch (OpenCVException e)
-        {
-            throw Error(context, e);
-        }
-        catch (OpenCvSharpException e)
+        catch (Exception e) when (Raised(e))
         {
             throw Error(context, e);
         }
