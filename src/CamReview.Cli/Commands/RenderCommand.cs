@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using CamReview.Core;
 using CamReview.Pipeline.Render;
 
@@ -42,37 +43,13 @@ internal static class RenderCommand
         {
             if ((result.GetResult(reference) is null) == (result.GetResult(trajectory) is null)) result.AddError("give exactly one of --reference and --trajectory");
             var parallax = RenderMethodLabels.TryParse(result.GetValue(method), out var m) && m == RenderMethod.Parallax;
-            if (!parallax && (result.GetResult(depthMap) is not null || result.GetResult(depthModel) is not null || result.GetResult(depthKind) is { Implicit: false }))
-                result.AddError("--depth, --depth-kind and --depth-model apply to --method parallax only");
+            if (!parallax && (result.GetResult(depthMap) is not null || result.GetResult(depthModel) is not null))
+                result.AddError("--depth and --depth-model apply to --method parallax only");
             if (result.GetResult(depthMap) is not null && result.GetResult(depthModel) is not null) result.AddError("give --depth or --depth-model, not both");
         });
         command.SetAction(async (parse, ct) =>
         {
-            var parameters = new RenderParameters
-            {
-                Motion = parse.GetValue(reference) is null ? parse.GetValue(trajectory) : RenderMotion.ReferenceLabel,
-                Speed = parse.GetValue(speed),
-                Frames = parse.GetValue(frames),
-                Border = parse.GetValue(border),
-                DepthKind = parse.GetResult(depthKind) is { Implicit: false } ? parse.GetValue(depthKind) : null,
-                Width = parse.GetValue(width),
-                Height = parse.GetValue(height),
-                Size = parse.GetValue(size),
-                Fps = parse.GetValue(fps),
-            };
-            if (!RenderRequest.TryParse(parse.GetValue(method), parameters, Limits, out var request, out var error)) throw new CliException(error);
-            var parallax = request.Method == RenderMethod.Parallax;
-            request = request with
-            {
-                ReferencePath = parse.GetValue(reference),
-                TargetPath = parse.GetValue(target)!,
-                OutputPath = parse.GetValue(output)!,
-                PngDirectory = parse.GetValue(pngDir),
-                DepthPath = parse.GetValue(depthMap),
-                DepthModelPath = parallax && parse.GetValue(depthMap) is null
-                    ? parse.GetValue(depthModel) ?? NullIfEmpty(Environment.GetEnvironmentVariable(DepthModelVariable))
-                    : null,
-            };
+            var request = ToRequest(parse);
             RenderOutcome outcome;
             try
             {
@@ -93,6 +70,39 @@ internal static class RenderCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The render the flags ask for: the flags become <see cref="RenderParameters"/> under the names a render job
+    /// stores, so both are read by the same <see cref="RenderRequest.TryParse"/>; then the files are attached.</summary>
+    internal static RenderRequest ToRequest(ParseResult parse)
+    {
+        var reference = parse.GetValue<string>("--reference");
+        var parameters = new RenderParameters
+        {
+            Motion = reference is null ? parse.GetValue<string>("--trajectory") : RenderMotion.ReferenceLabel,
+            Speed = parse.GetValue<double?>("--speed"),
+            Frames = parse.GetValue<int?>("--frames"),
+            Border = parse.GetValue<string>("--border"),
+            // Only a given --depth-kind: its default is the request's too, and the request refuses it for homography.
+            DepthKind = parse.GetResult("--depth-kind") is OptionResult { Implicit: false } ? parse.GetValue<string>("--depth-kind") : null,
+            Width = parse.GetValue<int?>("--width"),
+            Height = parse.GetValue<int?>("--height"),
+            Size = parse.GetValue<string>("--size"),
+            Fps = parse.GetValue<double?>("--fps"),
+        };
+        if (!RenderRequest.TryParse(parse.GetValue<string>("--method"), parameters, Limits, out var request, out var error)) throw new CliException(error);
+        var depthMap = parse.GetValue<string>("--depth");
+        return request with
+        {
+            ReferencePath = reference,
+            TargetPath = parse.GetValue<string>("--target")!,
+            OutputPath = parse.GetValue<string>("--out")!,
+            PngDirectory = parse.GetValue<string>("--png-dir"),
+            DepthPath = depthMap,
+            DepthModelPath = request.Method == RenderMethod.Parallax && depthMap is null
+                ? parse.GetValue<string>("--depth-model") ?? NullIfEmpty(Environment.GetEnvironmentVariable(DepthModelVariable))
+                : null,
+        };
     }
 
     private static void Describe(RenderOutcome outcome)
