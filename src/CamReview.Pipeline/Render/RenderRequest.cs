@@ -181,7 +181,8 @@ public sealed record RenderRequest
         }
     }
 
-    /// <summary>The parameters as a job stores them: defaults filled in, the defaults of border-less fields left out.</summary>
+    /// <summary>The parameters as a job stores them: motion, speed, frames and border with their defaults filled in;
+    /// depth kind and size only when not the default (the shape job rows have always had).</summary>
     public RenderParameters ToParameters() => new()
     {
         Motion = Motion.Label, Speed = Speed, Frames = Frames, Border = Border.ToLabel(),

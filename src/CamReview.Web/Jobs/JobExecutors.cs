@@ -18,10 +18,6 @@ public sealed class PortalAnalysisCache(PortalOptions options)
     public IAnalysisCache Cache { get; } = new FolderAnalysisCache(Path.Combine(options.DataDir, "cache", "analysis"));
 }
 
-/// <summary>What the API takes to start a render: a method by name and its parameters (a JSON object; see
-/// <see cref="RenderParameters"/>). <see cref="RenderRequest.TryParseJson"/> reads it.</summary>
-public sealed record RenderJobRequest(string? Method, JsonElement? Parameters);
-
 /// <summary>Render jobs: the stored request run by <see cref="RenderService"/> into a temporary file, then the file
 /// stored by content hash as an Output of the pair (never a half-written file in media/), then its score queued.</summary>
 public sealed class RenderJobExecutor(

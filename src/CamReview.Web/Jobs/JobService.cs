@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Render;
@@ -8,6 +9,10 @@ using CamReview.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Web.Jobs;
+
+/// <summary>What the API takes to start a render: a method by name and its parameters (a JSON object; see
+/// <see cref="RenderParameters"/>). <see cref="RenderRequest.TryParseJson"/> reads it.</summary>
+public sealed record RenderJobRequest(string? Method, JsonElement? Parameters);
 
 /// <summary>What users do with jobs: start renders of a pair (Reviewer+), list a project's or pair's jobs (Viewer+),
 /// cancel and retry (Reviewer+). Access goes through <see cref="AccessService"/> like everything else: a job of a team
