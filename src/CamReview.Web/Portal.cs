@@ -86,9 +86,6 @@ public static class Portal
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<OutputScoring>();
         builder.Services.AddSingleton<PortalAnalysisCache>();
-        builder.Services.AddSingleton<IRenderMethod, HomographyRenderMethod>();
-        builder.Services.AddSingleton<IRenderMethod, ParallaxRenderMethod>();
-        builder.Services.AddSingleton<RenderMethods>();
         builder.Services.AddSingleton<IJobExecutor, RenderJobExecutor>();
         builder.Services.AddSingleton<IJobExecutor, ScoreJobExecutor>();
         builder.Services.AddSingleton<IJobExecutor, AnalyzeJobExecutor>();

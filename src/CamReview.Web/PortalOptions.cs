@@ -108,6 +108,9 @@ public sealed class JobOptions
     /// <summary>Largest render a user may ask for (frames).</summary>
     public int MaxRenderFrames { get; set; } = 600;
 
+    /// <summary>What a render job may ask for: at most <see cref="MaxRenderFrames"/>, no trajectory files (a path on the server is not the user's).</summary>
+    public Pipeline.Render.RenderLimits RenderLimits => new() { MaxFrames = MaxRenderFrames };
+
     /// <summary>Slows every rendered frame by this many milliseconds (0 = off): for demonstrations and tests of
     /// progress, cancel and restart, which need a render that lasts.</summary>
     public int FrameDelayMs { get; set; }

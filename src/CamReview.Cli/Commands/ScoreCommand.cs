@@ -35,7 +35,7 @@ internal static class ScoreCommand
             if (r.GetValueOrDefault<int>() < 2) r.AddError("--encoder-frames must be at least 2");
         });
         var metrics = CommonOptions.Choice("--metrics",
-            "all: CameraScore, pce, rotErr, transErr, scene similarity, flicker; camera-score: CameraScore only (no camera path, no extra decode; about half the time).",
+            $"all: {string.Join(", ", MetricCatalogue.All.Select(m => m.Key))}; camera-score: {MetricCatalogue.CameraScore.Key} only (no camera path, no extra decode; about half the time).",
             "all", "all", "camera-score");
         var command = new Command("score", "Score how well a generated clip follows a reference clip's camera motion (CameraScore, lower is better), " +
                                            "and the generated clip's scene preservation and temporal stability.")
@@ -70,30 +70,30 @@ internal static class ScoreCommand
                 return Task.FromResult(0);
             }
             Console.WriteLine(result.CameraScore is { } score
-                ? $"CameraScore ({options.Space.ToString().ToLowerInvariant()}): {score:G6}"
-                : $"CameraScore: not computed ({result.CameraScoreReason})");
+                ? $"{MetricCatalogue.CameraScore.Label} ({options.Space.ToString().ToLowerInvariant()}): {score:G6}"
+                : NotComputed(MetricCatalogue.CameraScore, result.CameraScoreReason));
             Console.WriteLine($"pairs: {result.PairsUsed} used of {result.PairCount}, {result.PairsFlagged} flagged; frames compared: {result.FramesCompared}");
             if (options.ToAnalysisOptions().CameraPath)
             {
-                Console.WriteLine(result.Pce is { } pce ? $"pce: {pce:F4} over {result.PcePairsUsed} pairs" : $"pce: not computed ({result.PceReason})");
+                Console.WriteLine(result.Pce is { } pce ? $"{MetricCatalogue.Pce.Label}: {pce:F4} over {result.PcePairsUsed} pairs" : NotComputed(MetricCatalogue.Pce, result.PceReason));
                 string deleted = result.PathPairsExcluded.Count == 0 ? "" : $"; pairs {string.Join(", ", result.PathPairsExcluded)} unusable on a side, deleted from both paths";
                 Console.WriteLine(result.RotErr is { } rot
-                    ? $"rotErr: {rot.Degrees:F3} degrees over {result.PathPairsUsed} pairs{deleted}"
-                    : $"rotErr: not computed ({result.RotErrReason})");
-                Console.WriteLine(result.TransErr is { } trans ? $"transErr: {trans:F4}" : $"transErr: not computed ({result.TransErrReason})");
+                    ? $"{MetricCatalogue.RotErr.Label}: {rot.Degrees:F3}{MetricCatalogue.RotErr.Unit} over {result.PathPairsUsed} pairs{deleted}"
+                    : NotComputed(MetricCatalogue.RotErr, result.RotErrReason));
+                Console.WriteLine(result.TransErr is { } trans ? $"{MetricCatalogue.TransErr.Label}: {trans:F4}" : NotComputed(MetricCatalogue.TransErr, result.TransErrReason));
             }
             if (result.SceneSimilarity is { } scene)
                 Console.WriteLine(scene.Value is { } s
-                    ? $"scene similarity ({scene.Encoder}): {s:F4} over {scene.PerFrame.Count} frames"
-                    : $"scene similarity: not computed ({scene.Reason})");
+                    ? $"{MetricCatalogue.SceneSimilarity.Label} ({scene.Encoder}): {s:F4} over {scene.PerFrame.Count} frames"
+                    : NotComputed(MetricCatalogue.SceneSimilarity, scene.Reason));
             if (result.Flicker is { } flicker)
                 Console.WriteLine(flicker.Value is { } f
-                    ? $"flicker (temporal stability): {f:F4} (mean |frame difference| {flicker.MeanAbsDiff:F2} over {flicker.Pairs} pairs)"
-                    : $"flicker: not computed ({flicker.Reason})");
+                    ? $"{MetricCatalogue.Flicker.Label} (temporal stability): {f:F4} (mean |frame difference| {flicker.MeanAbsDiff:F2} over {flicker.Pairs} pairs)"
+                    : NotComputed(MetricCatalogue.Flicker, flicker.Reason));
             if (result.SubjectConsistency is { } consistency)
                 Console.WriteLine(consistency.Value is { } c
-                    ? $"subject consistency ({consistency.Encoder}): {c:F4}"
-                    : $"subject consistency: not computed ({consistency.Reason})");
+                    ? $"{MetricCatalogue.SubjectConsistency.Label} ({consistency.Encoder}): {c:F4}"
+                    : NotComputed(MetricCatalogue.SubjectConsistency, consistency.Reason));
             if (result.SceneEncoder is { Images: > 0 } info)
                 Console.WriteLine($"scene encoder: {info.Kind} {info.Name} on {info.Provider} ({info.Device}), {info.PerImageMs:F1} ms/image" +
                                   (info.ProviderFallbackReason is { } reason ? $"; CUDA not used: {reason}" : "") +
@@ -102,4 +102,6 @@ internal static class ScoreCommand
         });
         return command;
     }
+
+    private static string NotComputed(MetricDefinition metric, string? reason) => $"{metric.Label}: not computed ({reason})";
 }

@@ -1,4 +1,5 @@
 using CamReview.Data.Entities;
+using CamReview.Pipeline.Render;
 using CamReview.Web.Accounts;
 using CamReview.Web.Authorization;
 using CamReview.Web.Media;
@@ -47,9 +48,9 @@ public static class PortalApi
             ApiResults.From(await pairs.GetDetailsAsync(http.User, pairId, ct)));
 
         // Jobs: renders of a pair (Reviewer+), and every job's progress, cancel and retry.
-        api.MapGet("/render-methods", (Jobs.RenderMethods methods) =>
-            Results.Ok(methods.All.OrderBy(m => m.Name).Select(m => new { name = m.Name, description = m.Description })));
-        api.MapPost("/pairs/{pairId:int}/renders", async (int pairId, Jobs.RenderRequest body, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+        api.MapGet("/render-methods", () =>
+            Results.Ok(Enum.GetValues<RenderMethod>().Select(m => new { name = m.ToLabel(), description = m.Description() }).OrderBy(m => m.name)));
+        api.MapPost("/pairs/{pairId:int}/renders", async (int pairId, Jobs.RenderJobRequest body, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.StartRenderAsync(http.User, pairId, body, ct), j => Results.Created($"/api/jobs/{j.Id}", j)));
         api.MapGet("/projects/{projectId:int}/jobs", async (int projectId, int? pairId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.ListAsync(http.User, projectId, pairId, ct)));

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using CamReview.Data.Entities;
+using CamReview.Pipeline.Score;
 using CamReview.Web.Jobs;
 using CamReview.Web.Services;
 
@@ -34,30 +34,18 @@ public sealed record CommentView(int Id, int PairId, int? AssetId, string? Metho
 /// <summary>One scored output of the project, a point of the CameraScore / scene preservation trade-off.</summary>
 public sealed record ProjectPoint(int PairId, string PairName, int AssetId, string Method, double? CameraScore, double? SceneSimilarity);
 
-public enum Better { Lower, Higher }
-
-/// <summary>A column of the metric table: the stored metric's JSON name, how it reads, and which way is better.</summary>
-public sealed record MetricColumn(string Key, string Label, Better Better, string Description);
-
 public sealed record MetricCell(double? Value, string? Reason, string? Note, bool IsBest);
 
 public sealed record MetricRow(ComparedOutput Output, IReadOnlyList<MetricCell> Cells);
 
-public sealed record MetricTable(IReadOnlyList<MetricColumn> Columns, IReadOnlyList<MetricRow> Rows)
+/// <summary>The metric table: a column per compared metric of <see cref="MetricCatalogue"/>, a row per output.</summary>
+public sealed record MetricTable(IReadOnlyList<MetricDefinition> Columns, IReadOnlyList<MetricRow> Rows)
 {
-    public static readonly MetricColumn[] AllColumns =
-    [
-        new("cameraScore", "CameraScore", Better.Lower, "CamMimic CameraScore on normalized homographies: 0 = the reference's motion"),
-        new("pce", "PCE", Better.Lower, "Parallax consistency error: mean |log ratio| of parallax numbers, 0 = the same parallax"),
-        new("rotErr", "RotErr (°)", Better.Lower, "CamI2V rotation error: summed geodesic angle between camera orientations"),
-        new("transErr", "TransErr", Better.Lower, "CamI2V translation error between scale-normalised camera centres"),
-        new("sceneSimilarity", "Scene preservation", Better.Higher, "Mean cosine similarity of the target image and each frame's embedding"),
-        new("flicker", "Flicker", Better.Higher, "VBench temporal flickering: 1 = no change between frames, higher is steadier"),
-    ];
+    public static readonly MetricDefinition[] AllColumns = [.. MetricCatalogue.Compared];
 
     public static MetricTable Of(IReadOnlyList<ComparedOutput> outputs)
     {
-        var values = outputs.Select(o => AllColumns.Select(c => Read(o.Score, c.Key)).ToArray()).ToArray();
+        var values = outputs.Select(o => AllColumns.Select(c => o.Score?.Read(c) ?? new MetricReading(null, "not scored yet", null)).ToArray()).ToArray();
         var best = AllColumns.Select((c, i) =>
         {
             var present = values.Select(v => v[i].Value).OfType<double>().ToList();
@@ -71,23 +59,5 @@ public sealed record MetricTable(IReadOnlyList<MetricColumn> Columns, IReadOnlyL
             return new MetricCell(value, reason, note, value is { } v && best[i] is { } b && v == b);
         }).ToArray())).ToArray();
         return new MetricTable(AllColumns, rows);
-    }
-
-    private static (double? Value, string? Reason, string? Note) Read(ScoreView? score, string key) =>
-        score is null ? (null, "not scored yet", null)
-        : key == "cameraScore" ? (score.CameraScore, score.CameraScoreReason, null)
-        : score.Metric(key);
-}
-
-/// <summary>The per-pair CameraScore values stored with a score ("perPair": [{"index", "value", "reason"}]).</summary>
-public static class StoredScores
-{
-    public static IReadOnlyList<(int Index, double? Value)> PerPair(ScoreView score)
-    {
-        using var doc = JsonDocument.Parse(score.ResultJson);
-        if (!doc.RootElement.TryGetProperty("perPair", out var list) || list.ValueKind != JsonValueKind.Array) return [];
-        return list.EnumerateArray().Select(p => (
-            p.GetProperty("index").GetInt32(),
-            p.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : (double?)null)).ToArray();
     }
 }

@@ -1,3 +1,5 @@
+using CamReview.Pipeline.Score;
+
 namespace CamReview.Web.Compare;
 
 /// <summary>The compare page's Plotly figures, built from stored data (the browser only draws them): motion curves
@@ -56,7 +58,7 @@ public static class ComparisonFigures
         foreach (var (output, index) in comparison.Outputs.Select((o, i) => (o, i)))
         {
             if (output.Score is null) continue;
-            var pairs = StoredScores.PerPair(output.Score);
+            var pairs = output.Score.Stored.Result.PerPair;
             data.Add(new
             {
                 type = "scatter", mode = "lines+markers", name = output.Method,
@@ -71,7 +73,7 @@ public static class ComparisonFigures
             layout = new
             {
                 xaxis = new { title = new { text = "compared pair (frame i → i+1)" } },
-                yaxis = new { title = new { text = "‖H_R − H_G‖²_F (lower is better)" }, rangemode = "tozero" },
+                yaxis = new { title = new { text = $"‖H_R − H_G‖²_F per pair, {MetricCatalogue.CameraScore.AxisTitle}" }, rangemode = "tozero" },
                 legend = BelowThePlot, margin = new { l = 64, r = 16, t = 16, b = 120 },
             },
         };
@@ -93,14 +95,14 @@ public static class ComparisonFigures
             {
                 type = "scatter", mode = "markers", name = method, legendgroup = method,
                 x = mine.Select(p => p.CameraScore), y = mine.Select(p => p.SceneSimilarity),
-                text = mine.Select(p => p.PairName), hovertemplate = "%{text}<br>CameraScore %{x:.4g}<br>scene %{y:.4f}<extra>" + Escape(method) + "</extra>",
+                text = mine.Select(p => p.PairName), hovertemplate = "%{text}" + PointHover + Escape(method) + "</extra>",
                 marker = new { color = colour, size = 8, opacity = 0.6 },
             });
             data.Add(new
             {
                 type = "scatter", mode = "markers", name = method + " (mean)", legendgroup = method, showlegend = false,
                 x = new[] { mine.Average(p => p.CameraScore!.Value) }, y = new[] { mine.Average(p => p.SceneSimilarity!.Value) },
-                hovertemplate = "mean over " + mine.Count + " output(s)<br>CameraScore %{x:.4g}<br>scene %{y:.4f}<extra>" + Escape(method) + "</extra>",
+                hovertemplate = "mean over " + mine.Count + " output(s)" + PointHover + Escape(method) + "</extra>",
                 marker = new { color = colour, size = 15, symbol = "diamond", line = new { color = "#000", width = 1 } },
             });
         }
@@ -110,12 +112,15 @@ public static class ComparisonFigures
             data,
             layout = new
             {
-                xaxis = new { title = new { text = "CameraScore (lower is better)" }, type = logX ? "log" : "linear" },
-                yaxis = new { title = new { text = "scene preservation (higher is better)" } },
+                xaxis = new { title = new { text = MetricCatalogue.CameraScore.AxisTitle }, type = logX ? "log" : "linear" },
+                yaxis = new { title = new { text = MetricCatalogue.SceneSimilarity.AxisTitle } },
                 legend = BelowThePlot, margin = new { l = 64, r = 16, t = 16, b = 120 },
             },
         };
     }
+
+    private static readonly string PointHover =
+        $"<br>{MetricCatalogue.CameraScore.Label} %{{x:.4g}}<br>{MetricCatalogue.SceneSimilarity.Label} %{{y:.4f}}<extra>";
 
     /// <summary>A legend under the x axis: above the plot it would hide the points nearest the top.</summary>
     private static readonly object BelowThePlot = new { orientation = "h", x = 0, y = -0.28, yanchor = "top" };

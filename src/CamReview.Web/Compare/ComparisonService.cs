@@ -6,6 +6,7 @@ using CamReview.Core.Statistics;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Analyze;
+using CamReview.Pipeline.Score;
 using CamReview.Web.Authorization;
 using CamReview.Web.Jobs;
 using CamReview.Web.Services;
@@ -57,7 +58,7 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             .Select(s => new { s.AssetId, PairId = s.Asset.PairId!.Value, PairName = s.Asset.Pair!.Name, s.Asset.MethodName, s.Asset.DisplayName, s.CameraScore, s.ResultJson })
             .ToListAsync(ct);
         var projectPoints = points.Select(p => new ProjectPoint(p.PairId, p.PairName, p.AssetId, p.MethodName ?? p.DisplayName, p.CameraScore,
-            new ScoreView(p.AssetId, 0, p.CameraScore, null, p.ResultJson, null, default).Metric("sceneSimilarity").Value)).ToList();
+            new ScoreView(p.AssetId, 0, p.CameraScore, null, p.ResultJson, null, default).Read(MetricCatalogue.SceneSimilarity).Value)).ToList();
 
         var comments = await CommentQuery(db, pairId).ToListAsync(ct);
         return new Comparison(pair.ProjectId, projectName, pair, media[pair.ReferenceAssetId], media[pair.TargetAssetId], compared, projectPoints, comments);
@@ -69,7 +70,8 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             .Select(c => new CommentView(c.Id, c.PairId, c.AssetId, c.Asset != null ? c.Asset.MethodName : null, c.TimeSeconds, c.Body,
                 c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc));
 
-    /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric.</summary>
+    /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric (named by the
+    /// catalogue's keys: "pce", "pce_reason").</summary>
     public static string MetricsCsv(Comparison comparison)
     {
         var csv = new StringBuilder();
@@ -81,7 +83,7 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             var o = row.Output;
             csv.Append(Csv(comparison.Pair.Name)).Append(',').Append(o.Asset.Id).Append(',').Append(Csv(o.Method)).Append(',')
                 .Append(o.Review.Status.ToString().ToLowerInvariant()).Append(',')
-                .Append(o.Score?.Int("pairsUsed")).Append(',').Append(o.Score?.Int("pairsFlagged"));
+                .Append(o.Score?.Stored.PairsUsed).Append(',').Append(o.Score?.Stored.PairsFlagged);
             foreach (var cell in row.Cells)
                 csv.Append(',').Append(cell.Value?.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(Csv(cell.Value is null ? cell.Reason : null));
             csv.Append('\n');
@@ -98,8 +100,8 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             id = row.Output.Asset.Id,
             method = row.Output.Method,
             reviewStatus = row.Output.Review.Status.ToString().ToLowerInvariant(),
-            pairsUsed = row.Output.Score?.Int("pairsUsed"),
-            pairsFlagged = row.Output.Score?.Int("pairsFlagged"),
+            pairsUsed = row.Output.Score?.Stored.PairsUsed,
+            pairsFlagged = row.Output.Score?.Stored.PairsFlagged,
             metrics = MetricTable.AllColumns.Zip(row.Cells).ToDictionary(x => x.First.Key, x => new
             {
                 value = x.Second.Value,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CamReview.Core;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -20,7 +19,7 @@ namespace CamReview.Web.Demo;
 /// the demo study over those outputs (<see cref="DemoStudy"/>). Runs once: a marker file in the data folder
 /// remembers it.</summary>
 public sealed class DemoContent(
-    IDbContextFactory<CamReviewDb> dbs, AssetService assets, JobStore store, RenderMethods methods, ShareLinkService shareLinks,
+    IDbContextFactory<CamReviewDb> dbs, AssetService assets, JobStore store, ShareLinkService shareLinks,
     PortalOptions options, DemoStudy study, ILogger<DemoContent> log) : BackgroundService
 {
     public const string TeamName = "Demo";
@@ -32,12 +31,12 @@ public sealed class DemoContent(
     public const string ShareLabel = "Demo share link";
 
     /// <summary>The renders the demo starts: method, parameters and what they show.</summary>
-    public static readonly (string Method, string Motion, string Border, double? Speed)[] Renders =
+    public static readonly (RenderMethod Method, string Motion, string Border, double? Speed)[] Renders =
     [
-        (HomographyRenderMethod.MethodKey, "reference", "black", null),
-        (HomographyRenderMethod.MethodKey, "reference", "safe-crop", null),
-        (ParallaxRenderMethod.MethodKey, "reference", "inpaint", null),
-        (HomographyRenderMethod.MethodKey, "pan-right", "black", 1.2), // the weak method: the right direction at the wrong speed
+        (RenderMethod.Homography, "reference", "black", null),
+        (RenderMethod.Homography, "reference", "safe-crop", null),
+        (RenderMethod.Parallax, "reference", "inpaint", null),
+        (RenderMethod.Homography, "pan-right", "black", 1.2), // the weak method: the right direction at the wrong speed
     ];
 
     private string Marker => Path.Combine(options.DataDir, MarkerFile);
@@ -118,15 +117,13 @@ public sealed class DemoContent(
                 pairId = pair.Id;
             }
 
-            foreach (var (methodKey, motion, border, speed) in Renders)
+            foreach (var (method, motion, border, speed) in Renders)
             {
-                var parameters = JsonSerializer.SerializeToElement(new { motion, border, speed, frames = Frames }, HomographyRenderMethod.Json);
-                var plan = methods.Validate(new RenderRequest(methodKey, parameters), options.Jobs);
-                if (!plan.Succeeded) throw new InvalidOperationException(plan.Error);
-                var (method, json, label) = plan.Value!;
-                if (speed is not null) label = $"weak: {label}";
-                var stored = JsonSerializer.Serialize(new { method, parameters = JsonDocument.Parse(json).RootElement });
-                await store.EnqueueAsync(JobKind.Render, projectId, pairId, null, label, stored, ownerId, ct);
+                var parameters = new RenderParameters { Motion = motion, Border = border, Speed = speed, Frames = Frames };
+                if (!RenderRequest.TryParse(method.ToLabel(), parameters, options.Jobs.RenderLimits, out var request, out var error))
+                    throw new InvalidOperationException(error);
+                var label = speed is null ? request.Label : $"weak: {request.Label}";
+                await store.EnqueueAsync(JobKind.Render, projectId, pairId, null, label, request.ToJobJson(), ownerId, ct);
             }
             // A read-only link to the comparison, and a first comment at a time code, so that sharing shows at once.
             var link = await shareLinks.AddAsync(pairId, ShareLabel, ShareLinkService.MaxDays, null, ownerId, ct);

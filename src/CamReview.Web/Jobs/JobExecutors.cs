@@ -3,6 +3,7 @@ using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Analyze;
+using CamReview.Pipeline.Render;
 using CamReview.Pipeline.Score;
 using CamReview.Web.Media;
 using CamReview.Web.Services;
@@ -17,10 +18,10 @@ public sealed class PortalAnalysisCache(PortalOptions options)
     public IAnalysisCache Cache { get; } = new FolderAnalysisCache(Path.Combine(options.DataDir, "cache", "analysis"));
 }
 
-/// <summary>Render jobs: run the chosen method into a temporary file, then store the file by content hash as an Output
-/// of the pair (never a half-written file in media/), then queue its score.</summary>
+/// <summary>Render jobs: the stored request run by <see cref="RenderService"/> into a temporary file, then the file
+/// stored by content hash as an Output of the pair (never a half-written file in media/), then its score queued.</summary>
 public sealed class RenderJobExecutor(
-    IDbContextFactory<CamReviewDb> dbs, RenderMethods methods, MediaStore store, AssetService assets, PortalAnalysisCache cache, OutputScoring scoring)
+    IDbContextFactory<CamReviewDb> dbs, MediaStore store, AssetService assets, PortalAnalysisCache cache, OutputScoring scoring, PortalOptions portal)
     : IJobExecutor
 {
     public JobKind Kind => JobKind.Render;
@@ -28,9 +29,7 @@ public sealed class RenderJobExecutor(
     public async Task<JobResult> ExecuteAsync(JobContext context, CancellationToken ct)
     {
         var job = context.Job;
-        var request = JsonSerializer.Deserialize<StoredRender>(job.ParametersJson, HomographyRenderMethod.Json)
-            ?? throw new JobFailedException("The job has no render parameters.");
-        if (methods.Find(request.Method) is not { } method) throw new JobFailedException($"There is no render method \"{request.Method}\" in this version.");
+        if (!RenderRequest.TryParseJob(job.ParametersJson, portal.Jobs.RenderLimits, out var request, out var error)) throw new JobFailedException(error);
 
         Pair pair;
         await using (var db = await dbs.CreateDbContextAsync(ct))
@@ -41,15 +40,22 @@ public sealed class RenderJobExecutor(
         context.ExpectedFrames = pair.ReferenceAsset.FrameCount ?? 2;
         var output = store.NewTempPath(".render.mp4");
         context.TempFiles.Add(output);
-        var inputs = new RenderInputs(
-            MediaFiles.Original(store.DataDir, pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
-            MediaFiles.Original(store.DataDir, pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
-            pair.DepthAsset is { } d ? MediaFiles.Original(store.DataDir, d.Sha256, d.MediaType) : null,
-            output, request.Parameters.GetRawText(), cache.Cache, context);
+        var parallax = request.Method == RenderMethod.Parallax;
+        // Parallax depth: the pair's depth map, else the configured model, else planar.
+        var depthMap = parallax && pair.DepthAsset is { } d ? MediaFiles.Original(store.DataDir, d.Sha256, d.MediaType) : null;
+        var model = parallax && depthMap is null ? portal.Models.Depth : null;
+        if (model is not null && !File.Exists(model))
+            throw new JobFailedException($"The configured depth model (CamReview:Models:Depth) is not there: '{model}'.");
+        request = request with
+        {
+            ReferencePath = MediaFiles.Original(store.DataDir, pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
+            TargetPath = MediaFiles.Original(store.DataDir, pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
+            OutputPath = output, DepthPath = depthMap, DepthModelPath = model,
+        };
         RenderOutcome outcome;
         try
         {
-            outcome = await method.RenderAsync(inputs, ct);
+            outcome = await new RenderService().RenderAsync(request, new RenderRunOptions { Cache = cache.Cache, Progress = Progress(context, request) }, ct);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or InvalidOperationException or FileNotFoundException or MediaInputException)
         {
@@ -59,18 +65,37 @@ public sealed class RenderJobExecutor(
         ct.ThrowIfCancellationRequested();
         context.Report("store", 98);
         var clock = Stopwatch.StartNew();
-        var name = $"{job.MethodName ?? method.Name} · {pair.Name}";
+        var methodName = job.MethodName ?? request.Label;
+        var name = $"{methodName} · {pair.Name}";
         var added = await assets.AddGeneratedAsync(pair.ProjectId, AssetKind.Output, output, $"{DisplayNames.Sanitize(name, "mp4").TrimEnd('.')}.mp4",
-            job.MethodName ?? method.Name, pair.Id, job.CreatedByUserId, ct);
+            methodName, pair.Id, job.CreatedByUserId, ct);
         if (!added.Succeeded && added.Status != ResultStatus.Conflict) throw new JobFailedException($"The rendered file was not stored: {added.Error}");
         var asset = added.Value!;
         var timings = new Dictionary<string, double>(outcome.Timings) { ["store"] = clock.Elapsed.TotalSeconds };
         await scoring.QueueAsync(asset.Id, job.CreatedByUserId, CancellationToken.None);
-        return new JobResult(asset.Id, outcome.Device, timings);
+        return new JobResult(asset.Id, JobLabels.Fit(outcome.Device), timings);
     }
 
-    /// <summary>How a render job's parameters are stored.</summary>
-    public sealed record StoredRender(string Method, JsonElement Parameters);
+    /// <summary>Render steps mapped onto the job's percent: analysis (from a reference) takes 0-29%, rendering runs up to
+    /// 97%, encoding finishes. Applies the configured per-frame delay (tests, demos).</summary>
+    private static SyncProgress<RenderStepProgress> Progress(JobContext context, RenderRequest request)
+    {
+        var renderStart = request.Motion.Kind == RenderMotionKind.Reference ? 30.0 : 2.0;
+        var delay = context.FrameDelayMs;
+        return new SyncProgress<RenderStepProgress>(r =>
+        {
+            switch (r.Step)
+            {
+                case RenderStep.Analyze: context.Report("analyze", Math.Min(29, 29.0 * r.Done / Math.Max(1, context.ExpectedFrames - 1))); break;
+                case RenderStep.Prepare: context.Report("prepare", renderStart); break;
+                case RenderStep.Render:
+                    if (r.Done > 0 && delay > 0) Thread.Sleep(delay);
+                    context.Report("render", renderStart + (97 - renderStart) * r.Fraction, r.Done, r.Total);
+                    break;
+                case RenderStep.Encode: context.Report("encode", 97); break;
+            }
+        });
+    }
 }
 
 /// <summary>Queues score jobs for outputs that belong to a pair (rendered or imported), once per output.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
+using CamReview.Pipeline.Render;
 using CamReview.Web.Accounts;
 using CamReview.Web.Authorization;
 using CamReview.Web.Services;
@@ -9,25 +10,29 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Web.Jobs;
 
+/// <summary>What the API takes to start a render: a method by name and its parameters (a JSON object; see
+/// <see cref="RenderParameters"/>). <see cref="RenderRequest.TryParseJson"/> reads it.</summary>
+public sealed record RenderJobRequest(string? Method, JsonElement? Parameters);
+
 /// <summary>What users do with jobs: start renders of a pair (Reviewer+), list a project's or pair's jobs (Viewer+),
 /// cancel and retry (Reviewer+). Access goes through <see cref="AccessService"/> like everything else: a job of a team
 /// the user is not in is "not found".</summary>
-public sealed class JobService(IDbContextFactory<CamReviewDb> dbs, AccessService access, JobStore store, RenderMethods methods, PortalOptions options)
+public sealed class JobService(IDbContextFactory<CamReviewDb> dbs, AccessService access, JobStore store, PortalOptions options)
 {
-    public async Task<Result<JobView>> StartRenderAsync(ClaimsPrincipal user, int pairId, RenderRequest request, CancellationToken ct = default)
+    /// <summary>Queues a render of the pair; the job stores the request's parameters (<see cref="RenderRequest.ToJobJson"/>)
+    /// and is named by its label.</summary>
+    public async Task<Result<JobView>> StartRenderAsync(ClaimsPrincipal user, int pairId, RenderJobRequest body, CancellationToken ct = default)
     {
         var allowed = await access.PairAsync(user, pairId, Permission.StartRender, ct);
         if (!allowed.Allowed) return allowed.Deny<JobView>();
-        var plan = methods.Validate(request, options.Jobs);
-        if (!plan.Succeeded) return plan.Cast<JobView>();
-        var (method, parameters, label) = plan.Value!;
+        if (!RenderRequest.TryParseJson(body.Method, body.Parameters, options.Jobs.RenderLimits, out var request, out var error))
+            return Result<JobView>.Fail(error);
         int projectId;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             projectId = await db.Pairs.Where(p => p.Id == pairId).Select(p => p.ProjectId).SingleAsync(ct);
         }
-        var stored = JsonSerializer.Serialize(new { method, parameters = JsonDocument.Parse(parameters).RootElement });
-        return Result<JobView>.Ok(await store.EnqueueAsync(JobKind.Render, projectId, pairId, null, label, stored, user.UserId(), ct));
+        return Result<JobView>.Ok(await store.EnqueueAsync(JobKind.Render, projectId, pairId, null, request.Label, request.ToJobJson(), user.UserId(), ct));
     }
 
     public async Task<Result<IReadOnlyList<JobView>>> ListAsync(ClaimsPrincipal user, int projectId, int? pairId = null, CancellationToken ct = default)

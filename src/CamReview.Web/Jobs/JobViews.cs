@@ -1,6 +1,8 @@
 using System.Linq.Expressions;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CamReview.Data.Entities;
+using CamReview.Pipeline.Score;
 
 namespace CamReview.Web.Jobs;
 
@@ -33,42 +35,20 @@ public sealed record JobView(
         j.CreatedBy != null ? j.CreatedBy.DisplayName : null, j.CreatedUtc, j.StartedUtc, j.FinishedUtc);
 }
 
-/// <summary>The stored metrics of an output (the whole score as JSON; CameraScore also as a number).</summary>
+/// <summary>The stored metrics of an output: the whole score, read once into its typed result (<see cref="Stored"/>),
+/// with CameraScore from its own column (the column is what queries sort and filter by).</summary>
 public sealed record ScoreView(int AssetId, int ReferenceAssetId, double? CameraScore, string? CameraScoreReason, string ResultJson, string? Device, DateTime ScoredUtc)
 {
-    /// <summary>A metric of the stored score by its JSON name ("pce", "rotErr", "sceneSimilarity", "flicker", ...): the
-    /// number (an object's "value", or an angle's "degrees"), or null with the reason the scorer gave ("reason" inside,
-    /// or "{name}Reason" beside it), or "not computed" when the scorer that made it had no such metric. Note: how the
-    /// value was obtained when that matters (e.g. a classical fallback instead of a learned encoder).</summary>
-    public (double? Value, string? Reason, string? Note) Metric(string name)
-    {
-        using var doc = JsonDocument.Parse(ResultJson);
-        var root = doc.RootElement;
-        if (!root.TryGetProperty(name, out var value)) return (null, "not computed by this version of the scorer", null);
-        string? note = null;
-        if (value.ValueKind == JsonValueKind.Object)
-        {
-            if (value.TryGetProperty("encoder", out var encoder) && encoder.ValueKind == JsonValueKind.String)
-                note = encoder.GetString()!.StartsWith("classical", StringComparison.OrdinalIgnoreCase)
-                    ? $"classical fallback ({encoder.GetString()})"
-                    : $"encoder {encoder.GetString()}";
-            foreach (var key in new[] { "value", "degrees" })
-                if (value.TryGetProperty(key, out var inner) && inner.ValueKind == JsonValueKind.Number)
-                    return (inner.GetDouble(), null, key == "degrees" ? "degrees" : note);
-        }
-        if (value.ValueKind == JsonValueKind.Number) return (value.GetDouble(), null, note);
-        var reason = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()
-            : root.TryGetProperty(name + "Reason", out var r2) && r2.ValueKind == JsonValueKind.String ? r2.GetString()
-            : "not computed";
-        return (null, reason, note);
-    }
+    /// <summary>Not sent by the API: <see cref="ResultJson"/> is the same score.</summary>
+    [JsonIgnore]
+    public StoredScore Stored { get; } = WithCameraScore(StoredScore.Parse(ResultJson), CameraScore, CameraScoreReason);
 
-    /// <summary>Integers of the stored score (pairsUsed, pairsFlagged, ...), null when absent.</summary>
-    public int? Int(string name)
-    {
-        using var doc = JsonDocument.Parse(ResultJson);
-        return doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-    }
+    /// <summary>One metric of the score (see <see cref="MetricCatalogue"/>).</summary>
+    public MetricReading Read(MetricDefinition metric) => metric.Read(Stored);
+
+    private static StoredScore WithCameraScore(StoredScore stored, double? value, string? reason) => new(
+        stored.Result with { CameraScore = value, CameraScoreReason = reason },
+        new HashSet<string>(stored.Fields, StringComparer.Ordinal) { MetricCatalogue.CameraScore.Key });
 }
 
 /// <summary>A change to a job, sent to every viewer of its project (in-process to Blazor circuits, and over the

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using CamReview.Pipeline.Analyze;
+
+namespace CamReview.Pipeline.Score;
+
+/// <summary>Which way a metric improves.</summary>
+public enum Better { Lower, Higher }
+
+/// <summary>A metric of one score: its number, or null with the reason; and a note on how it was obtained where that
+/// matters (e.g. a classical fallback instead of a learned encoder).</summary>
+public readonly record struct MetricReading(double? Value, string? Reason, string? Note);
+
+/// <summary>One metric the scorer emits.</summary>
+/// <param name="Key">Its name in the score's JSON, the export's column and the JSON export's key.</param>
+/// <param name="Label">How people read it ("CameraScore", "Scene preservation").</param>
+/// <param name="Unit">The unit of its value, where it has one ("°").</param>
+/// <param name="Better">Which way it improves.</param>
+/// <param name="Description">One sentence for tooltips.</param>
+public sealed record MetricDefinition(string Key, string Label, string? Unit, Better Better, string Description)
+{
+    /// <summary>The label with its unit: "RotErr (°)".</summary>
+    public string Heading => Unit is null ? Label : $"{Label} ({Unit})";
+
+    /// <summary>A plot axis: "CameraScore (lower is better)".</summary>
+    public string AxisTitle => $"{Heading} ({(Better == Better.Lower ? "lower" : "higher")} is better)";
+
+    internal Func<ScoreResult, MetricReading> Reader { get; init; } = _ => default;
+
+    /// <summary>This metric of a score; "not computed" with the scorer's reason when it has no value.</summary>
+    public MetricReading Read(StoredScore score)
+    {
+        if (!score.Has(Key)) return new MetricReading(null, MetricCatalogue.NotInThisVersion, null);
+        var reading = Reader(score.Result);
+        return reading.Value is null ? reading with { Reason = reading.Reason ?? "not computed" } : reading with { Reason = null };
+    }
+}
+
+/// <summary>A score as it was stored (<see cref="ScoreResult"/> as JSON), read once into the typed result, with the
+/// top-level fields the scorer that wrote it knew: a row from an older scorer lacks the newer metrics, and that is
+/// reported as such rather than as a zero.</summary>
+public sealed record StoredScore(ScoreResult Result, IReadOnlySet<string> Fields)
+{
+    /// <summary>Stored scores are read leniently: rows written before a field became required, or by hand, lack it.</summary>
+    private static readonly JsonSerializerOptions Lenient = new(FolderAnalysisCache.JsonOptions)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { info => { foreach (var p in info.Properties) p.IsRequired = false; } } },
+    };
+
+    public bool Has(string field) => Fields.Contains(field);
+
+    /// <summary>Compared pairs usable on both sides, where the score says.</summary>
+    public int? PairsUsed => Has("pairsUsed") ? Result.PairsUsed : null;
+
+    /// <summary>Compared pairs flagged on either side, where the score says.</summary>
+    public int? PairsFlagged => Has("pairsFlagged") ? Result.PairsFlagged : null;
+
+    public static StoredScore Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) throw new JsonException("a stored score is a JSON object");
+        var result = root.Deserialize<ScoreResult>(Lenient) ?? throw new JsonException("a stored score is a JSON object");
+        return new StoredScore(result, root.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal));
+    }
+}
+
+/// <summary>Every metric the scorer emits, in one place: the compare table's columns, tooltips and best-marking
+/// direction, the plots' axes, the metric exports' column names and keys, and the CLI's names come from here.</summary>
+public static class MetricCatalogue
+{
+    public const string NotInThisVersion = "not computed by this version of the scorer";
+
+    public static readonly MetricDefinition CameraScore = new("cameraScore", "CameraScore", null, Better.Lower,
+        "CamMimic CameraScore on normalized homographies: 0 = the reference's motion")
+    { Reader = s => new(s.CameraScore, s.CameraScoreReason, null) };
+
+    public static readonly MetricDefinition Pce = new("pce", "PCE", null, Better.Lower,
+        "Parallax consistency error: mean |log ratio| of parallax numbers, 0 = the same parallax")
+    { Reader = s => new(s.Pce, s.PceReason, null) };
+
+    public static readonly MetricDefinition RotErr = new("rotErr", "RotErr", "°", Better.Lower,
+        "CamI2V rotation error: summed geodesic angle between camera orientations")
+    { Reader = s => s.RotErr is { } angle ? new(angle.Degrees, null, "degrees") : new(null, s.RotErrReason, null) };
+
+    public static readonly MetricDefinition TransErr = new("transErr", "TransErr", null, Better.Lower,
+        "CamI2V translation error between scale-normalised camera centres")
+    { Reader = s => new(s.TransErr, s.TransErrReason, null) };
+
+    public static readonly MetricDefinition SceneSimilarity = new("sceneSimilarity", "Scene preservation", null, Better.Higher,
+        "Mean cosine similarity of the target image and each frame's embedding")
+    { Reader = s => new(s.SceneSimilarity?.Value, s.SceneSimilarity?.Reason, EncoderNote(s.SceneSimilarity?.Encoder)) };
+
+    public static readonly MetricDefinition Flicker = new("flicker", "Flicker", null, Better.Higher,
+        "VBench temporal flickering: 1 = no change between frames, higher is steadier")
+    { Reader = s => new(s.Flicker?.Value, s.Flicker?.Reason, null) };
+
+    public static readonly MetricDefinition SubjectConsistency = new("subjectConsistency", "Subject consistency", null, Better.Higher,
+        "VBench subject consistency: mean cosine of each frame's embedding with the first and the previous frame's (learned encoder only)")
+    { Reader = s => new(s.SubjectConsistency?.Value, s.SubjectConsistency?.Reason, EncoderNote(s.SubjectConsistency?.Encoder)) };
+
+    /// <summary>Every metric, in the order tables show them.</summary>
+    public static IReadOnlyList<MetricDefinition> All { get; } = [CameraScore, Pce, RotErr, TransErr, SceneSimilarity, Flicker, SubjectConsistency];
+
+    /// <summary>The metrics a comparison's table and its exports have as columns (the exports' column set is fixed:
+    /// users' spreadsheets depend on it).</summary>
+    public static IReadOnlyList<MetricDefinition> Compared { get; } = [CameraScore, Pce, RotErr, TransErr, SceneSimilarity, Flicker];
+
+    public static MetricDefinition? Find(string key) => All.FirstOrDefault(m => m.Key == key);
+
+    private static string? EncoderNote(string? encoder) => encoder is null ? null
+        : encoder.StartsWith("classical", StringComparison.OrdinalIgnoreCase) ? $"classical fallback ({encoder})" : $"encoder {encoder}";
+}
