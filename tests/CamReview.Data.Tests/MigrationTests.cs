@@ -74,9 +74,9 @@ public sealed class MigrationTests : IDisposable
         Assert.Contains("Sha256", await ColumnsAsync("Assets"));
         Assert.Contains("DepthAssetId", await ColumnsAsync("Pairs"));
         // The foreign keys are in the database, not only in the model.
-        Assert.Equal(["Teams"], await ScalarsAsync("SELECT \"table\" FROM pragma_foreign_key_list('Projects')"));
+        Assert.Equal(["Teams"], await _data.ScalarsAsync("SELECT \"table\" FROM pragma_foreign_key_list('Projects')"));
         Assert.Equal(["Assets", "Assets", "Assets", "Projects", "Users"],
-            (await ScalarsAsync("SELECT \"table\" FROM pragma_foreign_key_list('Pairs')")).Order());
+            (await _data.ScalarsAsync("SELECT \"table\" FROM pragma_foreign_key_list('Pairs')")).Order());
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class MigrationTests : IDisposable
             Assert.All(projects, p => Assert.Equal(team.Id, p.TeamId));
             Assert.True(team.CreatedUtc > DateTime.UtcNow.AddDays(-1));
         }
-        Assert.Empty(await ScalarsAsync("SELECT * FROM pragma_foreign_key_check"));
+        Assert.Empty(await _data.ScalarsAsync("SELECT * FROM pragma_foreign_key_check"));
 
         // And back down: the projects stay; names unique only within a team become unique again.
         await using (var db = _data.OpenDb())
@@ -116,8 +116,8 @@ public sealed class MigrationTests : IDisposable
             await db.SaveChangesAsync();
             await db.GetService<IMigrator>().MigrateAsync(Initial);
         }
-        Assert.Equal(["Dolly shots", "Orbits", "Orbits (3)"], await ScalarsAsync("SELECT \"Name\" FROM \"Projects\" ORDER BY \"Id\""));
-        Assert.DoesNotContain("Teams", await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'"));
+        Assert.Equal(["Dolly shots", "Orbits", "Orbits (3)"], await _data.ScalarsAsync("SELECT \"Name\" FROM \"Projects\" ORDER BY \"Id\""));
+        Assert.DoesNotContain("Teams", await _data.ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'"));
     }
 
     [Fact]
@@ -181,12 +181,12 @@ public sealed class MigrationTests : IDisposable
         db.Jobs.Add(new Job { Kind = JobKind.ScoreOutput, State = JobState.Queued, Project = project, Asset = video, ParametersJson = "{}", MaxAttempts = 3, CreatedUtc = DateTime.UtcNow });
         db.OutputScores.Add(new OutputScore { Asset = output, ReferenceAssetId = 0, CameraScore = 0.25, ResultJson = "{\"cameraScore\":0.25}", ScoredUtc = DateTime.UtcNow });
         await db.SaveChangesAsync();
-        Assert.Equal(["Render", "ScoreOutput"], await ScalarsAsync("SELECT \"Kind\" FROM \"Jobs\" ORDER BY \"Kind\""));
+        Assert.Equal(["Render", "ScoreOutput"], await _data.ScalarsAsync("SELECT \"Kind\" FROM \"Jobs\" ORDER BY \"Kind\""));
 
         // An output deleted: its score goes, the job that made it stays (without the link).
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Assets\" WHERE \"Id\" = {0}", output.Id);
         Assert.Equal(0, await db.OutputScores.CountAsync());
-        Assert.Equal([""], await ScalarsAsync("SELECT \"AssetId\" FROM \"Jobs\" WHERE \"Kind\" = 'Render'"));
+        Assert.Equal([""], await _data.ScalarsAsync("SELECT \"AssetId\" FROM \"Jobs\" WHERE \"Kind\" = 'Render'"));
         // The pair deleted: its jobs go; the project deleted: all of them.
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"Pairs\" WHERE \"Id\" = {0}", pair.Id);
         Assert.Equal(1, await db.Jobs.CountAsync());
@@ -204,7 +204,7 @@ public sealed class MigrationTests : IDisposable
             await db.SaveChangesAsync();
             await db.GetService<IMigrator>().MigrateAsync(AccountsAndAssets);
         }
-        var tables = await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'");
+        var tables = await _data.ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'");
         Assert.DoesNotContain("Jobs", tables);
         Assert.DoesNotContain("OutputScores", tables);
         await using (var db = _data.OpenDb())
@@ -227,7 +227,7 @@ public sealed class MigrationTests : IDisposable
             await db.SaveChangesAsync();
             await db.GetService<IMigrator>().MigrateAsync(Jobs);
         }
-        var tables = await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'");
+        var tables = await _data.ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table'");
         Assert.DoesNotContain("ShareLinks", tables);
         Assert.DoesNotContain("Comments", tables);
         Assert.DoesNotContain("MotionJson", await ColumnsAsync("OutputScores"));
@@ -274,17 +274,6 @@ public sealed class MigrationTests : IDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private async Task<List<string>> ScalarsAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(Database.ConnectionString(_data.Path));
-        await connection.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        var values = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) values.Add(reader.GetValue(0).ToString()!);
-        return values;
-    }
 
-    private Task<List<string>> ColumnsAsync(string table) => ScalarsAsync($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid");
+    private Task<List<string>> ColumnsAsync(string table) => _data.ScalarsAsync($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid");
 }

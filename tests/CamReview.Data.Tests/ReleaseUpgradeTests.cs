@@ -56,8 +56,8 @@ public sealed class ReleaseUpgradeTests : IDisposable
         var added = after["__EFMigrationsHistory"] - before["__EFMigrationsHistory"];
         Assert.All(before.Where(t => t.Key != "__EFMigrationsHistory"), t => Assert.Equal((t.Key, t.Value), (t.Key, after[t.Key])));
         await using (var db = _data.OpenDb()) Assert.Equal(db.Database.GetMigrations().Count() - ReleaseMigrations.Length, added);
-        Assert.Equal(["ok"], await ScalarsAsync("PRAGMA integrity_check"));
-        Assert.Empty(await ScalarsAsync("SELECT * FROM pragma_foreign_key_check"));
+        Assert.Equal(["ok"], await _data.ScalarsAsync("PRAGMA integrity_check"));
+        Assert.Empty(await _data.ScalarsAsync("SELECT * FROM pragma_foreign_key_check"));
     }
 
     [Fact]
@@ -190,20 +190,8 @@ public sealed class ReleaseUpgradeTests : IDisposable
     private async Task<Dictionary<string, long>> RowCountsAsync()
     {
         var counts = new Dictionary<string, long>();
-        foreach (var table in await ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
-            counts[table] = long.Parse((await ScalarsAsync($"SELECT count(*) FROM \"{table}\""))[0]);
+        foreach (var table in await _data.ScalarsAsync("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))
+            counts[table] = long.Parse((await _data.ScalarsAsync($"SELECT count(*) FROM \"{table}\""))[0]);
         return counts;
-    }
-
-    private async Task<List<string>> ScalarsAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(Database.ConnectionString(_data.Path));
-        await connection.OpenAsync();
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        var values = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) values.Add(reader.GetValue(0).ToString()!);
-        return values;
     }
 }
