@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CamReview.Web.Health;
 
 /// <summary>
-/// The OpenCV shim and ONNX Runtime load, which execution providers ONNX Runtime offers, and which one a model
+/// OpenCV (OpenCvSharp) and ONNX Runtime load, which execution providers ONNX Runtime offers, and which one a model
 /// session really gets here (with the reason when CUDA is not used). Running on the CPU is healthy: it is the
 /// documented fallback.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class NativeLibrariesHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>();
         var problems = new List<string>();
         try { data["opencv"] = VisionNative.OpenCvVersion; }
-        catch (Exception e) { problems.Add($"OpenCV shim: {e.Message}"); }
+        catch (Exception e) { problems.Add($"OpenCV: {e.Message}"); }
         try
         {
             data["onnxruntime"] = OnnxRuntime.Version;
