@@ -107,6 +107,9 @@ public static class Portal
         // NavigationManager, and rendering /not-found in that scope fails (.NET 10).
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
+        // Routing after the static files: they are public and served before any endpoint is matched (otherwise the
+        // static-assets fallback endpoint .NET 10 maps for the host's web root would match first and ask for a sign-in).
+        app.UseRouting();
         app.Use((context, next) =>
         {
             // The API and media answer with JSON bodies of their own, never with the HTML "not found" page.

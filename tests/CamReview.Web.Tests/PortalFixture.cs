@@ -166,3 +166,16 @@ public sealed class TinyUploadLimitPortalFixture : PortalFixture
     public const long MaxBytes = 4096;
     protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, $"--CamReview:Uploads:MaxBytes={MaxBytes}"];
 }
+
+/// <summary>A portal given its static files folder on the command line (`--webroot`), as `camreview serve --webroot` does.</summary>
+public sealed class ExplicitWebRootPortalFixture : PortalFixture
+{
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--webroot", RepositoryWebRoot()];
+
+    private static string RepositoryWebRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CamReview.sln"))) return Path.Combine(dir.FullName, "wwwroot");
+        throw new InvalidOperationException("The tests run inside a CamReview checkout.");
+    }
+}

@@ -121,3 +121,28 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     private static async Task WaitForCircuitAsync(IPage page) =>
         await Assertions.Expect(page.GetByTestId("create-project")).ToBeEnabledAsync();
 }
+
+/// <summary>`serve --webroot DIR` also makes DIR the host's web root: the anonymous pages (sign-in, share, participant)
+/// still need their static files without a sign-in.</summary>
+public sealed class ExplicitWebRootTests(ExplicitWebRootPortalFixture portal) : IClassFixture<ExplicitWebRootPortalFixture>
+{
+    [Theory]
+    [InlineData("lib/bootstrap/bootstrap.min.css", "text/css")]
+    [InlineData("lib/plotly/plotly.min.js", "text/javascript")]
+    [InlineData("css/app.css", "text/css")]
+    [InlineData("js/participant.js", "text/javascript")]
+    [InlineData("CamReview.Web.styles.css", "text/css")]
+    public async Task StaticFilesArePublic(string path, string contentType)
+    {
+        using var response = await portal.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AMissingFileIsNoWayPastTheSignIn()
+    {
+        using var response = await portal.Http.GetAsync("css/no-such-file.css");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+}
