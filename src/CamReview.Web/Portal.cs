@@ -13,6 +13,7 @@ using CamReview.Web.Health;
 using CamReview.Web.Hubs;
 using CamReview.Web.Jobs;
 using CamReview.Web.Media;
+using CamReview.Web.Security;
 using CamReview.Web.Services;
 using CamReview.Web.Studies;
 using Microsoft.AspNetCore.Authorization;
@@ -102,10 +103,7 @@ public static class Portal
         app.Services.GetRequiredService<MediaStore>().CleanTemp();
         AdminBootstrap.RunAsync(app.Configuration, app.Services.GetRequiredService<AccountService>(), app.Logger).GetAwaiter().GetResult();
 
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-        // A new scope for the re-executed page: the one that set 404 already initialised the request's
-        // NavigationManager, and rendering /not-found in that scope fails (.NET 10).
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseErrorPages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
         app.Use((context, next) =>
         {
@@ -118,6 +116,7 @@ public static class Portal
         app.UseMiddleware<PortalGate>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseFormTokenRefusal();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
         {
