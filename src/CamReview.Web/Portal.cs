@@ -41,6 +41,8 @@ public static class Portal
         });
         builder.WebHost.UseStaticWebAssets();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
+        // No "Server: Kestrel": the software behind the portal is nobody's business.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Every SQL statement at Information level costs more than many requests it serves (votes, progress): only
         // EF Core's warnings by default; Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command brings them back.
         const string sqlLog = "Microsoft.EntityFrameworkCore.Database.Command";
@@ -66,7 +68,11 @@ public static class Portal
         builder.Services.AddAuthorization(auth => auth.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddSingleton<IAuthorizationHandler, TeamRoleHandler>();
         builder.Services.AddSingleton<AccessService>();
-        builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "CamReview.Antiforgery");
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "CamReview.Antiforgery";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
 
         builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<ProjectService>();
@@ -103,6 +109,7 @@ public static class Portal
         app.Services.GetRequiredService<MediaStore>().CleanTemp();
         AdminBootstrap.RunAsync(app.Configuration, app.Services.GetRequiredService<AccountService>(), app.Logger).GetAwaiter().GetResult();
 
+        app.UseSecurityHeaders(options);
         app.UseErrorPages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
         app.Use((context, next) =>

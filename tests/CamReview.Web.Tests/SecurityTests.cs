@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using CamReview.Web.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
 
 namespace CamReview.Web.Tests;
 
@@ -9,8 +12,6 @@ public sealed class SecurityWorld : PortalFixture
 {
     public int ProjectId, PairId, OutputId;
     public string OpenShareUrl = "", LockedShareUrl = "";
-
-    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:MaxConcurrency=0"];
 
     public override async Task InitializeAsync()
     {
@@ -26,6 +27,63 @@ public sealed class SecurityWorld : PortalFixture
         OpenShareUrl = (await admin.PostJsonOkAsync($"api/pairs/{PairId}/share-links", new { label = "open", expiresInDays = 7 })).GetProperty("url").GetString()!;
         LockedShareUrl = (await admin.PostJsonOkAsync($"api/pairs/{PairId}/share-links", new { label = "locked", expiresInDays = 7, passphrase = "open sesame" }))
             .GetProperty("url").GetString()!;
+    }
+
+    /// <summary>Waits until the imported output is scored (its motion curves and CameraScore exist, so the plots do).</summary>
+    public async Task ScoredAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            await using (var db = OpenDb())
+                if (await db.OutputScores.AnyAsync(s => s.AssetId == OutputId && s.MotionJson != null)) return;
+            Assert.True(DateTime.UtcNow < deadline, "the output was not scored in time");
+            await Task.Delay(250);
+        }
+    }
+}
+
+/// <summary>A portal behind a reverse proxy on the loopback address, whose forwarded headers it believes.</summary>
+public sealed class ProxiedPortalFixture : PortalFixture
+{
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:ForwardedHeaders:KnownProxies:0=127.0.0.1"];
+}
+
+public sealed class ForwardedHeaderTests(ProxiedPortalFixture portal) : IClassFixture<ProxiedPortalFixture>
+{
+    [Fact]
+    public async Task AKnownProxysHttpsIsBelievedHstsAndSecureCookiesFollow()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "account/login");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await portal.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(SecurityHeaders.StrictTransportSecurity, Assert.Single(response.Headers.GetValues("Strict-Transport-Security")));
+        var antiforgery = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("CamReview.Antiforgery=", StringComparison.Ordinal));
+        Assert.Contains("secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+
+        // Plain HTTP through the same proxy: no HSTS, no Secure flag.
+        using var plain = await portal.Http.GetAsync("account/login");
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+        Assert.DoesNotContain("secure", plain.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("CamReview.Antiforgery=", StringComparison.Ordinal)),
+            StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AKnownProxysClientAddressIsBelieved()
+    {
+        // Wrong passwords lock an account per client address: the address is the one the proxy forwarded.
+        await portal.CreateUserAsync("fwd@camreview.test", "Fwd", "forwarded-password");
+        for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.BadRequest, (await SignInFromAsync("10.1.1.1", $"guess-{i}-wrong")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SignInFromAsync("10.1.1.1", "forwarded-password")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInFromAsync("10.2.2.2", "forwarded-password")).StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> SignInFromAsync(string client, string password)
+    {
+        using var session = PortalClient.Anonymous(portal.BaseAddress);
+        session.Http.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+        return await session.PostFormAsync("account/login", "login", new() { ["Input.Email"] = "fwd@camreview.test", ["Input.Password"] = password });
     }
 }
 
@@ -70,6 +128,81 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{(int)response.StatusCode}: {body}");
         Assert.Contains("Not found", body);
     }
+
+    [Fact]
+    public async Task EveryResponseCarriesTheSecurityHeaders()
+    {
+        using var admin = await world.ClientAsync();
+        var paths = new (string Path, bool SignedIn, string MediaType)[]
+        {
+            ("account/login", false, "text/html"), ("health", false, "application/json"), ("css/app.css", false, "text/css"),
+            ("lib/plotly/plotly.min.js", false, "text/javascript"), ("_framework/blazor.web.js", false, "text/javascript"),
+            ("js/share.js", false, "text/javascript"), (world.OpenShareUrl.TrimStart('/'), false, "text/html"),
+            (world.LockedShareUrl.TrimStart('/'), false, "text/html"), ($"{world.OpenShareUrl.TrimStart('/')}/metrics.json", false, "application/json"),
+            ("p/no-such-study-link", false, "text/html"), ("no/such/page", true, "text/html"), ("projects", true, "text/html"),
+            ("api/teams", true, "application/json"), ($"media/{world.OutputId}/original", true, "video/mp4"),
+        };
+        foreach (var (path, signedIn, mediaType) in paths)
+        {
+            using var response = await (signedIn ? admin.Http : world.Http).GetAsync(path);
+            Assert.True(response.Content.Headers.ContentType?.MediaType == mediaType, $"{path}: {(int)response.StatusCode} {response.Content.Headers.ContentType}");
+            Assert.True(response.Headers.TryGetValues("X-Content-Type-Options", out var nosniff) && nosniff.Single() == "nosniff", $"{path}: no nosniff");
+            Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp), $"{path}: no CSP");
+            var policy = csp.Single();
+            Assert.Contains("frame-ancestors 'self'", policy);
+            Assert.Contains("script-src 'self';", policy);
+            Assert.Contains("connect-src 'self'", policy);
+            Assert.False(response.Headers.Contains("Server"), $"{path}: Server: {string.Join(", ", response.Headers.Server)}");
+            // Plain HTTP on loopback: no HSTS.
+            Assert.False(response.Headers.Contains("Strict-Transport-Security"), path);
+        }
+    }
+
+    [Fact]
+    public async Task ForwardedHeadersFromAnUnknownProxyAreIgnored()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "account/login");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-For", "10.9.9.9");
+        using var response = await world.Http.SendAsync(request);
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+        Assert.DoesNotContain("secure", response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("CamReview.Antiforgery=", StringComparison.Ordinal)),
+            StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheComparePageAndTheSharePageWorkUnderTheContentSecurityPolicy()
+    {
+        await world.ScoredAsync();
+        var page = await world.SignedInPageAsync();
+        await RecordViolationsAsync(page);
+        var sockets = new List<string>();
+        page.WebSocket += (_, socket) => sockets.Add(socket.Url);
+        await page.GotoAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
+        // blazor.web.js loaded and the circuit is up (over the websocket): the comment button turns on.
+        await Assertions.Expect(page.GetByTestId("add-comment")).ToBeEnabledAsync();
+        // The component ES modules loaded and drew the plots with plotly.js.
+        await Assertions.Expect(page.Locator(".plot-canvas[data-traces]").First).ToBeAttachedAsync();
+        await Assertions.Expect(page.Locator(".plot-canvas .main-svg").First).ToBeAttachedAsync();
+        // The circuit runs over a websocket to the portal itself (connect-src 'self' lets it through).
+        Assert.Contains(sockets, url => url.StartsWith(world.BaseAddress.ToString().Replace("http://", "ws://"), StringComparison.Ordinal) && url.Contains("/_blazor"));
+        Assert.Empty(await ViolationsAsync(page));
+
+        var guest = await world.NewPageAsync();
+        await RecordViolationsAsync(guest);
+        await guest.GotoAsync(world.OpenShareUrl.TrimStart('/'));
+        await Assertions.Expect(guest.GetByTestId("share-title")).ToBeVisibleAsync();
+        // The viewer's module (js/share.js, no inline script) wired the players and drew the plots.
+        await Assertions.Expect(guest.Locator(".plot-canvas[data-traces]").First).ToBeAttachedAsync();
+        Assert.Empty(await ViolationsAsync(guest));
+        await guest.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    private static Task RecordViolationsAsync(IPage page) => page.AddInitScriptAsync(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ' ' + (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : '')));");
+
+    private static Task<string[]> ViolationsAsync(IPage page) => page.EvaluateAsync<string[]>("() => window.__csp");
 
     [Fact]
     public async Task TheErrorPageRendersForAPost()
