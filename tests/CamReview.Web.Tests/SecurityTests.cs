@@ -205,6 +205,37 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
     private static Task<string[]> ViolationsAsync(IPage page) => page.EvaluateAsync<string[]>("() => window.__csp");
 
     [Fact]
+    public async Task AnUploadIsShownWithTheExtensionOfItsContent()
+    {
+        using var admin = await world.ClientAsync();
+        var asset = await admin.UploadOkAsync(world.ProjectId, "target-image", TestMedia.UniqueImage(seed: 41), "photo.exe");
+        Assert.Equal("photo.png", asset.GetProperty("displayName").GetString());
+        var output = await admin.UploadOkAsync(world.ProjectId, "output", TestMedia.UniqueVideo(phase: 41), "run.html",
+            new() { ["methodName"] = "org/model" });
+        Assert.Equal("run.mp4", output.GetProperty("displayName").GetString());
+        Assert.Equal("org/model", output.GetProperty("methodName").GetString());
+    }
+
+    [Fact]
+    public async Task ARenderedOutputsNameKeepsEveryPartOfItsLabels()
+    {
+        using var admin = await world.ClientAsync();
+        var video = (await admin.UploadOkAsync(world.ProjectId, "reference-video", TestMedia.UniqueVideo(phase: 42), "ref.mp4")).GetProperty("id").GetInt32();
+        var image = (await admin.UploadOkAsync(world.ProjectId, "target-image", TestMedia.UniqueImage(seed: 42), "t.png")).GetProperty("id").GetInt32();
+        var pair = (await admin.PostJsonOkAsync($"api/projects/{world.ProjectId}/pairs", new { referenceAssetId = video, targetAssetId = image, name = "lab/pans\\left" }))
+            .GetProperty("id").GetInt32();
+        var job = await JobPortalFixture.StartRenderAsync(admin, pair, new { motion = "pan-left", frames = 6 });
+        var done = await JobPortalFixture.WaitForJobAsync(world.OpenDb, job.GetProperty("id").GetInt32(),
+            j => j.State is Data.Entities.JobState.Succeeded or Data.Entities.JobState.Failed, "finished", 120);
+        Assert.True(done.State == Data.Entities.JobState.Succeeded, done.Error);
+        await using var db = world.OpenDb();
+        var output = await db.Assets.SingleAsync(a => a.Id == done.AssetId);
+        // The method's label has a slash too ("… 0.5°/f …"): nothing before a slash is lost.
+        Assert.Contains('/', output.MethodName!);
+        Assert.Equal($"{output.MethodName!.Replace('/', '\u2215')} · lab\u2215pans\u2216left.mp4", output.DisplayName);
+    }
+
+    [Fact]
     public async Task TheErrorPageRendersForAPost()
     {
         using var guest = PortalClient.Anonymous(world.BaseAddress);
