@@ -29,14 +29,16 @@ public sealed class SecurityWorld : PortalFixture
             .GetProperty("url").GetString()!;
     }
 
-    /// <summary>Waits until the imported output is scored (its motion curves and CameraScore exist, so the plots do).</summary>
-    public async Task ScoredAsync()
+    /// <summary>Waits until an imported output (by default the first) is scored (its motion curves and CameraScore exist, so the plots do).</summary>
+    public Task ScoredAsync() => ScoredAsync(OutputId);
+
+    public async Task ScoredAsync(int outputId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             await using (var db = OpenDb())
-                if (await db.OutputScores.AnyAsync(s => s.AssetId == OutputId && s.MotionJson != null)) return;
+                if (await db.OutputScores.AnyAsync(s => s.AssetId == outputId && s.MotionJson != null)) return;
             Assert.True(DateTime.UtcNow < deadline, "the output was not scored in time");
             await Task.Delay(250);
         }
@@ -197,6 +199,34 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         Assert.Empty(await ViolationsAsync(guest));
         await guest.Context.CloseAsync();
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AMethodNameWithHtmlIsPlainTextInThePlotsOfTheCompareAndSharePages()
+    {
+        const string evil = "<a href=\"https://evil.example/\">Evil</a> & co";
+        using var admin = await world.ClientAsync();
+        var output = (await admin.UploadOkAsync(world.ProjectId, "output", TestMedia.UniqueVideo(phase: 43), "evil.mp4",
+            new() { ["methodName"] = evil, ["pairId"] = world.PairId.ToString() })).GetProperty("id").GetInt32();
+        await world.ScoredAsync(output);
+
+        var page = await world.SignedInPageAsync();
+        await page.GotoAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
+        await CheckPlotsAsync(page, evil);
+        var guest = await world.NewPageAsync();
+        await guest.GotoAsync(world.OpenShareUrl.TrimStart('/'));
+        await CheckPlotsAsync(guest, evil);
+        await guest.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>Every plot drew the method's legend entry as the text it is, with no link in any figure.</summary>
+    private static async Task CheckPlotsAsync(IPage page, string method)
+    {
+        var legends = page.Locator(".plot-canvas .legend .legendtext");
+        await Assertions.Expect(legends.Filter(new() { HasText = method }).First).ToBeAttachedAsync();
+        Assert.Equal(0, await page.Locator(".plot-canvas svg a").CountAsync());
+        Assert.Empty(await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('.plot-canvas [href]')].map(e => e.getAttribute('href'))"));
     }
 
     private static Task RecordViolationsAsync(IPage page) => page.AddInitScriptAsync(
