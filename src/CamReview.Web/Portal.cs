@@ -13,6 +13,7 @@ using CamReview.Web.Health;
 using CamReview.Web.Hubs;
 using CamReview.Web.Jobs;
 using CamReview.Web.Media;
+using CamReview.Web.Security;
 using CamReview.Web.Services;
 using CamReview.Web.Studies;
 using Microsoft.AspNetCore.Authorization;
@@ -40,6 +41,8 @@ public static class Portal
         });
         builder.WebHost.UseStaticWebAssets();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
+        // No "Server: Kestrel": the software behind the portal is nobody's business.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         // Every SQL statement at Information level costs more than many requests it serves (votes, progress): only
         // EF Core's warnings by default; Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command brings them back.
         const string sqlLog = "Microsoft.EntityFrameworkCore.Database.Command";
@@ -65,7 +68,11 @@ public static class Portal
         builder.Services.AddAuthorization(auth => auth.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddSingleton<IAuthorizationHandler, TeamRoleHandler>();
         builder.Services.AddSingleton<AccessService>();
-        builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "CamReview.Antiforgery");
+        builder.Services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.Name = "CamReview.Antiforgery";
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
 
         builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<ProjectService>();
@@ -102,10 +109,8 @@ public static class Portal
         app.Services.GetRequiredService<MediaStore>().CleanTemp();
         AdminBootstrap.RunAsync(app.Configuration, app.Services.GetRequiredService<AccountService>(), app.Logger).GetAwaiter().GetResult();
 
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-        // A new scope for the re-executed page: the one that set 404 already initialised the request's
-        // NavigationManager, and rendering /not-found in that scope fails (.NET 10).
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseSecurityHeaders(options);
+        app.UseErrorPages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
         // Routing after the static files: they are public and served before any endpoint is matched (otherwise the
         // static-assets fallback endpoint .NET 10 maps for the host's web root would match first and ask for a sign-in).
@@ -121,6 +126,7 @@ public static class Portal
         app.UseMiddleware<PortalGate>();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseFormTokenRefusal();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
         {

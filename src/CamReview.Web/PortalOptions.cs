@@ -28,6 +28,9 @@ public sealed class PortalOptions
     /// <summary>Optional ONNX models the jobs use (<c>CamReview:Models:*</c>).</summary>
     public ModelOptions Models { get; set; } = new();
 
+    /// <summary>Reverse proxies whose forwarded headers are believed (<c>CamReview:ForwardedHeaders:*</c>).</summary>
+    public Security.ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+
     public static PortalOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<PortalOptions>() ?? new PortalOptions();
@@ -37,6 +40,7 @@ public sealed class PortalOptions
         options.Models.Normalize();
         options.Uploads.Validate();
         options.Jobs.Validate();
+        options.ForwardedHeaders.Validate();
         return options;
     }
 

@@ -75,6 +75,58 @@ public sealed class AccountTests(PortalFixture portal) : IClassFixture<PortalFix
         using var again = await portal.ClientAsync("lee@camreview.test", "lees-new-password");
     }
 
+    [Theory]
+    [InlineData("12345678", "at least 12 characters")]
+    [InlineData("password", "at least 12 characters")]
+    [InlineData("aaaaaaaa", "at least 12 characters")]
+    [InlineData("aaaaaaaaaaaa", "repeated")]
+    [InlineData("abababababab", "repeated")]
+    [InlineData("123456789012", "sequence")]
+    [InlineData("qwertyuiopas", "sequence")]
+    [InlineData("Password1234!", "most common passwords")]
+    [InlineData("iloveyou2024", "most common passwords")]
+    public async Task AWeakNewPasswordIsRefusedWithTheReason(string weak, string why)
+    {
+        var email = $"{Guid.NewGuid():N}@camreview.test";
+        await portal.CreateUserAsync(email, "Weak", "a-fine-old-password");
+        using var client = await portal.ClientAsync(email, "a-fine-old-password");
+        using var refused = await client.PostFormAsync("account/password", "password",
+            new() { ["Input.Current"] = "a-fine-old-password", ["Input.New"] = weak, ["Input.Confirm"] = weak });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(why, await refused.Content.ReadAsStringAsync());
+        // Nothing changed: the old password still signs in.
+        using var again = await portal.ClientAsync(email, "a-fine-old-password");
+    }
+
+    [Fact]
+    public async Task AWeakTemporaryPasswordIsRefused()
+    {
+        using var admin = await portal.ClientAsync();
+        var teamId = await portal.TeamIdAsync(PortalFixture.AdminTeam);
+        using var refused = await admin.Http.PostAsJsonAsync($"api/teams/{teamId}/members",
+            new { email = "weak-temp@camreview.test", displayName = "Weak", role = "viewer", temporaryPassword = "12345678" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("at least 12 characters", await PortalClient.ErrorOf(refused));
+    }
+
+    [Fact]
+    public void AWeakConfiguredAdministratorPasswordStopsTheStartWithTheReason()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("camreview-weak-admin-").FullName;
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => Portal.Build(["--urls", "http://127.0.0.1:0", "--data", dataDir, "--environment", "Production",
+                "--CamReview:Admin:Email=weak@camreview.test", "--CamReview:Admin:Password=password", .. PortalFixture.NoDemo]));
+            Assert.Contains("CamReview:Admin", error.Message);
+            Assert.Contains("at least 12 characters", error.Message);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task AnAccountWithATemporaryPasswordCanOnlyChangeIt()
     {

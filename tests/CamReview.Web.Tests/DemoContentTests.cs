@@ -93,7 +93,7 @@ public sealed class DemoAdoptionTests
                 await db.SaveChangesAsync();
             }
             var accounts = portal.App.Services.GetRequiredService<CamReview.Web.Accounts.AccountService>();
-            var admin = await accounts.CreateAdministratorAsync("grace@example.org", "Grace", "cobol-1959!", "Optics lab");
+            var admin = await accounts.CreateAdministratorAsync("grace@example.org", "Grace", "cobol-1959-grace", "Optics lab");
             Assert.True(admin.Succeeded, admin.Error);
             await using (var db = portal.OpenDb())
             {

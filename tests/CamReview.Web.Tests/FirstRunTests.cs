@@ -25,19 +25,36 @@ public sealed class FirstRunTests(FreshPortalFixture portal) : IClassFixture<Fre
         }
         using (var health = await portal.Http.GetAsync("health")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
+        // The password policy applies on setup: short, common, repeated and sequential passwords are refused.
+        foreach (var (weak, why) in new[] { ("12345678", "at least 12 characters"), ("password", "at least 12 characters"), ("aaaaaaaa", "at least 12 characters"),
+                     ("password1234", "most common passwords"), ("aaaaaaaaaaaa", "repeated"), ("abcdefghijkl", "sequence") })
+        {
+            using var anonymous = PortalClient.Anonymous(portal.BaseAddress);
+            using var refused = await anonymous.PostFormAsync("setup", "setup", new()
+            {
+                ["Input.DisplayName"] = "Weak", ["Input.Email"] = "weak@example.org", ["Input.Password"] = weak, ["Input.Confirm"] = weak,
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(why, await refused.Content.ReadAsStringAsync());
+        }
+
         var page = await portal.NewPageAsync();
         await page.GotoAsync("");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/setup$"));
         await page.Locator("#setup-name").FillAsync("Grace Hopper");
         await page.Locator("#setup-email").FillAsync("Grace@Example.org");
-        await page.Locator("#setup-password").FillAsync("cobol-1959!");
-        await page.Locator("#setup-confirm").FillAsync("cobol-1960!");
+        await page.Locator("#setup-password").FillAsync("cobol-1959-grace");
+        await page.Locator("#setup-confirm").FillAsync("cobol-1960-grace");
         await page.Locator("#setup-team").FillAsync("Optics lab");
         await page.GetByTestId("create-admin").ClickAsync();
         await Assertions.Expect(page.GetByTestId("setup-error")).ToContainTextAsync("differ");
+        await page.Locator("#setup-password").FillAsync("Password123!");
+        await page.Locator("#setup-confirm").FillAsync("Password123!");
+        await page.GetByTestId("create-admin").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("setup-error")).ToContainTextAsync("most common passwords");
 
-        await page.Locator("#setup-password").FillAsync("cobol-1959!");
-        await page.Locator("#setup-confirm").FillAsync("cobol-1959!");
+        await page.Locator("#setup-password").FillAsync("cobol-1959-grace");
+        await page.Locator("#setup-confirm").FillAsync("cobol-1959-grace");
         await page.GetByTestId("create-admin").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects$"));
         await Assertions.Expect(page.GetByTestId("current-user")).ToContainTextAsync("Grace Hopper");
@@ -65,7 +82,7 @@ public sealed class FirstRunTests(FreshPortalFixture portal) : IClassFixture<Fre
         await page.GetByTestId("sign-in").ClickAsync();
         await Assertions.Expect(page.GetByTestId("login-error")).ToContainTextAsync("not right");
 
-        await page.Locator("#login-password").FillAsync("cobol-1959!");
+        await page.Locator("#login-password").FillAsync("cobol-1959-grace");
         await page.GetByTestId("sign-in").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/teams$"));
         await Assertions.Expect(page.GetByTestId("team-list")).ToContainTextAsync("Optics lab");

@@ -88,14 +88,40 @@ public sealed class MediaSnifferTests
     }
 
     [Theory]
-    [InlineData("../../etc/passwd", "passwd")]
-    [InlineData("..\\..\\windows\\win.ini", "win.ini")]
-    [InlineData("clip\u0000.mp4", "clip.mp4")]
-    [InlineData("my\u202Egnp.exe", "mygnp.exe")]
+    [InlineData("../../etc/passwd", "passwd.png")]
+    [InlineData("..\\..\\windows\\win.ini", "win.png")]
+    [InlineData("clip\u0000.png", "clip.png")]
+    [InlineData("my\u202Egnp.exe", "mygnp.png")]
     [InlineData("  spaced\tout   name.png ", "spaced out name.png")]
     [InlineData("..", "upload.png")]
     [InlineData("", "upload.png")]
     [InlineData(null, "upload.png")]
     [InlineData("Ünïcødé – fine.png", "Ünïcødé – fine.png")]
-    public void DisplayNamesAreCleaned(string? name, string expected) => Assert.Equal(expected, DisplayNames.Sanitize(name, "png"));
+    [InlineData("photo.exe", "photo.png")]
+    [InlineData("photo.PNG", "photo.PNG")]
+    [InlineData("photo.png.exe", "photo.png.png")]
+    [InlineData("report.html", "report.png")]
+    [InlineData("no extension", "no extension.png")]
+    [InlineData("v1.5 final", "v1.5 final.png")]
+    public void DisplayNamesAreCleanedAndTakeTheSniffedExtension(string? name, string expected) => Assert.Equal(expected, DisplayNames.ForUpload(name, MediaFormat.Png));
+
+    [Theory]
+    [InlineData("IMG_1.JPEG", MediaFormat.Jpeg, "IMG_1.JPEG")]
+    [InlineData("IMG_1.jpg", MediaFormat.Jpeg, "IMG_1.jpg")]
+    [InlineData("clip.mp4", MediaFormat.WebM, "clip.webm")]
+    [InlineData("clip.exe", MediaFormat.Mp4, "clip.mp4")]
+    [InlineData("clip.svg", MediaFormat.QuickTime, "clip.mov")]
+    public void TheExtensionIsTheSniffedFormats(string name, MediaFormat format, string expected) => Assert.Equal(expected, DisplayNames.ForUpload(name, format));
+
+    [Fact]
+    public void ARefusedFileIsNamedAsUploaded() => Assert.Equal("clip.mp4", DisplayNames.ForUpload("dir/clip.mp4", null));
+
+    [Theory]
+    [InlineData("org/model · Pair 1", "org\u2215model · Pair 1.mp4")]
+    [InlineData("homography pan-left 0.5°/f (black) · p", "homography pan-left 0.5°\u2215f (black) · p.mp4")]
+    [InlineData("CamMimic\\v2/large · p", "CamMimic\u2216v2\u2215large · p.mp4")]
+    [InlineData("ReCamMaster v1.5 · street", "ReCamMaster v1.5 · street.mp4")]
+    [InlineData("odd.exe", "odd.mp4")]
+    [InlineData(" \u0007 ", "output.mp4")]
+    public void LabelsKeepTheirTextAndTakeTheFormatsExtension(string label, string expected) => Assert.Equal(expected, DisplayNames.ForLabel(label, MediaFormat.Mp4));
 }

@@ -95,6 +95,9 @@ public sealed class UploadValidationTests(PortalFixture portal) : IClassFixture<
         // Backslashes, control characters, bidi overrides and overlong names are cleaned too.
         var odd = await admin.UploadOkAsync(projectId, "depth-map", TestMedia.TargetImage, "C:\\Users\\x\\de\u202Eep\u0007th map.png");
         Assert.Equal("deepth map.png", odd.GetProperty("displayName").GetString());
+        // The extension is the sniffed content's, whatever the name said.
+        var renamed = await admin.UploadOkAsync(projectId, "target-image", TestMedia.UniqueImage(seed: 6), "photo.exe");
+        Assert.Equal("photo.png", renamed.GetProperty("displayName").GetString());
         var longName = new string('a', 300) + ".png";
         var cut = await admin.UploadOkAsync(projectId, "target-image", TestMedia.DepthMap, longName);
         var shown = cut.GetProperty("displayName").GetString()!;

@@ -11,8 +11,6 @@ namespace CamReview.Web.Accounts;
 /// <summary>Local accounts: the first administrator, signing in, passwords.</summary>
 public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPasswordHasher<User> hasher, ILogger<AccountService> log, TimeProvider? clock = null)
 {
-    public const int MinPasswordLength = 8;
-    public const int MaxPasswordLength = 256;
     public const string DefaultTeamName = "My team";
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -37,7 +35,7 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
     public async Task<Result<User>> CreateAdministratorAsync(string? email, string? displayName, string? password, string? teamName, CancellationToken ct = default)
     {
         var (normalized, error) = NormalizeEmail(email);
-        error ??= CheckDisplayName(displayName) ?? CheckPassword(password);
+        error ??= CheckDisplayName(displayName) ?? PasswordPolicy.Check(password);
         teamName = string.IsNullOrWhiteSpace(teamName) ? DefaultTeamName : teamName.Trim();
         if (teamName.Length > CamReviewDb.NameMaxLength) error ??= $"A team name has at most {CamReviewDb.NameMaxLength} characters.";
         if (error is not null) return Result<User>.Fail(error);
@@ -88,7 +86,7 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
     public async Task<User?> CheckCredentialsAsync(string? email, string? password, string? client = null, CancellationToken ct = default)
     {
         var (normalized, _) = NormalizeEmail(email);
-        if (normalized is null || string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength) return null;
+        if (normalized is null || string.IsNullOrEmpty(password) || password.Length > PasswordPolicy.MaxLength) return null;
         var key = $"{normalized}|{client}";
         if (_guesses.IsLocked(key)) return null;
         var user = await FindWithPasswordAsync(normalized, password, ct);
@@ -117,7 +115,7 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
     /// <summary>Replaces the password (the current one must be given) and ends the account's other sessions.</summary>
     public async Task<Result<User>> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, CancellationToken ct = default)
     {
-        if (CheckPassword(newPassword) is { } error) return Result<User>.Fail(error);
+        if (PasswordPolicy.Check(newPassword) is { } error) return Result<User>.Fail(error);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null) return Result<User>.NotFound();
@@ -167,14 +165,6 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         if (string.IsNullOrEmpty(name)) return "A display name is needed.";
         if (name.Length > CamReviewDb.NameMaxLength) return $"A display name has at most {CamReviewDb.NameMaxLength} characters.";
         if (name.Any(char.IsControl)) return "A display name cannot contain control characters.";
-        return null;
-    }
-
-    public static string? CheckPassword(string? password)
-    {
-        if (string.IsNullOrEmpty(password) || password.Length < MinPasswordLength) return $"A password has at least {MinPasswordLength} characters.";
-        if (password.Length > MaxPasswordLength) return $"A password has at most {MaxPasswordLength} characters.";
-        if (string.IsNullOrWhiteSpace(password)) return "A password cannot be only spaces.";
         return null;
     }
 

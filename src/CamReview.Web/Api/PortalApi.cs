@@ -94,7 +94,6 @@ public static class PortalApi
         if (!file.Succeeded) return ApiResults.From(file);
         var (path, contentType, sha) = file.Value!;
         http.Response.Headers.CacheControl = "private, max-age=86400";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
         return Results.File(path, contentType, enableRangeProcessing: true,
             lastModified: File.GetLastWriteTimeUtc(path), entityTag: new EntityTagHeaderValue($"\"{sha[..32]}-{variant}\""));
     }

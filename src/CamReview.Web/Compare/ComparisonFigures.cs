@@ -1,4 +1,5 @@
 using CamReview.Pipeline.Score;
+using CamReview.Web.Components.Shared;
 
 namespace CamReview.Web.Compare;
 
@@ -61,7 +62,7 @@ public static class ComparisonFigures
             var pairs = output.Score.Stored.Result.PerPair;
             data.Add(new
             {
-                type = "scatter", mode = "lines+markers", name = output.Method,
+                type = "scatter", mode = "lines+markers", name = PlotText.Plain(output.Method),
                 x = pairs.Select(p => p.Index), y = pairs.Select(p => p.Value),
                 line = new { color = ColourOf(index), width = 1.5 }, marker = new { size = 4 }, connectgaps = false,
             });
@@ -91,18 +92,21 @@ public static class ComparisonFigures
         {
             var mine = points.Where(p => p.Method == method).ToList();
             var colour = ColourOf(index);
+            var label = PlotText.Plain(method);
+            // The hover box names the trace through %{fullData.name}: user text never goes into a template, where
+            // Plotly would also expand %{...} in it.
             data.Add(new
             {
-                type = "scatter", mode = "markers", name = method, legendgroup = method,
+                type = "scatter", mode = "markers", name = label, legendgroup = label,
                 x = mine.Select(p => p.CameraScore), y = mine.Select(p => p.SceneSimilarity),
-                text = mine.Select(p => p.PairName), hovertemplate = "%{text}" + PointHover + Escape(method) + "</extra>",
+                text = PlotText.Plain(mine.Select(p => p.PairName)), hovertemplate = "%{text}" + PointHover + "%{fullData.name}</extra>",
                 marker = new { color = colour, size = 8, opacity = 0.6 },
             });
             data.Add(new
             {
-                type = "scatter", mode = "markers", name = method + " (mean)", legendgroup = method, showlegend = false,
+                type = "scatter", mode = "markers", name = label + " (mean)", legendgroup = label, showlegend = false,
                 x = new[] { mine.Average(p => p.CameraScore!.Value) }, y = new[] { mine.Average(p => p.SceneSimilarity!.Value) },
-                hovertemplate = "mean over " + mine.Count + " output(s)" + PointHover + Escape(method) + "</extra>",
+                hovertemplate = "mean over " + mine.Count + " output(s)" + PointHover + "%{fullData.name}</extra>",
                 marker = new { color = colour, size = 15, symbol = "diamond", line = new { color = "#000", width = 1 } },
             });
         }
@@ -127,11 +131,8 @@ public static class ComparisonFigures
 
     private static object Line(string name, IReadOnlyList<int> x, IReadOnlyList<double?> y, string colour, string dash, string axis, bool legend) => new
     {
-        type = "scatter", mode = "lines", name, legendgroup = name, showlegend = legend, x, y, connectgaps = false,
+        type = "scatter", mode = "lines", name = PlotText.Plain(name), legendgroup = PlotText.Plain(name), showlegend = legend, x, y, connectgaps = false,
         line = new { color = colour, dash, width = dash == "dash" ? 2 : 1.5 },
         xaxis = "x" + axis, yaxis = "y" + axis,
     };
-
-    /// <summary>Plotly renders hover templates as HTML: method names are shown as text.</summary>
-    private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
 }

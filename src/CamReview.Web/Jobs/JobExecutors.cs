@@ -67,7 +67,7 @@ public sealed class RenderJobExecutor(
         var clock = Stopwatch.StartNew();
         var methodName = job.MethodName ?? request.Label;
         var name = $"{methodName} · {pair.Name}";
-        var added = await assets.AddGeneratedAsync(pair.ProjectId, AssetKind.Output, output, $"{DisplayNames.Sanitize(name, "mp4").TrimEnd('.')}.mp4",
+        var added = await assets.AddGeneratedAsync(pair.ProjectId, AssetKind.Output, output, name,
             methodName, pair.Id, job.CreatedByUserId, ct);
         if (!added.Succeeded && added.Status != ResultStatus.Conflict) throw new JobFailedException($"The rendered file was not stored: {added.Error}");
         var asset = added.Value!;

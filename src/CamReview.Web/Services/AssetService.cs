@@ -71,7 +71,7 @@ public sealed class AssetService(
     public static Result<(MediaFormat Format, string DisplayName)> Sniff(UploadRequest request, ReadOnlySpan<byte> head, string? fileName)
     {
         var (format, problem) = MediaSniffer.Sniff(head);
-        var displayName = DisplayNames.Sanitize(fileName, format is { } f ? MediaFiles.Extension(f.MediaType()) : "bin");
+        var displayName = DisplayNames.ForUpload(fileName, format);
         if (format is null)
             return Result<(MediaFormat, string)>.Fail($"\"{displayName}\" is {problem}. Accepted: {MediaSniffer.Accepted}.", ResultStatus.UnsupportedMediaType);
         if (format.Value.IsVideo() != request.Kind.IsVideo())
@@ -174,8 +174,9 @@ public sealed class AssetService(
 
     /// <summary>Stores a file the portal made itself (a render, the demo's media) as an asset: sniffed, decoded, moved to
     /// its content-hash name, with poster and thumbnail. The same content of the same kind already in the project is
-    /// answered with a conflict carrying that asset. The temporary file is moved (or deleted).</summary>
-    public async Task<Result<AssetView>> AddGeneratedAsync(int projectId, AssetKind kind, string tempPath, string displayName, string? methodName,
+    /// answered with a conflict carrying that asset. The temporary file is moved (or deleted). It is shown as
+    /// <paramref name="name"/> with the extension of its sniffed content.</summary>
+    public async Task<Result<AssetView>> AddGeneratedAsync(int projectId, AssetKind kind, string tempPath, string name, string? methodName,
         int? pairId, int? userId, CancellationToken ct = default)
     {
         byte[] head;
@@ -191,6 +192,7 @@ public sealed class AssetService(
         }
         var (format, problem) = MediaSniffer.Sniff(head);
         if (format is not { } f || f.IsVideo() != kind.IsVideo()) return Result<AssetView>.Fail($"The generated file is {problem ?? "of the wrong kind"}.", ResultStatus.Unprocessable);
+        var displayName = DisplayNames.ForLabel(name, f);
         var request = new UploadRequest(projectId, kind, methodName, pairId);
         if (await FindDuplicateAsync(request, sha, ct) is { } existing) return Duplicate(displayName, existing);
 

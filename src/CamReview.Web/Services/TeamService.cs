@@ -85,7 +85,7 @@ public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessServic
             if (AccountService.CheckDisplayName(request.DisplayName) is { } nameError)
                 return Result<AddedMember>.Fail($"No account uses {email} yet, so one will be created: {nameError.ToLowerInvariant()}");
             temporaryPassword = string.IsNullOrEmpty(request.TemporaryPassword) ? AccountService.GenerateTemporaryPassword() : request.TemporaryPassword;
-            if (AccountService.CheckPassword(temporaryPassword) is { } passwordError) return Result<AddedMember>.Fail(passwordError);
+            if (PasswordPolicy.Check(temporaryPassword) is { } passwordError) return Result<AddedMember>.Fail(passwordError);
             existing = accounts.NewUser(email!, request.DisplayName!.Trim(), temporaryPassword, mustChangePassword: true, now);
             db.Users.Add(existing);
         }

@@ -1,9 +1,11 @@
 using CamReview.Core.Statistics;
+using CamReview.Web.Components.Shared;
 
 namespace CamReview.Web.Studies;
 
 /// <summary>Plotly figures ({data, layout}) of a question's results, for the shared Plot component. Dictionaries, so
-/// Plotly's own property names (error_y, colorscale) go out exactly as written.</summary>
+/// Plotly's own property names (error_y, colorscale) go out exactly as written. Method names go through
+/// <see cref="PlotText"/>.</summary>
 public static class StudyFigures
 {
     private static Dictionary<string, object?> Figure(IEnumerable<object> data, Dictionary<string, object?> layout) =>
@@ -27,7 +29,7 @@ public static class StudyFigures
         return Figure(
             [new Dictionary<string, object?>
             {
-                ["type"] = "bar", ["x"] = scores.Select(s => s.Method).ToArray(), ["y"] = scores.Select(s => s.Score).ToArray(),
+                ["type"] = "bar", ["x"] = PlotText.Plain(scores.Select(s => s.Method)), ["y"] = scores.Select(s => s.Score).ToArray(),
                 ["error_y"] = Errors(scores.Select(s => s.Score), scores.Select(s => s.Ci)), ["marker"] = new Dictionary<string, object?> { ["color"] = "#0d6efd" },
                 ["hovertemplate"] = "%{x}: %{y:.3f}<extra></extra>",
             }],
@@ -41,7 +43,7 @@ public static class StudyFigures
         return Figure(
             [new Dictionary<string, object?>
             {
-                ["type"] = "bar", ["x"] = pairs.Select(p => $"{p.A} vs {p.B}").ToArray(), ["y"] = pairs.Select(p => p.WinRateA!.Value).ToArray(),
+                ["type"] = "bar", ["x"] = PlotText.Plain(pairs.Select(p => $"{p.A} vs {p.B}")), ["y"] = pairs.Select(p => p.WinRateA!.Value).ToArray(),
                 ["error_y"] = Errors(pairs.Select(p => p.WinRateA!.Value), pairs.Select(p => p.WilsonA)),
                 ["marker"] = new Dictionary<string, object?> { ["color"] = "#198754" }, ["hovertemplate"] = "%{x}: %{y:.3f}<extra></extra>",
             }],
@@ -59,7 +61,7 @@ public static class StudyFigures
         return Figure(
             [new Dictionary<string, object?>
             {
-                ["type"] = "bar", ["x"] = shares.Select(c => c.Method).ToArray(), ["y"] = shares.Select(c => c.Share!.Value).ToArray(),
+                ["type"] = "bar", ["x"] = PlotText.Plain(shares.Select(c => c.Method)), ["y"] = shares.Select(c => c.Share!.Value).ToArray(),
                 ["error_y"] = Errors(shares.Select(c => c.Share!.Value), shares.Select(c => c.Wilson)),
                 ["marker"] = new Dictionary<string, object?> { ["color"] = "#6f42c1" }, ["hovertemplate"] = "%{x}: %{y:.3f}<extra></extra>",
             }],
@@ -78,7 +80,7 @@ public static class StudyFigures
         return Figure(
             [new Dictionary<string, object?>
             {
-                ["type"] = "heatmap", ["x"] = methods.ToArray(), ["y"] = methods.ToArray(), ["z"] = z, ["zmin"] = 0, ["zmax"] = 1,
+                ["type"] = "heatmap", ["x"] = PlotText.Plain(methods), ["y"] = PlotText.Plain(methods), ["z"] = z, ["zmin"] = 0, ["zmax"] = 1,
                 ["colorscale"] = "RdBu", ["reversescale"] = false, ["texttemplate"] = "%{z:.2f}",
                 ["hovertemplate"] = "%{y} beats %{x}: %{z:.3f}<extra></extra>",
             }],

@@ -1,0 +1,53 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using CamReview.Core.Statistics;
+using CamReview.Web.Compare;
+using CamReview.Web.Components.Shared;
+using CamReview.Web.Studies;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>Labels reaching Plotly figures are plain text: Plotly would draw tags in them (a link, bold text).</summary>
+public sealed class PlotTextTests
+{
+    private const string Evil = "<a href='https://evil.example/'>Evil</a> & <b>co</b>";
+    private const string Shown = "&lt;a href='https://evil.example/'&gt;Evil&lt;/a&gt; &amp; &lt;b&gt;co&lt;/b&gt;";
+
+    // As the browser receives it, after JSON decoding (no \u003C escapes to hide a tag from the assertions).
+    private static string Json(object figure) => JsonSerializer.Serialize(figure, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a < b > c", "a &lt; b &gt; c")]
+    [InlineData("&lt;", "&amp;lt;")]
+    [InlineData(null, "")]
+    public void PlainEscapesWhatPlotlyInterprets(string? text, string expected) => Assert.Equal(expected, PlotText.Plain(text));
+
+    [Fact]
+    public void StudyFiguresShowMethodNamesAsText()
+    {
+        var question = new QuestionResult("overall", 4, 4, 0,
+            [new PairSummary(Evil, "B", 3, 1, 0, 0, 0.75, new ConfidenceInterval(0.3, 0.95), 0.6, 0.6)],
+            [new ChoiceShare(Evil, 4, 3, 0, 0, 0.75, new ConfidenceInterval(0.3, 0.95), 0.5, 0.6)],
+            [new BradleyTerryScore(Evil, 0.5, null, 1, null, 4, 1), new BradleyTerryScore("B", -0.5, null, 2, null, 4, 1)], 1, false);
+        foreach (var figure in new[] { StudyFigures.BradleyTerry(question), StudyFigures.WinRates(question), StudyFigures.BestOfN(question), StudyFigures.WinHeatmap(question, [Evil, "B"]) })
+        {
+            var json = Json(figure);
+            Assert.DoesNotContain("<a", json);
+            Assert.DoesNotContain("<b>", json);
+            Assert.Contains(Shown, json);
+        }
+    }
+
+    [Fact]
+    public void TheTradeoffShowsMethodAndPairNamesAsText()
+    {
+        var comparison = new Comparison(1, "project", null!, null!, null!, [],
+            [new ProjectPoint(1, "<i>pair</i>", 10, Evil, 0.1, 0.9), new ProjectPoint(2, "pair two", 11, "B", 0.2, 0.8)], []);
+        var json = Json(ComparisonFigures.Tradeoff(comparison)!);
+        Assert.DoesNotContain("<a", json);
+        Assert.DoesNotContain("<i>", json);
+        Assert.Contains(Shown, json);
+        Assert.Contains("&lt;i&gt;pair&lt;/i&gt;", json);
+    }
+}
