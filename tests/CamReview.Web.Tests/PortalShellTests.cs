@@ -30,15 +30,24 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
             Assert.StartsWith("CUDA not used (Auto requested), running on CPU: ", session.GetProperty("note").GetString());
     }
 
-    [Theory]
-    [InlineData("lib/bootstrap/bootstrap.min.css", "text/css")]
-    [InlineData("lib/plotly/plotly.min.js", "text/javascript")]
-    [InlineData("css/app.css", "text/css")]
-    [InlineData("_framework/blazor.web.js", "text/javascript")]
-    [InlineData("CamReview.Web.styles.css", "text/css")]
-    public async Task StaticAssetsAreServed(string path, string contentType)
+    /// <summary>Static files the anonymous pages (sign-in, share, participant) need, with their content types.</summary>
+    public static TheoryData<string, string> StaticFiles => new()
     {
-        using var response = await portal.Http.GetAsync(path);
+        { "lib/bootstrap/bootstrap.min.css", "text/css" },
+        { "lib/plotly/plotly.min.js", "text/javascript" },
+        { "css/app.css", "text/css" },
+        { "js/participant.js", "text/javascript" },
+        { "_framework/blazor.web.js", "text/javascript" },
+        { "CamReview.Web.styles.css", "text/css" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StaticFiles))]
+    public Task StaticAssetsAreServed(string path, string contentType) => AssertServedAnonymouslyAsync(portal.Http, path, contentType);
+
+    internal static async Task AssertServedAnonymouslyAsync(HttpClient anonymous, string path, string contentType)
+    {
+        using var response = await anonymous.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
         Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 100, $"{path} is (nearly) empty");
@@ -127,17 +136,9 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
 public sealed class ExplicitWebRootTests(ExplicitWebRootPortalFixture portal) : IClassFixture<ExplicitWebRootPortalFixture>
 {
     [Theory]
-    [InlineData("lib/bootstrap/bootstrap.min.css", "text/css")]
-    [InlineData("lib/plotly/plotly.min.js", "text/javascript")]
-    [InlineData("css/app.css", "text/css")]
-    [InlineData("js/participant.js", "text/javascript")]
-    [InlineData("CamReview.Web.styles.css", "text/css")]
-    public async Task StaticFilesArePublic(string path, string contentType)
-    {
-        using var response = await portal.Http.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
-    }
+    [MemberData(nameof(PortalShellTests.StaticFiles), MemberType = typeof(PortalShellTests))]
+    public Task StaticFilesArePublic(string path, string contentType) =>
+        PortalShellTests.AssertServedAnonymouslyAsync(portal.Http, path, contentType);
 
     [Fact]
     public async Task AMissingFileIsNoWayPastTheSignIn()
