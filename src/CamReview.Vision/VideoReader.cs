@@ -35,16 +35,19 @@ public sealed class VideoReader : IDisposable
     private VideoReader(string path, VideoCapture capture)
     {
         Path = path;
+        double fps = 0, count = 0, width = 0, height = 0;
         try
         {
-            (Fps, ReportedFrameCount, Width, Height) = (capture.Get(VideoCaptureProperties.Fps), capture.Get(VideoCaptureProperties.FrameCount),
-                (int)capture.Get(VideoCaptureProperties.FrameWidth), (int)capture.Get(VideoCaptureProperties.FrameHeight));
+            OpenCv.Run($"Could not read video properties of '{path}'", () =>
+                (fps, count, width, height) = (capture.Get(VideoCaptureProperties.Fps), capture.Get(VideoCaptureProperties.FrameCount),
+                    capture.Get(VideoCaptureProperties.FrameWidth), capture.Get(VideoCaptureProperties.FrameHeight)));
         }
-        catch (Exception e) when (OpenCv.Raised(e))
+        catch
         {
             capture.Dispose();
-            throw OpenCv.Error($"Could not read video properties of '{path}'", e);
+            throw;
         }
+        (Fps, ReportedFrameCount, Width, Height) = (fps, count, (int)width, (int)height);
         _capture = new Owned<VideoCapture>(capture);
     }
 
@@ -57,13 +60,15 @@ public sealed class VideoReader : IDisposable
         try
         {
             // Always FFmpeg: the same decoder (and frame counts) whatever else OpenCV was built with.
-            if (!capture.Open(path, VideoCaptureAPIs.FFMPEG) || !capture.IsOpened())
-                throw new VisionException(context, "OpenCV/FFmpeg could not open the file as a video");
+            OpenCv.Run(context, () =>
+            {
+                if (!capture.Open(path, VideoCaptureAPIs.FFMPEG) || !capture.IsOpened())
+                    throw new VisionException(context, "OpenCV/FFmpeg could not open the file as a video");
+            });
         }
-        catch (Exception e)
+        catch
         {
             capture.Dispose();
-            if (OpenCv.Raised(e)) throw OpenCv.Error(context, e);
             throw;
         }
         return new VideoReader(path, capture);
@@ -83,20 +88,21 @@ public sealed class VideoReader : IDisposable
         VideoCapture capture = Live;
         string context = $"Could not read frame {FramesRead} of '{Path}'";
         var mat = new Mat();
+        bool got = false;
         try
         {
-            if (!capture.Read(mat) || mat.Empty())
-            {
-                mat.Dispose();
-                frame = null;
-                return false;
-            }
+            OpenCv.Run(context, () => got = capture.Read(mat) && !mat.Empty());
         }
-        catch (Exception e)
+        catch
         {
             mat.Dispose();
-            if (OpenCv.Raised(e)) throw OpenCv.Error(context, e);
             throw;
+        }
+        if (!got)
+        {
+            mat.Dispose();
+            frame = null;
+            return false;
         }
         frame = Image.Adopt(mat);
         FramesRead++;
@@ -107,15 +113,8 @@ public sealed class VideoReader : IDisposable
     public bool Skip()
     {
         VideoCapture capture = Live;
-        bool got;
-        try
-        {
-            got = capture.Grab();
-        }
-        catch (Exception e) when (OpenCv.Raised(e))
-        {
-            throw OpenCv.Error($"Could not read frame {FramesRead} of '{Path}'", e);
-        }
+        bool got = false;
+        OpenCv.Run($"Could not read frame {FramesRead} of '{Path}'", () => got = capture.Grab());
         if (!got) return false;
         FramesRead++;
         return true;
