@@ -31,7 +31,7 @@ public sealed partial class DemoContentTests
     private async Task<IPage> ComparePageAsync(int projectId, int pairId)
     {
         var page = await portal.SignedInPageAsync();
-        await page.GotoAsync($"projects/{projectId}/pairs/{pairId}/compare");
+        await page.GotoLiveAsync($"projects/{projectId}/pairs/{pairId}/compare");
         await Assertions.Expect(page.GetByTestId("player")).ToHaveCountAsync(1 + DemoContent.Renders.Length);
         // Interactive (the circuit is up) and every video can play.
         await Assertions.Expect(page.GetByTestId("add-comment")).ToBeEnabledAsync();

@@ -67,7 +67,7 @@ public sealed partial class DemoContentTests(DemoPortalFixture portal) : IClassF
 
         // And it shows: the pair page lists the outputs with their scores.
         var page = await portal.SignedInPageAsync();
-        await page.GotoAsync($"projects/{project.Id}/pairs/{pair.Id}");
+        await page.GotoLiveAsync($"projects/{project.Id}/pairs/{pair.Id}");
         await Assertions.Expect(page.GetByTestId("output")).ToHaveCountAsync(outputs.Count);
         await Assertions.Expect(page.GetByTestId("camera-score").First).ToHaveTextAsync(new Regex(@"\d"));
         if (Environment.GetEnvironmentVariable("CAMREVIEW_SCREENSHOT") is { Length: > 0 } shot)

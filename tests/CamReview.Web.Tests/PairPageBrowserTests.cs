@@ -25,8 +25,8 @@ public sealed class PairPageBrowserTests(PairPageBrowserTests.WatchablePortal po
         var path = $"projects/{portal.ProjectId}/pairs/{portal.PairId}";
         var rita = await portal.SignedInPageAsync("rita@camreview.test", JobPortalFixture.Password);
         var vic = await portal.SignedInPageAsync("vic@camreview.test", JobPortalFixture.Password);
-        await rita.GotoAsync(path);
-        await vic.GotoAsync(path);
+        await rita.GotoLiveAsync(path);
+        await vic.GotoLiveAsync(path);
         await Assertions.Expect(rita.GetByTestId("pair-title")).ToHaveTextAsync("pan → tiles");
         await Assertions.Expect(vic.GetByTestId("pair-title")).ToHaveTextAsync("pan → tiles");
         await Assertions.Expect(vic.GetByTestId("render-card")).ToHaveCountAsync(0); // a Viewer cannot render
@@ -108,7 +108,7 @@ public sealed class PairPageBrowserTests(PairPageBrowserTests.WatchablePortal po
     public async Task CancelFromThePageStopsTheRender()
     {
         var rita = await portal.SignedInPageAsync("rita@camreview.test", JobPortalFixture.Password);
-        await rita.GotoAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
+        await rita.GotoLiveAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
         await Assertions.Expect(rita.GetByTestId("start-render")).ToBeEnabledAsync();
         await rita.Locator("#render-motion").SelectOptionAsync("roll-cw");
         await rita.Locator("#render-frames").FillAsync("300");

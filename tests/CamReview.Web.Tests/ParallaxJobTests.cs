@@ -82,7 +82,7 @@ public sealed class ParallaxJobTests(JobPortalFixture portal) : IClassFixture<Jo
     public async Task ThePairPageOffersParallaxWithCameraMovesAndShowsTheSceneMetrics()
     {
         var page = await portal.SignedInPageAsync("rita@camreview.test", JobPortalFixture.Password);
-        await page.GotoAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
+        await page.GotoLiveAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
         await Assertions.Expect(page.GetByTestId("start-render")).ToBeEnabledAsync();
         await Assertions.Expect(page.Locator("#render-motion option[value=dolly-in]")).ToHaveCountAsync(0); // homography: no camera moves
         await page.Locator("#render-method").SelectOptionAsync("parallax");

@@ -35,12 +35,14 @@ public sealed partial class PortalClient : IDisposable
     }
 
     /// <summary>Posts a server-rendered form the way a browser does: with the antiforgery token of the page and
-    /// the form's name.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, Dictionary<string, string> fields)
+    /// the form's name, to the page itself or to the form's <paramref name="action"/>.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, Dictionary<string, string> fields, string? action = null)
     {
-        var page = await Http.GetStringAsync(path);
+        // A form may come with an error status (the passphrase form of a share link answers 401), as in a browser.
+        using var get = await Http.GetAsync(path);
+        var page = await get.Content.ReadAsStringAsync();
         var content = new Dictionary<string, string>(fields) { ["_handler"] = formName, ["__RequestVerificationToken"] = HiddenToken(page) };
-        return await Http.PostAsync(path, new FormUrlEncodedContent(content));
+        return await Http.PostAsync(action ?? path, new FormUrlEncodedContent(content));
     }
 
     /// <summary>The antiforgery token of this session (from the sign-out form every signed-in page has).</summary>

@@ -87,7 +87,7 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     public async Task NavigationShowsTheFlow()
     {
         var page = await portal.SignedInPageAsync();
-        await page.GotoAsync("");
+        await page.GotoLiveAsync("");
         foreach (var name in new[] { "Projects", "Compare", "Studies" })
             await Assertions.Expect(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
         await page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Studies" }).ClickAsync();
@@ -99,7 +99,7 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     public async Task CreatingAProjectOverTheCircuitStoresItAndShowsIt()
     {
         var page = await portal.SignedInPageAsync();
-        await page.GotoAsync("projects");
+        await page.GotoLiveAsync("projects");
         await WaitForCircuitAsync(page);
         var name = $"Orbit study {Guid.NewGuid():N}"[..20];
 

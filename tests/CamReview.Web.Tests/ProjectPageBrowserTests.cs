@@ -96,7 +96,7 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
         var projectId = await CreateProjectThroughThePageAsync(owner, "Orbit around a statue");
 
         // The owner creates an account for Vera, as a Viewer, with a temporary password.
-        await owner.GotoAsync($"teams/{teamId}");
+        await owner.GotoLiveAsync($"teams/{teamId}");
         await Assertions.Expect(owner.GetByTestId("add-member-submit")).ToBeEnabledAsync();
         await owner.Locator("#member-email").FillAsync("vera@camreview.test");
         await owner.Locator("#member-role").SelectOptionAsync("Viewer");
@@ -151,7 +151,7 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
 
     private static async Task<int> CreateProjectThroughThePageAsync(IPage page, string name)
     {
-        await page.GotoAsync("projects");
+        await page.GotoLiveAsync("projects");
         await Assertions.Expect(page.GetByTestId("create-project")).ToBeEnabledAsync();
         await page.Locator("#project-name").FillAsync(name);
         await page.GetByTestId("create-project").ClickAsync();

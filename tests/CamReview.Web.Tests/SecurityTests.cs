@@ -180,7 +180,7 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         await RecordViolationsAsync(page);
         var sockets = new List<string>();
         page.WebSocket += (_, socket) => sockets.Add(socket.Url);
-        await page.GotoAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
+        await page.GotoLiveAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
         // blazor.web.js loaded and the circuit is up (over the websocket): the comment button turns on.
         await Assertions.Expect(page.GetByTestId("add-comment")).ToBeEnabledAsync();
         // The component ES modules loaded and drew the plots with plotly.js.
@@ -211,7 +211,7 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         await world.ScoredAsync(output);
 
         var page = await world.SignedInPageAsync();
-        await page.GotoAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
+        await page.GotoLiveAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
         await CheckPlotsAsync(page, evil);
         var guest = await world.NewPageAsync();
         await guest.GotoAsync(world.OpenShareUrl.TrimStart('/'));

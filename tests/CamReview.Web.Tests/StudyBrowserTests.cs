@@ -91,7 +91,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
     {
         var (id, token) = await world.OpenStudyAsync("live results", trials: 3, attentionChecks: 0, questions: ["overall"]);
         var page = await world.SignedInPageAsync();
-        await page.GotoAsync($"studies/{id}");
+        await page.GotoLiveAsync($"studies/{id}");
         await Assertions.Expect(page.GetByTestId("no-votes")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("0");
         await Assertions.Expect(page.GetByTestId("pause-study")).ToBeEnabledAsync(); // the page is live (interactive)
@@ -119,10 +119,22 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
     }
 
     [Fact]
+    public async Task AViewerIsToldBeforeFillingInTheBuilder()
+    {
+        var page = await world.SignedInPageAsync("vic@camreview.test", StudyWorld.Password);
+        var response = await page.GotoAsync($"studies/new/{world.ProjectId}");
+        Assert.Equal(403, response!.Status);
+        await Assertions.Expect(page.GetByTestId("refused")).ToContainTextAsync("You are a Viewer");
+        await Assertions.Expect(page.GetByTestId("study-name")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-builder-viewer.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task AReviewerBuildsAStudyInTheBuilderAndOpensIt()
     {
         var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
-        await page.GotoAsync("studies");
+        await page.GotoLiveAsync("studies");
         await page.GetByTestId("new-study").ClickAsync();
         await Assertions.Expect(page.GetByTestId("save-study")).ToBeEnabledAsync();
         // A new study starts with every pair and method of the project, and the default questions.

@@ -364,7 +364,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
             ("results", HttpMethod.Get, $"api/studies/{id}/results", null, TeamRole.Viewer),
             ("votes export", HttpMethod.Get, $"api/studies/{id}/export/votes.csv", null, TeamRole.Viewer),
             ("summary export", HttpMethod.Get, $"api/studies/{id}/export/bradley-terry.csv", null, TeamRole.Viewer),
-            ("choices", HttpMethod.Get, $"api/projects/{world.ProjectId}/study-choices", null, TeamRole.Viewer),
+            ("choices", HttpMethod.Get, $"api/projects/{world.ProjectId}/study-choices", null, TeamRole.Reviewer),
             ("pause", HttpMethod.Post, $"api/studies/{id}/state", new { state = "paused" }, TeamRole.Reviewer),
             ("create", HttpMethod.Post, "api/studies", new
             {

@@ -50,17 +50,21 @@ public class StudyWorld : PortalFixture
         var study = await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = ProjectId,
-            study = new
-            {
-                name, design, candidatesPerTrial = candidates, allowTie, allowBothBad, trialsPerParticipant = trials, attentionChecks,
-                watchBeforeVoting = false, instructions = "Compare the videos.", consentText = "Anonymous.", pairIds = new[] { PairId }, methods = Methods,
-                questions = (questions ?? ["scene", "motion", "overall"]).Select(q => new { key = q, text = $"Which is best for {q}?" }).ToArray(),
-            },
+            study = Draft(name, trials, attentionChecks, allowTie, allowBothBad, design, candidates, questions),
         });
         var id = study.GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
         return (id, study.GetProperty("token").GetString()!);
     }
+
+    /// <summary>A study over all three methods of the pair, as the builder sends it.</summary>
+    public object Draft(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
+        string design = "pairwise", int candidates = 2, string[]? questions = null) => new
+    {
+        name, design, candidatesPerTrial = candidates, allowTie, allowBothBad, trialsPerParticipant = trials, attentionChecks,
+        watchBeforeVoting = false, instructions = "Compare the videos.", consentText = "Anonymous.", pairIds = new[] { PairId }, methods = Methods,
+        questions = (questions ?? ["scene", "motion", "overall"]).Select(q => new { key = q, text = $"Which is best for {q}?" }).ToArray(),
+    };
 
     /// <summary>Rows of a table, counted in the database file itself (a connection of its own, not the portal's).</summary>
     public long CountRows(string table, string where = "1 = 1")

@@ -75,10 +75,11 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             .ToListAsync(ct);
     }
 
-    /// <summary>Pairs of the project that have outputs, with the methods of those outputs.</summary>
+    /// <summary>Pairs of the project that have outputs, with the methods of those outputs: what a study can be built
+    /// from, for those who may build one.</summary>
     public async Task<Result<StudyChoices>> ChoicesAsync(ClaimsPrincipal user, int projectId, CancellationToken ct = default)
     {
-        var allowed = await access.ProjectAsync(user, projectId, Permission.ViewProject, ct);
+        var allowed = await access.ProjectAsync(user, projectId, Permission.ManageStudies, ct);
         if (!allowed.Allowed) return allowed.Deny<StudyChoices>();
         await using var db = await dbs.CreateDbContextAsync(ct);
         var outputs = await db.Assets.AsNoTracking()

@@ -1,0 +1,17 @@
+using Microsoft.Playwright;
+
+namespace CamReview.Web.Tests;
+
+public static class LivePage
+{
+    /// <summary>
+    /// Opens a portal page and waits until its circuit is up. Blazor follows a link clicked on the prerendered page
+    /// with an enhanced navigation, and the circuit that starts afterwards renders the page it was started for, so a
+    /// click before this point can land back where it came from.
+    /// </summary>
+    public static async Task GotoLiveAsync(this IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("main[data-circuit=live]")).ToBeAttachedAsync(new() { Timeout = 30_000 });
+    }
+}
