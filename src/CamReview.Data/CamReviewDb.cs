@@ -34,6 +34,18 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<StudyTrial> StudyTrials => Set<StudyTrial>();
     public DbSet<StudyVote> StudyVotes => Set<StudyVote>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // SQLite keeps no time zone. Times are UTC everywhere; read back they say so, so that JSON carries the "Z"
+        // and a browser does not take them for local times.
+        conventions.Properties<DateTime>().HaveConversion<UtcTimes>();
+        conventions.Properties<DateTime?>().HaveConversion<UtcTimes>();
+    }
+
+    private sealed class UtcTimes() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        time => time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : time,
+        time => DateTime.SpecifyKind(time, DateTimeKind.Utc));
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.Entity<User>(e =>

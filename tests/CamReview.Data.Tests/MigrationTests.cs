@@ -28,6 +28,27 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task TimesAreReadBackAsUtc()
+    {
+        var created = new DateTime(2026, 11, 21, 9, 30, 0, DateTimeKind.Utc);
+        await using (var db = _data.OpenDb())
+        {
+            await Database.MigrateAsync(db);
+            db.Projects.Add(new Project { Name = "Times", CreatedUtc = created, Team = new Team { Name = "Lab", CreatedUtc = created.ToLocalTime() } });
+            await db.SaveChangesAsync();
+        }
+        await using (var db = _data.OpenDb())
+        {
+            var project = await db.Projects.Include(p => p.Team).SingleAsync();
+            Assert.Equal(DateTimeKind.Utc, project.CreatedUtc.Kind);
+            Assert.Equal(created, project.CreatedUtc);
+            Assert.Equal(created, project.Team!.CreatedUtc); // a local time is stored as the UTC it is
+            Assert.EndsWith("Z", System.Text.Json.JsonSerializer.Serialize(project.CreatedUtc).Trim('"'));
+            Assert.Equal(1, await db.Projects.CountAsync(p => p.CreatedUtc >= created.AddMinutes(-1)));
+        }
+    }
+
+    [Fact]
     public async Task MigrateCreatesTheDatabaseInWalModeAndIsRepeatable()
     {
         await using (var db = _data.OpenDb())
