@@ -185,8 +185,11 @@ public sealed class JobTests(JobPortalFixture portal) : IClassFixture<JobPortalF
         Assert.NotNull(score.CameraScore);
         Assert.True(score.CameraScore > 0);
         Assert.Equal(portal.ReferenceId, score.ReferenceAssetId);
-        await using var db = portal.OpenDb();
-        var job = await db.Jobs.SingleAsync(j => j.Kind == JobKind.ScoreOutput && j.AssetId == asset);
+        int jobId;
+        await using (var db = portal.OpenDb())
+            jobId = await db.Jobs.Where(j => j.Kind == JobKind.ScoreOutput && j.AssetId == asset).Select(j => j.Id).SingleAsync();
+        // The score is stored just before its job is marked done.
+        var job = await portal.WaitForJobAsync(jobId, j => j.State != JobState.Running && j.State != JobState.Queued, "the score job to finish");
         Assert.Equal((JobState.Succeeded, "CamMimic"), (job.State, job.MethodName));
         Assert.Contains("analyze", job.TimingsJson);
     }

@@ -87,6 +87,31 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
     }
 
     [Fact]
+    public async Task WithWatchOnceTheAnswersUnlockWhenTheClipsHaveEnded()
+    {
+        var (_, token) = await world.OpenStudyAsync("watch first", trials: 2, attentionChecks: 0, questions: ["overall"], watchBeforeVoting: true);
+        var page = await world.NewPageAsync();
+        await page.GotoAsync($"p/{token}");
+        await page.GetByTestId("consent-check").CheckAsync();
+        await page.GetByTestId("start").ClickAsync();
+        for (int trial = 1; trial <= 2; trial++)
+        {
+            await Assertions.Expect(page.GetByTestId("progress-text")).ToHaveTextAsync($"Trial {trial} of 2");
+            // Locked while the clips play for the first time (the test clips last about a second).
+            var answer = page.Locator("#q-overall-0");
+            await Assertions.Expect(answer).ToBeDisabledAsync();
+            await Assertions.Expect(page.Locator("#watch-note")).ToBeVisibleAsync();
+            await Assertions.Expect(answer).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#watch-note")).ToBeHiddenAsync();
+            await page.GetByTestId("answer-overall-0").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("next")).ToBeEnabledAsync();
+            await page.GetByTestId("next").ClickAsync();
+        }
+        await Assertions.Expect(page.GetByTestId("completion-code")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task TheResultsPageUpdatesLiveAsVotesArrive()
     {
         var (id, token) = await world.OpenStudyAsync("live results", trials: 3, attentionChecks: 0, questions: ["overall"]);

@@ -44,13 +44,13 @@ public class StudyWorld : PortalFixture
 
     /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator.</summary>
     public async Task<(int Id, string Token)> OpenStudyAsync(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
-        string design = "pairwise", int candidates = 2, string[]? questions = null)
+        string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false)
     {
         using var admin = await ClientAsync();
         var study = await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = ProjectId,
-            study = Draft(name, trials, attentionChecks, allowTie, allowBothBad, design, candidates, questions),
+            study = Draft(name, trials, attentionChecks, allowTie, allowBothBad, design, candidates, questions, watchBeforeVoting),
         });
         var id = study.GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
@@ -59,10 +59,10 @@ public class StudyWorld : PortalFixture
 
     /// <summary>A study over all three methods of the pair, as the builder sends it.</summary>
     public object Draft(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
-        string design = "pairwise", int candidates = 2, string[]? questions = null) => new
+        string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false) => new
     {
         name, design, candidatesPerTrial = candidates, allowTie, allowBothBad, trialsPerParticipant = trials, attentionChecks,
-        watchBeforeVoting = false, instructions = "Compare the videos.", consentText = "Anonymous.", pairIds = new[] { PairId }, methods = Methods,
+        watchBeforeVoting, instructions = "Compare the videos.", consentText = "Anonymous.", pairIds = new[] { PairId }, methods = Methods,
         questions = (questions ?? ["scene", "motion", "overall"]).Select(q => new { key = q, text = $"Which is best for {q}?" }).ToArray(),
     };
 

@@ -159,8 +159,10 @@ function renderQuestions(trial) {
       input.value = value;
       const answered = trial.answers[q.key];
       if (answered !== undefined) {
+        // Stored answers stay locked; the others wait for the clips to have been watched (updateNext).
         input.checked = answered === value;
         input.disabled = true;
+        input.dataset.answered = '';
       }
       input.onchange = updateNext;
       const text = document.createElement('label');
@@ -183,7 +185,7 @@ function chosen(questionKey) {
 function updateNext() {
   if (!current) return;
   const complete = session.questions.every(q => chosen(q.key) !== undefined);
-  document.querySelectorAll('#answers input:not([disabled])').forEach(i => { i.disabled = !current.watched; });
+  document.querySelectorAll('#answers input:not([data-answered])').forEach(i => { i.disabled = !current.watched; });
   $('next').disabled = !(complete && current.watched);
 }
 
