@@ -100,8 +100,12 @@ public static class Portal
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<DemoContent>();
         builder.Services.AddStudies();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<IntegrityHealthCheck>("integrity")
+            .AddCheck<MediaHealthCheck>("media")
             .AddCheck<NativeLibrariesHealthCheck>("native");
 
         var app = builder.Build();

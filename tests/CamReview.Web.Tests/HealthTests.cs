@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using CamReview.Data;
+using CamReview.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace CamReview.Web.Tests;
+
+/// <summary>A portal with a project, a pair (reference video, target image) and two imported outputs, and a viewer
+/// who is no administrator.</summary>
+public class HealthWorld : PortalFixture
+{
+    public const string ViewerEmail = "vera@camreview.test";
+    public const string ViewerPassword = "viewer-password-1";
+    public int ProjectId, PairId, ReferenceId, TargetId, KeptOutputId, LostOutputId;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var lab = await TeamIdAsync(AdminTeam);
+        await CreateUserAsync(ViewerEmail, "Vera Viewer", ViewerPassword, lab, TeamRole.Viewer);
+        using var admin = await ClientAsync();
+        ProjectId = (await admin.PostJsonOkAsync("api/projects", new { teamId = lab, name = "Dolly shots" })).GetProperty("id").GetInt32();
+        ReferenceId = (await admin.UploadOkAsync(ProjectId, "reference-video", TestMedia.ReferenceVideo, "dolly.mp4")).GetProperty("id").GetInt32();
+        TargetId = (await admin.UploadOkAsync(ProjectId, "target-image", TestMedia.TargetImage, "statue.png")).GetProperty("id").GetInt32();
+        PairId = (await admin.PostJsonOkAsync($"api/projects/{ProjectId}/pairs", new { referenceAssetId = ReferenceId, targetAssetId = TargetId })).GetProperty("id").GetInt32();
+        KeptOutputId = await OutputAsync(admin, "KeptWarp", 1);
+        LostOutputId = await OutputAsync(admin, "LostWarp", 2);
+    }
+
+    private async Task<int> OutputAsync(PortalClient admin, string method, int phase) =>
+        (await admin.UploadOkAsync(ProjectId, "output", TestMedia.UniqueVideo(phase), $"{method}.mp4",
+            new() { ["methodName"] = method, ["pairId"] = PairId.ToString() })).GetProperty("id").GetInt32();
+
+    /// <summary>Where an asset's original file is stored.</summary>
+    public async Task<string> OriginalPathAsync(int assetId)
+    {
+        await using var db = OpenDb();
+        var asset = await db.Assets.SingleAsync(a => a.Id == assetId);
+        return MediaFiles.Original(DataDir, asset.Sha256, asset.MediaType);
+    }
+
+    public static async Task<(HttpStatusCode Status, JsonElement Json, string Body)> HealthAsync(HttpClient http, string query = "")
+    {
+        using var response = await http.GetAsync($"health{query}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return (response.StatusCode, JsonDocument.Parse(body).RootElement.Clone(), body);
+    }
+}
+
+/// <summary>What /health tells whom.</summary>
+public sealed class HealthTests(HealthWorld portal) : IClassFixture<HealthWorld>
+{
+    [Fact]
+    public async Task AnonymousCallersGetTheStatusOnly()
+    {
+        var (status, json, body) = await HealthWorld.HealthAsync(portal.Http);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["status"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Healthy", json.GetProperty("status").GetString());
+        // Nothing a stranger could use: no paths, no migrations, no library versions.
+        foreach (var secret in new[] { portal.DataDir, "camreview.db", "igration", "opencv", "onnx", "4." })
+            Assert.DoesNotContain(secret, body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task SignedInUsersWhoAreNoAdministratorsGetTheStatusOnly()
+    {
+        using var viewer = await portal.ClientAsync(HealthWorld.ViewerEmail, HealthWorld.ViewerPassword);
+        var (status, json, _) = await HealthWorld.HealthAsync(viewer.Http, "?refresh=true");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["status"], json.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task AdministratorsSeeTheIntegrityAndMediaChecks()
+    {
+        using var admin = await portal.ClientAsync();
+        var (status, json, body) = await HealthWorld.HealthAsync(admin.Http, "?refresh=true");
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Equal("Healthy", json.GetProperty("status").GetString());
+        var entries = json.GetProperty("entries");
+        var integrity = entries.GetProperty("integrity");
+        Assert.Equal("Healthy", integrity.GetProperty("status").GetString());
+        Assert.Equal("ok", integrity.GetProperty("description").GetString());
+        Assert.Equal("quick_check", integrity.GetProperty("data").GetProperty("check").GetString());
+        var media = entries.GetProperty("media");
+        Assert.Equal("Healthy", media.GetProperty("status").GetString());
+        Assert.Equal(4, media.GetProperty("data").GetProperty("assets").GetInt32());
+        Assert.Equal(0, media.GetProperty("data").GetProperty("missing").GetInt32());
+    }
+}
+
+/// <summary>A stored file deleted behind the portal's back.</summary>
+public sealed class MissingMediaTests(HealthWorld portal) : IClassFixture<HealthWorld>
+{
+    [Fact]
+    public async Task AMissingFileMakesHealthDegradedAndThePagesSaySo()
+    {
+        using var admin = await portal.ClientAsync();
+        Assert.Equal("Healthy", (await HealthWorld.HealthAsync(portal.Http)).Json.GetProperty("status").GetString());
+        File.Delete(await portal.OriginalPathAsync(portal.LostOutputId));
+
+        // The media check reads every row: its result is reused for a while, and a stranger cannot make it run again.
+        Assert.Equal("Healthy", (await HealthWorld.HealthAsync(portal.Http, "?refresh=true")).Json.GetProperty("status").GetString());
+
+        // An administrator can, and sees which asset lost what, by id and name, without a path.
+        var (status, json, body) = await HealthWorld.HealthAsync(admin.Http, "?refresh=true");
+        Assert.True(status == HttpStatusCode.OK, body); // Degraded still serves
+        Assert.Equal("Degraded", json.GetProperty("status").GetString());
+        var media = json.GetProperty("entries").GetProperty("media");
+        Assert.Equal("Degraded", media.GetProperty("status").GetString());
+        Assert.StartsWith("1 of 4 asset(s) have files missing", media.GetProperty("description").GetString());
+        var data = media.GetProperty("data");
+        Assert.Equal(1, data.GetProperty("missing").GetInt32());
+        var lost = Assert.Single(data.GetProperty("firstMissing").EnumerateArray());
+        Assert.Equal(portal.LostOutputId, lost.GetProperty("assetId").GetInt32());
+        Assert.Equal(portal.ProjectId, lost.GetProperty("projectId").GetInt32());
+        Assert.Equal("Output", lost.GetProperty("kind").GetString());
+        Assert.Equal("LostWarp.mp4", lost.GetProperty("name").GetString());
+        Assert.Equal(["original"], lost.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.DoesNotContain(portal.DataDir, media.GetRawText());
+
+        // Everyone else now gets the new status.
+        Assert.Equal("Degraded", (await HealthWorld.HealthAsync(portal.Http)).Json.GetProperty("status").GetString());
+    }
+}
