@@ -3,6 +3,7 @@ using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
 
 namespace CamReview.Web.Tests;
 
@@ -124,5 +125,28 @@ public sealed class MissingMediaTests(HealthWorld portal) : IClassFixture<Health
 
         // Everyone else now gets the new status.
         Assert.Equal("Degraded", (await HealthWorld.HealthAsync(portal.Http)).Json.GetProperty("status").GetString());
+
+        var page = await portal.SignedInPageAsync();
+        if (Environment.GetEnvironmentVariable("CAMREVIEW_HEALTH_SCREENSHOT") is { Length: > 0 } shot)
+        {
+            await page.GotoAsync("health");
+            await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+        }
+
+        // The pair page says which output's file is gone instead of showing an empty player; the others still play.
+        await page.GotoAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
+        var notice = page.GetByTestId("missing-media");
+        await Assertions.Expect(notice).ToHaveCountAsync(1);
+        await Assertions.Expect(notice).ToHaveAttributeAsync("data-asset-id", portal.LostOutputId.ToString());
+        await Assertions.Expect(notice).ToContainTextAsync("The file of LostWarp is missing");
+        await Assertions.Expect(page.Locator($"[data-testid='output'][data-asset-id='{portal.KeptOutputId}'] [data-testid='output-player']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("reference-player")).ToHaveCountAsync(1);
+
+        // So does the compare page, above the players and on the tile.
+        await page.GotoAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}/compare");
+        await Assertions.Expect(page.GetByTestId("missing-media-summary")).ToContainTextAsync("the output LostWarp");
+        await Assertions.Expect(page.GetByTestId("tile").Filter(new() { HasText = "LostWarp" }).GetByTestId("missing-media")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("tile").Filter(new() { HasText = "KeptWarp" }).GetByTestId("missing-media")).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
     }
 }
