@@ -115,6 +115,7 @@ public static class Portal
 
         app.UseSecurityHeaders(options);
         app.UseErrorPages();
+        app.UseMiddleware<ApiProblems>();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
         // Routing after the static files: they are public and served before any endpoint is matched (otherwise the
         // static-assets fallback endpoint .NET 10 maps for the host's web root would match first and ask for a sign-in).

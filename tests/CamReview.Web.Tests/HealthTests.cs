@@ -150,3 +150,40 @@ public sealed class MissingMediaTests(HealthWorld portal) : IClassFixture<Health
         await page.Context.CloseAsync();
     }
 }
+
+/// <summary>The API's failures are RFC 9457 problems, never HTML.</summary>
+public sealed class ApiProblemTests(PortalFixture portal) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task AnUnknownApiAddressIsAProblemNotAnEmptyPage()
+    {
+        using var admin = await portal.ClientAsync();
+        using var response = await admin.Http.GetAsync("api/no-such-thing");
+        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("Not Found", problem.GetProperty("title").GetString());
+        Assert.Equal("/api/no-such-thing", problem.GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnreadableRequestBodyIsAProblem()
+    {
+        using var admin = await portal.ClientAsync();
+        using var response = await admin.Http.PostAsync("api/projects", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>An application/problem+json body with the status, a title and the request's trace id, and no stack trace.</summary>
+    internal static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+        Assert.DoesNotContain("   at ", body);
+        Assert.DoesNotContain("Exception", body);
+        return problem;
+    }
+}
