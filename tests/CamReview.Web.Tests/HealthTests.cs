@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -185,5 +186,103 @@ public sealed class ApiProblemTests(PortalFixture portal) : IClassFixture<Portal
         Assert.DoesNotContain("   at ", body);
         Assert.DoesNotContain("Exception", body);
         return problem;
+    }
+}
+
+/// <summary>A database file overwritten while the portal runs (connections opened afterwards see the damage).</summary>
+public sealed class DamagedDatabaseTests(HealthWorld portal) : IClassFixture<HealthWorld>
+{
+    [Fact]
+    public async Task PagesShowTheMaintenancePageTheApiAnswersProblemsAndHealthIsUnhealthy()
+    {
+        using var admin = await portal.ClientAsync();
+        Assert.Equal("Healthy", (await HealthWorld.HealthAsync(admin.Http, "?refresh=true")).Json.GetProperty("status").GetString());
+        DatabaseDamage.Overwrite(Path.Combine(portal.DataDir, Database.FileName));
+
+        var (status, json, _) = await HealthWorld.HealthAsync(portal.Http);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", json.GetProperty("status").GetString());
+        Assert.Equal(["status"], json.EnumerateObject().Select(p => p.Name));
+
+        using (var response = await admin.Http.GetAsync("api/projects"))
+        {
+            var problem = await ApiProblemTests.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("database cannot be read", problem.GetProperty("detail").GetString());
+        }
+        using (var response = await admin.Http.GetAsync("projects"))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("CamReview needs maintenance", body);
+            Assert.Contains("camreview db check", body);
+            Assert.DoesNotContain("   at ", body);
+        }
+    }
+}
+
+/// <summary>Starting the portal on a data folder whose database is damaged.</summary>
+public sealed class DamagedDatabaseStartTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ThePortalRefusesToStartWithAClearMessage(bool sqliteFileOverwritten)
+    {
+        var data = Directory.CreateTempSubdirectory("camreview-damaged-").FullName;
+        try
+        {
+            var file = Path.Combine(data, Database.FileName);
+            if (sqliteFileOverwritten)
+            {
+                await DatabaseDamage.CreateAsync(data);
+                DatabaseDamage.Overwrite(file);
+            }
+            else await File.WriteAllTextAsync(file, "These are the minutes of the review meeting, not a database.\n");
+
+            var e = Assert.Throws<PortalStartupException>(() =>
+                Portal.Build(["--urls", "http://127.0.0.1:0", "--data", data, "--environment", "Production", .. PortalFixture.NoDemo]));
+            Assert.Contains(file, e.Message);
+            Assert.Contains("not a SQLite database", e.Message);
+            Assert.Contains("backup", e.Message);
+            Assert.Contains($"camreview db check --data {data}", e.Message);
+            // Nothing was made of the file: it is still the damaged one.
+            Assert.False(File.Exists(file + "-wal") && new FileInfo(file + "-wal").Length > 0);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
+
+/// <summary>Damaged database files for the tests.</summary>
+public static class DatabaseDamage
+{
+    /// <summary>A new, migrated database in <paramref name="dataDir"/>, everything written into the main file.</summary>
+    public static async Task CreateAsync(string dataDir)
+    {
+        await using (var db = new CamReviewDb(Database.Options(dataDir)))
+            await Database.MigrateAsync(db);
+        SqliteConnection.ClearAllPools();
+    }
+
+    /// <summary>Moves what the write-ahead log holds into the file, then overwrites the file's first 4 KiB (its header
+    /// and schema) with garbage, and drops the idle pooled connections (as a restart of them would).</summary>
+    public static void Overwrite(string file)
+    {
+        using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            checkpoint.ExecuteNonQuery();
+        }
+        var garbage = new byte[4096];
+        new Random(42).NextBytes(garbage);
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            stream.Write(garbage);
+        SqliteConnection.ClearAllPools();
     }
 }
