@@ -11,6 +11,9 @@ public static class CliApp
     public const int ExitBadInput = 1;
     public const int ExitUsage = 2;
 
+    /// <summary>The data folder is not usable: <c>serve</c> did not start, <c>db check</c> found problems.</summary>
+    public const int ExitDataProblem = CamReview.Web.PortalStartupException.ExitCode;
+
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("CamReview: measure, render and compare camera-motion transfer.");
@@ -21,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
         return root;
     }
 
@@ -38,6 +42,12 @@ public static class CliApp
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (CamReview.Web.PortalStartupException e)
+        {
+            // Logged by the portal already; the one line for scripts, no stack trace.
+            Console.Error.WriteLine($"camreview: {CliErrors.OneLine(e)}");
+            return ExitDataProblem;
         }
         catch (Exception e) when (CliErrors.IsUserFacing(e))
         {

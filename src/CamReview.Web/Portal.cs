@@ -18,6 +18,7 @@ using CamReview.Web.Services;
 using CamReview.Web.Studies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 
@@ -100,17 +101,29 @@ public static class Portal
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<DemoContent>();
         builder.Services.AddStudies();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<StorageHealth>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<IntegrityHealthCheck>("integrity")
+            .AddCheck<MediaHealthCheck>("media")
             .AddCheck<NativeLibrariesHealthCheck>("native");
 
         var app = builder.Build();
-        Migrate(app, options);
+        try
+        {
+            Migrate(app, options);
+            AdminBootstrap.RunAsync(app.Configuration, app.Services.GetRequiredService<AccountService>(), app.Logger).GetAwaiter().GetResult();
+        }
+        catch (SqliteException e)
+        {
+            throw Unusable(app, options, e);
+        }
         app.Services.GetRequiredService<MediaStore>().CleanTemp();
-        AdminBootstrap.RunAsync(app.Configuration, app.Services.GetRequiredService<AccountService>(), app.Logger).GetAwaiter().GetResult();
 
         app.UseSecurityHeaders(options);
         app.UseErrorPages();
+        app.UseMiddleware<ApiProblems>();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = WebRootFiles(options.WebRoot!) });
         // Routing after the static files: they are public and served before any endpoint is matched (otherwise the
         // static-assets fallback endpoint .NET 10 maps for the host's web root would match first and ask for a sign-in).
@@ -147,6 +160,19 @@ public static class Portal
         using var db = app.Services.GetRequiredService<IDbContextFactory<CamReviewDb>>().CreateDbContext();
         Database.MigrateAsync(db).GetAwaiter().GetResult();
         app.Logger.LogInformation("Data folder {DataDir}; database migrated", options.DataDir);
+    }
+
+    /// <summary>The database cannot be opened or migrated: logged with what to do, the host disposed (which flushes the
+    /// log), and the exception the entry points turn into a message and a non-zero exit.</summary>
+    private static PortalStartupException Unusable(WebApplication app, PortalOptions options, SqliteException e)
+    {
+        var file = Path.Combine(options.DataDir, Database.FileName);
+        var message = $"The database {file} cannot be used: {DataFolderCheck.Describe(e)}. The portal did not start and changed nothing. " +
+                      $"To recover, stop every process using the data folder and restore it (camreview.db with its -wal and -shm files, and media/) from a backup; " +
+                      $"`camreview db check --data {options.DataDir}` reports what is wrong with it. Moving the file aside starts a new, empty portal.";
+        app.Logger.LogCritical("{Message}", message);
+        app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new PortalStartupException(message, e);
     }
 
     private static IFileProvider WebRootFiles(string webRoot)

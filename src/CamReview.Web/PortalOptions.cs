@@ -31,6 +31,9 @@ public sealed class PortalOptions
     /// <summary>Reverse proxies whose forwarded headers are believed (<c>CamReview:ForwardedHeaders:*</c>).</summary>
     public Security.ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
 
+    /// <summary>How often /health re-reads everything (<c>CamReview:Health:*</c>).</summary>
+    public HealthOptions Health { get; set; } = new();
+
     public static PortalOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<PortalOptions>() ?? new PortalOptions();
@@ -41,6 +44,7 @@ public sealed class PortalOptions
         options.Uploads.Validate();
         options.Jobs.Validate();
         options.ForwardedHeaders.Validate();
+        options.Health.Validate();
         return options;
     }
 
@@ -125,6 +129,19 @@ public sealed class JobOptions
             MaxAttempts < 1 || MaxRenderFrames < 2 || FrameDelayMs < 0)
             throw new InvalidOperationException(
                 "CamReview:Jobs: MaxConcurrency must be 0 or more, LeaseSeconds, HeartbeatSeconds and PollSeconds positive with HeartbeatSeconds below LeaseSeconds, MaxAttempts at least 1.");
+    }
+}
+
+/// <summary>The checks of /health that read the whole database or media folder.</summary>
+public sealed class HealthOptions
+{
+    /// <summary>Minutes a result of the database integrity check and of the media-file check is reused for
+    /// (<c>CamReview:Health:CheckMinutes</c>); 0 runs them on every /health request.</summary>
+    public double CheckMinutes { get; set; } = 10;
+
+    internal void Validate()
+    {
+        if (!(CheckMinutes >= 0)) throw new InvalidOperationException("CamReview:Health:CheckMinutes must be 0 or more.");
     }
 }
 

@@ -71,7 +71,9 @@ public sealed class ReleaseUpgradeTests(ReleasePortalFixture portal) : IClassFix
     [Fact]
     public async Task ThePortalStartsOnTheReleasesDatabaseAndShowsItsData()
     {
-        using (var health = await portal.Http.GetAsync("health"))
+        // The release's administrator signs in with the password set then; the configured one is not created.
+        using var admin = await portal.ClientAsync(ReleasePortalFixture.ReleaseAdminEmail, ReleasePortalFixture.ReleaseAdminPassword);
+        using (var health = await admin.Http.GetAsync("health"))
         {
             var report = await health.Content.ReadFromJsonAsync<JsonElement>();
             Assert.True(health.IsSuccessStatusCode, report.ToString());
@@ -80,8 +82,6 @@ public sealed class ReleaseUpgradeTests(ReleasePortalFixture portal) : IClassFix
             Assert.Equal("wal", database.GetProperty("journalMode").GetString());
         }
 
-        // The release's administrator signs in with the password set then; the configured one is not created.
-        using var admin = await portal.ClientAsync(ReleasePortalFixture.ReleaseAdminEmail, ReleasePortalFixture.ReleaseAdminPassword);
         var project = Assert.Single((await admin.Http.GetFromJsonAsync<JsonElement>("api/projects")).EnumerateArray());
         Assert.Equal("Demo: camera-motion transfer", project.GetProperty("name").GetString());
         Assert.Equal("Demo", project.GetProperty("teamName").GetString());

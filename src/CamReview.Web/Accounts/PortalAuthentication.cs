@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 
 namespace CamReview.Web.Accounts;
@@ -56,6 +57,13 @@ public static class PortalAuthentication
 
     private static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
+        // The error page for a request that failed on the database is shown to nobody in particular: looking the session
+        // up would fail again and leave a blank 500 instead. The cookie is kept.
+        if (IsDatabaseFailure(context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error))
+        {
+            context.RejectPrincipal();
+            return;
+        }
         var principal = context.Principal;
         var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
         if (principal?.UserId() is not { } userId ||
@@ -71,6 +79,13 @@ public static class PortalAuthentication
             context.ReplacePrincipal(CamReviewClaims.CreatePrincipal(user, Scheme));
             context.ShouldRenew = true;
         }
+    }
+
+    private static bool IsDatabaseFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is Microsoft.Data.Sqlite.SqliteException) return true;
+        return false;
     }
 
     private static Task MachineAnswerOr(RedirectContext<CookieAuthenticationOptions> context, int status, string message)

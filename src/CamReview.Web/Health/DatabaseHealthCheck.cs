@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CamReview.Web.Health;
 
 /// <summary>The SQLite database answers, is fully migrated and runs in WAL mode.</summary>
-public sealed class DatabaseHealthCheck(IDbContextFactory<CamReviewDb> dbs, PortalOptions options) : IHealthCheck
+public sealed class DatabaseHealthCheck(IDbContextFactory<CamReviewDb> dbs, PortalOptions options, StorageHealth storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -24,9 +24,11 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<CamReviewDb> dbs, Port
                 ? HealthCheckResult.Healthy("SQLite", data)
                 : HealthCheckResult.Unhealthy($"pending migrations: {string.Join(", ", pending)}", data: data);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy(e.Message, e);
+            // The integrity check's last result may predate the damage: it looks again on the next request.
+            if (DataFolderCheck.IsCorruption(e)) storage.CorruptionSeen();
+            return HealthCheckResult.Unhealthy(e is Microsoft.Data.Sqlite.SqliteException sqlite ? DataFolderCheck.Describe(sqlite) : e.Message, e);
         }
     }
 }

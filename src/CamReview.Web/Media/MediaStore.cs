@@ -22,6 +22,9 @@ public sealed class MediaStore
     public string DataDir { get; }
     public string TempRoot => MediaFiles.TempRoot(DataDir);
 
+    /// <summary>Whether an asset's stored file is in the media folder (pages show a notice instead of an empty player).</summary>
+    public bool HasOriginal(string sha256, string mediaType) => File.Exists(MediaFiles.Original(DataDir, sha256, mediaType));
+
     /// <summary>A fresh path in the temporary folder (nothing is created).</summary>
     public string NewTempPath(string suffix) => Path.Combine(TempRoot, $"{Guid.NewGuid():N}{suffix}");
 
