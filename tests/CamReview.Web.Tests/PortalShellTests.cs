@@ -92,9 +92,18 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
         await page.GotoLiveAsync("");
         foreach (var name in new[] { "Projects", "Compare", "Studies" })
             await Assertions.Expect(page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("health-link")).ToBeVisibleAsync(); // an administrator's
         await page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Studies" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+
+        // Everyone else gets only the status from /health: no link to it.
+        await portal.CreateUserAsync("nav-viewer@camreview.test", "Nav Viewer", "a-long-viewer-password");
+        var viewer = await portal.SignedInPageAsync("nav-viewer@camreview.test", "a-long-viewer-password");
+        await viewer.GotoLiveAsync("");
+        await Assertions.Expect(viewer.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Projects" })).ToBeVisibleAsync();
+        await Assertions.Expect(viewer.GetByTestId("health-link")).ToHaveCountAsync(0);
+        await viewer.Context.CloseAsync();
     }
 
     [Fact]
