@@ -15,11 +15,13 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int CommentMaxLength = 2000;
     public const int StudyTextMaxLength = 4000;
     public const int QuestionMaxLength = 500;
+    public const int UserAgentMaxLength = 200;
 
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<Pair> Pairs => Set<Pair>();
     public DbSet<Job> Jobs => Set<Job>();
@@ -58,6 +60,16 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.HasOne(m => m.Team).WithMany(t => t.Members).HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(m => m.User).WithMany(u => u.Memberships).HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(m => m.UserId);
+        });
+
+        model.Entity<UserSession>(e =>
+        {
+            e.Property(s => s.Id).HasMaxLength(32);
+            e.Property(s => s.EndReason).HasMaxLength(32);
+            e.Property(s => s.UserAgent).HasMaxLength(UserAgentMaxLength);
+            e.Property(s => s.ClientAddress).HasMaxLength(64);
+            e.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => new { s.UserId, s.EndedUtc });
         });
 
         model.Entity<Project>(e =>
