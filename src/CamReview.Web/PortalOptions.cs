@@ -86,6 +86,10 @@ public sealed class AuthOptions
 {
     /// <summary>A session ends after this many hours without a request (sliding expiry).</summary>
     public double SessionHours { get; set; } = 12;
+
+    /// <summary>How often an open interactive page re-checks that its session has not ended (signed out elsewhere,
+    /// password changed); a request, a new page or a reconnecting page checks at once.</summary>
+    public double RevalidateSeconds { get; set; } = 60;
 }
 
 /// <summary>How background jobs (renders, analyses, scores) run in this process.</summary>

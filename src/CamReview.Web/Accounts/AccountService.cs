@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CamReview.Web.Accounts;
 
 /// <summary>Local accounts: the first administrator, signing in, passwords.</summary>
-public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPasswordHasher<User> hasher, ILogger<AccountService> log, TimeProvider? clock = null)
+public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPasswordHasher<User> hasher, SessionStore sessions, ILogger<AccountService> log, TimeProvider? clock = null)
 {
     public const string DefaultTeamName = "My team";
 
@@ -112,8 +112,9 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         return user;
     }
 
-    /// <summary>Replaces the password (the current one must be given) and ends the account's other sessions.</summary>
-    public async Task<Result<User>> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, CancellationToken ct = default)
+    /// <summary>Replaces the password (the current one must be given) and ends the account's other sessions: all
+    /// but <paramref name="keepSessionId"/>, the session that changed it.</summary>
+    public async Task<Result<User>> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, string? keepSessionId, CancellationToken ct = default)
     {
         if (PasswordPolicy.Check(newPassword) is { } error) return Result<User>.Fail(error);
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -126,15 +127,8 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         user.SecurityStamp = NewStamp();
         user.MustChangePassword = false;
         await db.SaveChangesAsync(ct);
+        await sessions.EndAllAsync(userId, keepSessionId, SessionStore.PasswordChanged, ct);
         return Result<User>.Ok(user);
-    }
-
-    /// <summary>The account if it still exists with this security stamp (i.e. the session is still valid).</summary>
-    public async Task<User?> FindSessionUserAsync(int userId, string? stamp, CancellationToken ct = default)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        return user is not null && user.SecurityStamp == stamp ? user : null;
     }
 
     /// <summary>A new account (not yet saved).</summary>

@@ -83,7 +83,7 @@ public static class PortalApi
         {
             if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
                 return Results.BadRequest("The sign-out form has expired: reload the page and try again.");
-            await http.SignOutAsync(PortalAuthentication.Scheme);
+            await PortalAuthentication.SignOutAsync(http);
             return Results.LocalRedirect(PortalAuthentication.LoginPath);
         }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
     }
