@@ -710,6 +710,55 @@ namespace CamReview.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("CamReview.Data.Entities.TeamInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AnsweredUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("InvitedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvitedByUserId");
+
+                    b.HasIndex("Email", "State");
+
+                    b.HasIndex("TeamId", "Email")
+                        .IsUnique()
+                        .HasFilter("\"State\" = 'Pending'");
+
+                    b.ToTable("TeamInvitations");
+                });
+
             modelBuilder.Entity("CamReview.Data.Entities.TeamMember", b =>
                 {
                     b.Property<int>("TeamId")
@@ -1105,6 +1154,24 @@ namespace CamReview.Migrations
                     b.Navigation("Question");
 
                     b.Navigation("Trial");
+                });
+
+            modelBuilder.Entity("CamReview.Data.Entities.TeamInvitation", b =>
+                {
+                    b.HasOne("CamReview.Data.Entities.User", "InvitedBy")
+                        .WithMany()
+                        .HasForeignKey("InvitedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("CamReview.Data.Entities.Team", "Team")
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("InvitedBy");
+
+                    b.Navigation("Team");
                 });
 
             modelBuilder.Entity("CamReview.Data.Entities.TeamMember", b =>

@@ -22,6 +22,7 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<TeamInvitation> TeamInvitations => Set<TeamInvitation>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<Pair> Pairs => Set<Pair>();
     public DbSet<Job> Jobs => Set<Job>();
@@ -70,6 +71,18 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(s => s.ClientAddress).HasMaxLength(64);
             e.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(s => new { s.UserId, s.EndedUtc });
+        });
+
+        model.Entity<TeamInvitation>(e =>
+        {
+            e.Property(i => i.Email).HasMaxLength(EmailMaxLength);
+            e.Property(i => i.Role).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.State).HasConversion<string>().HasMaxLength(16);
+            e.HasOne(i => i.Team).WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.InvitedBy).WithMany().HasForeignKey(i => i.InvitedByUserId).OnDelete(DeleteBehavior.SetNull);
+            // At most one pending invitation per team and address: inviting again renews it.
+            e.HasIndex(i => new { i.TeamId, i.Email }).IsUnique().HasFilter("\"State\" = 'Pending'");
+            e.HasIndex(i => new { i.Email, i.State });
         });
 
         model.Entity<Project>(e =>
