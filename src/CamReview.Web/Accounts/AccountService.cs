@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -129,6 +130,44 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         await db.SaveChangesAsync(ct);
         await sessions.EndAllAsync(userId, keepSessionId, SessionStore.PasswordChanged, ct);
         return Result<User>.Ok(user);
+    }
+
+    /// <summary>Creates an account with a temporary password (the one given, or a generated one), which its user must
+    /// replace at first sign-in. Only the administrator creates accounts: team owners invite addresses instead, and
+    /// learn nothing about which addresses have accounts.</summary>
+    public async Task<Result<CreatedAccount>> CreateAccountAsync(ClaimsPrincipal by, string? email, string? displayName, string? temporaryPassword, CancellationToken ct = default)
+    {
+        if (by.UserId() is not { } byId) return Result<CreatedAccount>.Fail("Sign in first.", ResultStatus.Unauthenticated);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (!await db.Users.AnyAsync(u => u.Id == byId && u.IsAdministrator, ct))
+            return Result<CreatedAccount>.Fail("Only the administrator creates accounts: invite people into your team instead.", ResultStatus.Forbidden);
+        var (normalized, error) = NormalizeEmail(email);
+        error ??= CheckDisplayName(displayName);
+        temporaryPassword = string.IsNullOrEmpty(temporaryPassword) ? GenerateTemporaryPassword() : temporaryPassword;
+        error ??= PasswordPolicy.Check(temporaryPassword);
+        if (error is not null) return Result<CreatedAccount>.Fail(error);
+        var exists = $"An account uses {normalized} already.";
+        if (await db.Users.AnyAsync(u => u.Email == normalized, ct)) return Result<CreatedAccount>.Fail(exists, ResultStatus.Conflict);
+        var user = NewUser(normalized!, displayName!.Trim(), temporaryPassword, mustChangePassword: true, _clock.GetUtcNow().UtcDateTime);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException?.Message.Contains("UNIQUE") == true)
+        {
+            return Result<CreatedAccount>.Fail(exists, ResultStatus.Conflict);
+        }
+        log.LogInformation("Account {Email} created by the administrator", user.Email);
+        return Result<CreatedAccount>.Ok(new CreatedAccount(user.Id, user.Email, user.DisplayName, temporaryPassword));
+    }
+
+    /// <summary>Whether the signed-in user is the administrator (who creates accounts).</summary>
+    public async Task<bool> IsAdministratorAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (user.UserId() is not { } id) return false;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(u => u.Id == id && u.IsAdministrator, ct);
     }
 
     /// <summary>A new account (not yet saved).</summary>
