@@ -15,11 +15,14 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int CommentMaxLength = 2000;
     public const int StudyTextMaxLength = 4000;
     public const int QuestionMaxLength = 500;
+    public const int UserAgentMaxLength = 200;
 
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<User> Users => Set<User>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<TeamInvitation> TeamInvitations => Set<TeamInvitation>();
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<Pair> Pairs => Set<Pair>();
     public DbSet<Job> Jobs => Set<Job>();
@@ -70,6 +73,28 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.HasOne(m => m.Team).WithMany(t => t.Members).HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(m => m.User).WithMany(u => u.Memberships).HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(m => m.UserId);
+        });
+
+        model.Entity<UserSession>(e =>
+        {
+            e.Property(s => s.Id).HasMaxLength(32);
+            e.Property(s => s.EndReason).HasMaxLength(32);
+            e.Property(s => s.UserAgent).HasMaxLength(UserAgentMaxLength);
+            e.Property(s => s.ClientAddress).HasMaxLength(64);
+            e.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => new { s.UserId, s.EndedUtc });
+        });
+
+        model.Entity<TeamInvitation>(e =>
+        {
+            e.Property(i => i.Email).HasMaxLength(EmailMaxLength);
+            e.Property(i => i.Role).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.State).HasConversion<string>().HasMaxLength(16);
+            e.HasOne(i => i.Team).WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.InvitedBy).WithMany().HasForeignKey(i => i.InvitedByUserId).OnDelete(DeleteBehavior.SetNull);
+            // At most one pending invitation per team and address: inviting again renews it.
+            e.HasIndex(i => new { i.TeamId, i.Email }).IsUnique().HasFilter("\"State\" = 'Pending'");
+            e.HasIndex(i => new { i.Email, i.State });
         });
 
         model.Entity<Project>(e =>

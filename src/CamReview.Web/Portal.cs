@@ -77,6 +77,7 @@ public static class Portal
 
         builder.Services.AddSingleton<MediaStore>();
         builder.Services.AddSingleton<ProjectService>();
+        builder.Services.AddSingleton<InvitationService>();
         builder.Services.AddSingleton<TeamService>();
         builder.Services.AddSingleton<AssetService>();
         builder.Services.AddSingleton<PairService>();

@@ -42,6 +42,7 @@ public sealed class PortalOptions
         options.WebRoot = Path.GetFullPath(string.IsNullOrWhiteSpace(options.WebRoot) ? LocateWebRoot() : options.WebRoot);
         options.Models.Normalize();
         options.Uploads.Validate();
+        options.Auth.Validate();
         options.Jobs.Validate();
         options.ForwardedHeaders.Validate();
         options.Health.Validate();
@@ -90,6 +91,16 @@ public sealed class AuthOptions
 {
     /// <summary>A session ends after this many hours without a request (sliding expiry).</summary>
     public double SessionHours { get; set; } = 12;
+
+    /// <summary>How often an open interactive page re-checks that its session has not ended (signed out elsewhere,
+    /// password changed); a request, a new page or a reconnecting page checks at once.</summary>
+    public double RevalidateSeconds { get; set; } = 60;
+
+    internal void Validate()
+    {
+        if (!(SessionHours > 0) || !(RevalidateSeconds > 0))
+            throw new InvalidOperationException("CamReview:Auth:SessionHours and RevalidateSeconds must be positive.");
+    }
 }
 
 /// <summary>How background jobs (renders, analyses, scores) run in this process.</summary>

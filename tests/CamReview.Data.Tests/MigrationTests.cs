@@ -13,6 +13,8 @@ public sealed class MigrationTests : IDisposable
     private const string Jobs = "20261121020000_Jobs";
     private const string Sharing = "20261121030000_Sharing";
     private const string Studies = "20261121040000_Studies";
+    private const string UserSessions = "20261203150155_UserSessions";
+    private const string TeamInvitations = "20261203150832_TeamInvitations";
 
     private readonly TempDataDir _data = new();
 
@@ -56,7 +58,7 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies, UserSessions, TeamInvitations], await db.Database.GetAppliedMigrationsAsync());
             db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }
@@ -68,6 +70,24 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("Dolly shots", (await db.Projects.SingleAsync()).Name);
         }
+    }
+
+    [Fact]
+    public async Task ATeamHasAtMostOnePendingInvitationPerAddress()
+    {
+        await using var db = _data.OpenDb();
+        await Database.MigrateAsync(db);
+        var lab = new Team { Name = "Lab" };
+        TeamInvitation Invitation(InvitationState state) => new()
+        {
+            Team = lab, Email = "ann@camreview.test", Role = TeamRole.Viewer, State = state,
+            CreatedUtc = DateTime.UtcNow, ExpiresUtc = DateTime.UtcNow.AddDays(14),
+        };
+        // Answered invitations stay beside a new pending one.
+        db.TeamInvitations.AddRange(Invitation(InvitationState.Declined), Invitation(InvitationState.Revoked), Invitation(InvitationState.Pending));
+        await db.SaveChangesAsync();
+        db.TeamInvitations.Add(Invitation(InvitationState.Pending));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
     }
 
     [Fact]

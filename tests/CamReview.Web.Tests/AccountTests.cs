@@ -102,9 +102,8 @@ public sealed class AccountTests(PortalFixture portal) : IClassFixture<PortalFix
     public async Task AWeakTemporaryPasswordIsRefused()
     {
         using var admin = await portal.ClientAsync();
-        var teamId = await portal.TeamIdAsync(PortalFixture.AdminTeam);
-        using var refused = await admin.Http.PostAsJsonAsync($"api/teams/{teamId}/members",
-            new { email = "weak-temp@camreview.test", displayName = "Weak", role = "viewer", temporaryPassword = "12345678" });
+        using var refused = await admin.Http.PostAsJsonAsync("api/accounts",
+            new { email = "weak-temp@camreview.test", displayName = "Weak", temporaryPassword = "12345678" });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("at least 12 characters", await PortalClient.ErrorOf(refused));
     }
@@ -131,12 +130,9 @@ public sealed class AccountTests(PortalFixture portal) : IClassFixture<PortalFix
     public async Task AnAccountWithATemporaryPasswordCanOnlyChangeIt()
     {
         using var admin = await portal.ClientAsync();
-        var teamId = await portal.TeamIdAsync(PortalFixture.AdminTeam);
-        var added = await admin.PostJsonOkAsync($"api/teams/{teamId}/members",
-            new { email = "tia@camreview.test", displayName = "Tia", role = "reviewer" });
+        var added = await admin.PostJsonOkAsync("api/accounts", new { email = "tia@camreview.test", displayName = "Tia" });
         var temporary = added.GetProperty("temporaryPassword").GetString()!;
         Assert.Equal(14, temporary.Length);
-        Assert.True(added.GetProperty("member").GetProperty("mustChangePassword").GetBoolean());
 
         using var tia = await portal.ClientAsync("tia@camreview.test", temporary);
         using (var page = await tia.Http.GetAsync("projects"))
@@ -154,14 +150,24 @@ public sealed class AccountTests(PortalFixture portal) : IClassFixture<PortalFix
             Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
         using (var api = await tia.Http.GetAsync("api/projects")) Assert.Equal(HttpStatusCode.OK, api.StatusCode);
 
-        // Adding an existing account by e-mail creates nothing; adding it twice is refused.
-        var otherTeam = (await admin.PostJsonOkAsync("api/teams", new { name = "Second lab" })).GetProperty("id").GetInt32();
-        var existing = await admin.PostJsonOkAsync($"api/teams/{otherTeam}/members", new { email = "TIA@camreview.test", role = "viewer" });
-        Assert.False(existing.TryGetProperty("temporaryPassword", out _));
-        using (var twice = await admin.Http.PostAsJsonAsync($"api/teams/{otherTeam}/members", new { email = "tia@camreview.test", role = "viewer" }))
+        // The administrator is told an address has an account already (nobody else creates accounts).
+        using (var twice = await admin.Http.PostAsJsonAsync("api/accounts", new { email = "TIA@camreview.test", displayName = "Tia again" }))
             Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         await using var db = portal.OpenDb();
         Assert.Equal(1, await db.Users.CountAsync(u => u.Email == "tia@camreview.test"));
+    }
+
+    [Fact]
+    public async Task OnlyTheAdministratorCreatesAccounts()
+    {
+        await portal.CreateUserAsync("ned@camreview.test", "Ned", "neds-password-1");
+        using var ned = await portal.ClientAsync("ned@camreview.test", "neds-password-1");
+        await ned.PostJsonOkAsync("api/teams", new { name = "Ned's team" });
+        using var refused = await ned.Http.PostAsJsonAsync("api/accounts", new { email = "friend-of-ned@camreview.test", displayName = "Friend" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("Only the administrator", await PortalClient.ErrorOf(refused));
+        await using var db = portal.OpenDb();
+        Assert.False(await db.Users.AnyAsync(u => u.Email == "friend-of-ned@camreview.test"));
     }
 
     [Fact]

@@ -95,8 +95,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         yield return new("delete project", Surface.Api, HttpMethod.Delete, $"api/projects/{w.ProjectId}", TeamRole.Owner);
         yield return new("create project", Surface.Api, HttpMethod.Post, "api/projects", TeamRole.Owner,
             () => new { teamId = w.LabId, name = $"project {Guid.NewGuid():N}" });
-        yield return new("add member", Surface.Api, HttpMethod.Post, $"api/teams/{w.LabId}/members", TeamRole.Owner,
-            () => new { email = $"{Guid.NewGuid():N}@camreview.test", displayName = "New", role = "viewer", temporaryPassword = "temporary-pw" });
+        yield return new("invite", Surface.Api, HttpMethod.Post, $"api/teams/{w.LabId}/invitations", TeamRole.Owner,
+            () => new { email = $"{Guid.NewGuid():N}@camreview.test", role = "viewer" });
+        yield return new("invitations", Surface.Api, HttpMethod.Get, $"api/teams/{w.LabId}/invitations", TeamRole.Owner);
+        yield return new("revoke invitation", Surface.Api, HttpMethod.Delete, $"api/teams/{w.LabId}/invitations/1", TeamRole.Owner);
         yield return new("change role", Surface.Api, HttpMethod.Put, $"api/teams/{w.LabId}/members/{w.VicId}", TeamRole.Owner, () => new { role = "owner" });
         yield return new("remove member", Surface.Api, HttpMethod.Delete, $"api/teams/{w.LabId}/members/{w.VicId}", TeamRole.Owner);
     }

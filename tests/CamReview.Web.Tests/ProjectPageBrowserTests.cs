@@ -89,25 +89,29 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
     }
 
     [Fact]
-    public async Task AnOwnerAddsAMemberWhoseRoleDecidesWhatTheProjectPageOffers()
+    public async Task AnInvitedMemberAcceptsAndTheirRoleDecidesWhatTheProjectPageOffers()
     {
         var owner = await portal.SignedInPageAsync();
         var teamId = await portal.TeamIdAsync(PortalFixture.AdminTeam);
         var projectId = await CreateProjectThroughThePageAsync(owner, "Orbit around a statue");
 
-        // The owner creates an account for Vera, as a Viewer, with a temporary password.
-        await owner.GotoLiveAsync($"teams/{teamId}");
-        await Assertions.Expect(owner.GetByTestId("add-member-submit")).ToBeEnabledAsync();
-        await owner.Locator("#member-email").FillAsync("vera@camreview.test");
-        await owner.Locator("#member-role").SelectOptionAsync("Viewer");
-        await owner.Locator("#member-name").FillAsync("Vera Viewer");
-        await owner.Locator("#member-password").FillAsync("temporary-123");
-        await owner.GetByTestId("add-member-submit").ClickAsync();
+        // The administrator creates an account for Vera with a temporary password, then invites her into the team as a Viewer.
+        await owner.GotoLiveAsync("teams");
+        await Assertions.Expect(owner.GetByTestId("create-account")).ToBeEnabledAsync();
+        await owner.Locator("#account-email").FillAsync("vera@camreview.test");
+        await owner.Locator("#account-name").FillAsync("Vera Viewer");
+        await owner.Locator("#account-password").FillAsync("temporary-123");
+        await owner.GetByTestId("create-account").ClickAsync();
         await Assertions.Expect(owner.GetByTestId("temporary-password")).ToHaveTextAsync("temporary-123");
-        var veraRow = owner.Locator("[data-testid=member][data-email='vera@camreview.test']");
-        await Assertions.Expect(veraRow.GetByTestId("member-role")).ToHaveValueAsync("Viewer");
+        await owner.GotoLiveAsync($"teams/{teamId}");
+        await Assertions.Expect(owner.GetByTestId("invite-submit")).ToBeEnabledAsync();
+        await owner.Locator("#invite-email").FillAsync("vera@camreview.test");
+        await owner.Locator("#invite-role").SelectOptionAsync("Viewer");
+        await owner.GetByTestId("invite-submit").ClickAsync();
+        await Assertions.Expect(owner.GetByTestId("invite-done")).ToContainTextAsync("Invitation recorded for vera@camreview.test");
+        await Assertions.Expect(owner.Locator("[data-testid=invitation][data-email='vera@camreview.test']")).ToBeVisibleAsync();
 
-        // Vera signs in with it and must choose her own password first.
+        // Vera signs in with it and must choose her own password first; the project is not hers to see yet.
         var vera = await portal.NewPageAsync();
         await vera.GotoAsync($"projects/{projectId}");
         await Assertions.Expect(vera).ToHaveURLAsync(new Regex("/account/login"));
@@ -120,6 +124,20 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
         await vera.Locator("#password-confirm").FillAsync("veras-own-secret");
         await vera.GetByTestId("change-password").ClickAsync();
         await Assertions.Expect(vera).ToHaveURLAsync(new Regex($"/projects/{projectId}$"));
+        await Assertions.Expect(vera.GetByTestId("not-found")).ToBeVisibleAsync();
+
+        // She accepts the invitation on her Teams page, and is a Viewer of the team.
+        await vera.GotoAsync("teams");
+        var invitation = vera.Locator($"[data-testid=my-invitation][data-team='{PortalFixture.AdminTeam}']");
+        await Assertions.Expect(invitation.GetByTestId("accept-invitation")).ToBeEnabledAsync();
+        await invitation.GetByTestId("accept-invitation").ClickAsync();
+        await Assertions.Expect(vera.GetByTestId("invitation-answer")).ToHaveTextAsync($"You are now a member of {PortalFixture.AdminTeam} as Viewer.");
+        await Assertions.Expect(vera.GetByTestId("my-invitations")).ToHaveCountAsync(0);
+        await owner.ReloadAsync();
+        var veraRow = owner.Locator("[data-testid=member][data-email='vera@camreview.test']");
+        await Assertions.Expect(veraRow.GetByTestId("member-role")).ToHaveValueAsync("Viewer");
+        await Assertions.Expect(owner.GetByTestId("no-invitations")).ToBeVisibleAsync();
+        await vera.GotoAsync($"projects/{projectId}");
 
         // As a Viewer she reads, and is offered no upload and no pair form.
         await Assertions.Expect(vera.GetByTestId("read-only")).ToBeVisibleAsync();

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CamReview.Web.Accounts;
 
 /// <summary>Local accounts: the first administrator, signing in, passwords.</summary>
-public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPasswordHasher<User> hasher, ILogger<AccountService> log, TimeProvider? clock = null)
+public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPasswordHasher<User> hasher, SessionStore sessions, ILogger<AccountService> log, TimeProvider? clock = null)
 {
     public const string DefaultTeamName = "My team";
 
@@ -112,8 +113,9 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         return user;
     }
 
-    /// <summary>Replaces the password (the current one must be given) and ends the account's other sessions.</summary>
-    public async Task<Result<User>> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, CancellationToken ct = default)
+    /// <summary>Replaces the password (the current one must be given) and ends the account's other sessions: all
+    /// but <paramref name="keepSessionId"/>, the session that changed it.</summary>
+    public async Task<Result<User>> ChangePasswordAsync(int userId, string? currentPassword, string? newPassword, string? keepSessionId, CancellationToken ct = default)
     {
         if (PasswordPolicy.Check(newPassword) is { } error) return Result<User>.Fail(error);
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -126,15 +128,46 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         user.SecurityStamp = NewStamp();
         user.MustChangePassword = false;
         await db.SaveChangesAsync(ct);
+        await sessions.EndAllAsync(userId, keepSessionId, SessionStore.PasswordChanged, ct);
         return Result<User>.Ok(user);
     }
 
-    /// <summary>The account if it still exists with this security stamp (i.e. the session is still valid).</summary>
-    public async Task<User?> FindSessionUserAsync(int userId, string? stamp, CancellationToken ct = default)
+    /// <summary>Creates an account with a temporary password (the one given, or a generated one), which its user must
+    /// replace at first sign-in. Only the administrator creates accounts: team owners invite addresses instead, and
+    /// learn nothing about which addresses have accounts.</summary>
+    public async Task<Result<CreatedAccount>> CreateAccountAsync(ClaimsPrincipal by, string? email, string? displayName, string? temporaryPassword, CancellationToken ct = default)
     {
+        if (by.UserId() is not { } byId) return Result<CreatedAccount>.Fail("Sign in first.", ResultStatus.Unauthenticated);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        return user is not null && user.SecurityStamp == stamp ? user : null;
+        if (!await db.Users.AnyAsync(u => u.Id == byId && u.IsAdministrator, ct))
+            return Result<CreatedAccount>.Fail("Only the administrator creates accounts: invite people into your team instead.", ResultStatus.Forbidden);
+        var (normalized, error) = NormalizeEmail(email);
+        error ??= CheckDisplayName(displayName);
+        temporaryPassword = string.IsNullOrEmpty(temporaryPassword) ? GenerateTemporaryPassword() : temporaryPassword;
+        error ??= PasswordPolicy.Check(temporaryPassword);
+        if (error is not null) return Result<CreatedAccount>.Fail(error);
+        var exists = $"An account uses {normalized} already.";
+        if (await db.Users.AnyAsync(u => u.Email == normalized, ct)) return Result<CreatedAccount>.Fail(exists, ResultStatus.Conflict);
+        var user = NewUser(normalized!, displayName!.Trim(), temporaryPassword, mustChangePassword: true, _clock.GetUtcNow().UtcDateTime);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException?.Message.Contains("UNIQUE") == true)
+        {
+            return Result<CreatedAccount>.Fail(exists, ResultStatus.Conflict);
+        }
+        log.LogInformation("Account {Email} created by the administrator", user.Email);
+        return Result<CreatedAccount>.Ok(new CreatedAccount(user.Id, user.Email, user.DisplayName, temporaryPassword));
+    }
+
+    /// <summary>Whether the signed-in user is the administrator (who creates accounts).</summary>
+    public async Task<bool> IsAdministratorAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (user.UserId() is not { } id) return false;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(u => u.Id == id && u.IsAdministrator, ct);
     }
 
     /// <summary>A new account (not yet saved).</summary>

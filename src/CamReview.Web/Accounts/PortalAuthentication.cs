@@ -10,9 +10,11 @@ using Microsoft.AspNetCore.Identity;
 
 namespace CamReview.Web.Accounts;
 
-/// <summary>Cookie sign-in for local accounts: HttpOnly, SameSite=Lax, Secure over HTTPS, sliding expiry; every
-/// request checks that the account still exists with the same security stamp (a password change ends other
-/// sessions). Pages send anonymous visitors to the sign-in page; the API, media and hubs answer 401/403 with JSON.</summary>
+/// <summary>Cookie sign-in for local accounts: HttpOnly, SameSite=Lax, Secure over HTTPS, sliding expiry. The cookie
+/// names a server-side session (<see cref="SessionStore"/>); every request checks that the session has not ended and
+/// that the account still exists with the same security stamp, so signing out ends the session for good and a
+/// password change ends the other sessions. Open interactive pages re-check now and then. Pages send anonymous
+/// visitors to the sign-in page; the API, media and hubs answer 401/403 with JSON.</summary>
 public static class PortalAuthentication
 {
     public const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -30,6 +32,7 @@ public static class PortalAuthentication
             .SetApplicationName("CamReview")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys")));
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddSingleton<SessionStore>();
         services.AddSingleton<AccountService>();
 
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
@@ -55,6 +58,31 @@ public static class PortalAuthentication
         return services;
     }
 
+    /// <summary>Starts a server-side session for the account and issues its cookie (sign-in, first-run setup).</summary>
+    public static async Task SignInAsync(HttpContext http, User user, bool persistent = false)
+    {
+        var sessions = http.RequestServices.GetRequiredService<SessionStore>();
+        var sessionId = await sessions.StartAsync(user.Id, http.Request.Headers.UserAgent.ToString(),
+            http.Connection.RemoteIpAddress?.ToString(), http.RequestAborted);
+        await http.SignInAsync(Scheme, CamReviewClaims.CreatePrincipal(user, sessionId, Scheme), new AuthenticationProperties { IsPersistent = persistent });
+    }
+
+    /// <summary>A new cookie for the request's own session, after its account changed (a new password's security stamp).</summary>
+    public static Task RenewAsync(HttpContext http, User user) =>
+        http.SignInAsync(Scheme, CamReviewClaims.CreatePrincipal(user, http.User.SessionId()!, Scheme));
+
+    /// <summary>Ends the request's session on the server and removes its cookie.</summary>
+    public static async Task SignOutAsync(HttpContext http)
+    {
+        await http.RequestServices.GetRequiredService<SessionStore>().EndAsync(http.User.SessionId(), SessionStore.SignedOut, http.RequestAborted);
+        await http.SignOutAsync(Scheme);
+    }
+
+    private static Task<User?> SessionUserAsync(SessionStore sessions, ClaimsPrincipal? principal, CancellationToken ct) =>
+        principal?.UserId() is { } userId
+            ? sessions.ValidateAsync(principal.FindFirstValue(CamReviewClaims.Session), userId, principal.FindFirstValue(CamReviewClaims.SecurityStamp), ct)
+            : Task.FromResult<User?>(null);
+
     private static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
         // The error page for a request that failed on the database is shown to nobody in particular: looking the session
@@ -65,18 +93,18 @@ public static class PortalAuthentication
             return;
         }
         var principal = context.Principal;
-        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountService>();
-        if (principal?.UserId() is not { } userId ||
-            await accounts.FindSessionUserAsync(userId, principal.FindFirstValue(CamReviewClaims.SecurityStamp), context.HttpContext.RequestAborted) is not { } user)
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
+        // Cookies without a session (made before sessions were kept on the server) are refused too: sign in again.
+        if (await SessionUserAsync(sessions, principal, context.HttpContext.RequestAborted) is not { } user)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
             return;
         }
         // Keep the name and the must-change flag current (an owner may have reset them).
-        if (user.DisplayName != principal.Identity!.Name || user.MustChangePassword != principal.MustChangePasswordNow())
+        if (user.DisplayName != principal!.Identity!.Name || user.MustChangePassword != principal.MustChangePasswordNow())
         {
-            context.ReplacePrincipal(CamReviewClaims.CreatePrincipal(user, Scheme));
+            context.ReplacePrincipal(CamReviewClaims.CreatePrincipal(user, principal.SessionId()!, Scheme));
             context.ShouldRenew = true;
         }
     }
@@ -99,14 +127,16 @@ public static class PortalAuthentication
         return context.Response.WriteAsJsonAsync(new { error = message });
     }
 
-    /// <summary>Interactive pages keep the authentication state of the request that opened them; this re-checks
-    /// it every few minutes, so a circuit stops acting for an account whose password changed.</summary>
-    private sealed class RevalidatingSessionStateProvider(ILoggerFactory loggers, AccountService accounts)
+    /// <summary>Interactive pages keep the authentication state of the request that opened them (a reconnecting or
+    /// new circuit is a new request, checked like any other); this re-checks an open circuit's session every
+    /// <see cref="AuthOptions.RevalidateSeconds"/>, so a page stops acting for a session that was signed out
+    /// elsewhere or ended by a password change: it turns anonymous and goes to the sign-in page.</summary>
+    private sealed class RevalidatingSessionStateProvider(ILoggerFactory loggers, SessionStore sessions, PortalOptions options)
         : RevalidatingServerAuthenticationStateProvider(loggers)
     {
-        protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
+        protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(options.Auth.RevalidateSeconds);
 
         protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct) =>
-            state.User.UserId() is { } id && await accounts.FindSessionUserAsync(id, state.User.FindFirstValue(CamReviewClaims.SecurityStamp), ct) is not null;
+            await SessionUserAsync(sessions, state.User, ct) is not null;
     }
 }

@@ -18,6 +18,7 @@ public static class PortalApi
     public sealed record NewProjectRequest(int TeamId, string? Name, string? Description);
     public sealed record NewTeamRequest(string? Name);
     public sealed record RoleRequest(TeamRole Role);
+    public sealed record NewAccountRequest(string? Email, string? DisplayName, string? TemporaryPassword);
 
     public static void MapPortalApi(this WebApplication app)
     {
@@ -61,13 +62,28 @@ public static class PortalApi
         api.MapPost("/jobs/{jobId:int}/retry", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.RetryAsync(http.User, jobId, ct)));
 
+        // Accounts: the administrator creates them (with a temporary password their user replaces).
+        api.MapPost("/accounts", async (NewAccountRequest body, HttpContext http, AccountService accounts, CancellationToken ct) =>
+            ApiResults.From(await accounts.CreateAccountAsync(http.User, body.Email, body.DisplayName, body.TemporaryPassword, ct), a => Results.Created($"/api/accounts/{a.Id}", a)));
+
         api.MapGet("/teams", async (HttpContext http, TeamService teams, CancellationToken ct) => Results.Ok(await teams.ListMineAsync(http.User, ct)));
         api.MapPost("/teams", async (NewTeamRequest body, HttpContext http, TeamService teams, CancellationToken ct) =>
             ApiResults.From(await teams.CreateAsync(http.User, body.Name, ct), t => Results.Created($"/api/teams/{t.Id}", t)));
         api.MapGet("/teams/{teamId:int}", async (int teamId, HttpContext http, TeamService teams, CancellationToken ct) =>
             ApiResults.From(await teams.GetAsync(http.User, teamId, ct)));
-        api.MapPost("/teams/{teamId:int}/members", async (int teamId, NewMember body, HttpContext http, TeamService teams, CancellationToken ct) =>
-            ApiResults.From(await teams.AddMemberAsync(http.User, teamId, body, ct), m => Results.Created($"/api/teams/{teamId}/members/{m.Member.UserId}", m)));
+        // People join a team by accepting an invitation: the answer to inviting is 202 and the same whether or not an
+        // account uses the address.
+        api.MapPost("/teams/{teamId:int}/invitations", async (int teamId, InviteRequest body, HttpContext http, InvitationService invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.InviteAsync(http.User, teamId, body.Email, body.Role, ct), sent => Results.Accepted($"/api/teams/{teamId}/invitations", sent)));
+        api.MapGet("/teams/{teamId:int}/invitations", async (int teamId, HttpContext http, InvitationService invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.ListForTeamAsync(http.User, teamId, ct)));
+        api.MapDelete("/teams/{teamId:int}/invitations/{invitationId:int}", async (int teamId, int invitationId, HttpContext http, InvitationService invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.RevokeAsync(http.User, teamId, invitationId, ct)));
+        api.MapGet("/invitations", async (HttpContext http, InvitationService invitations, CancellationToken ct) => Results.Ok(await invitations.ListMineAsync(http.User, ct)));
+        api.MapPost("/invitations/{invitationId:int}/accept", async (int invitationId, HttpContext http, InvitationService invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.AcceptAsync(http.User, invitationId, ct)));
+        api.MapPost("/invitations/{invitationId:int}/decline", async (int invitationId, HttpContext http, InvitationService invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.DeclineAsync(http.User, invitationId, ct)));
         api.MapPut("/teams/{teamId:int}/members/{userId:int}", async (int teamId, int userId, RoleRequest body, HttpContext http, TeamService teams, CancellationToken ct) =>
             ApiResults.From(await teams.ChangeRoleAsync(http.User, teamId, userId, body.Role, ct)));
         api.MapDelete("/teams/{teamId:int}/members/{userId:int}", async (int teamId, int userId, HttpContext http, TeamService teams, CancellationToken ct) =>
@@ -83,7 +99,7 @@ public static class PortalApi
         {
             if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
                 return Results.BadRequest("The sign-out form has expired: reload the page and try again.");
-            await http.SignOutAsync(PortalAuthentication.Scheme);
+            await PortalAuthentication.SignOutAsync(http);
             return Results.LocalRedirect(PortalAuthentication.LoginPath);
         }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
     }

@@ -25,7 +25,7 @@ public enum Permission
     /// <summary>See a team: its members and projects.</summary>
     ViewTeam,
     CreateProject,
-    /// <summary>Add members, change their roles, remove them.</summary>
+    /// <summary>Invite members (and revoke invitations), change their roles, remove them.</summary>
     ManageMembers,
     /// <summary>Build preference studies over a project's outputs; open, pause and close them.</summary>
     ManageStudies,

@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Web.Services;
 
-/// <summary>Teams, their members and roles. Anyone signed in may create a team (and owns it); owners add members
-/// (an existing account by e-mail, or a new account with a temporary password), change roles and remove members.
+/// <summary>Teams, their members and roles. Anyone signed in may create a team (and owns it); owners invite people
+/// (<see cref="InvitationService"/>: they become members when they accept), change roles and remove members.
 /// A team always keeps at least one owner.</summary>
-public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessService access, AccountService accounts, TimeProvider? clock = null)
+public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessService access, InvitationService invitations, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -37,7 +37,8 @@ public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessServic
         var projects = await db.Projects.AsNoTracking().Where(p => p.TeamId == teamId).OrderBy(p => p.Name)
             .Select(p => new ProjectSummary(p.Id, p.Name, p.Description, p.CreatedUtc, p.TeamId, p.Team.Name, role, p.Assets.Count, p.Pairs.Count))
             .ToListAsync(ct);
-        return Result<TeamDetails>.Ok(new TeamDetails(teamId, allowed.Membership.TeamName, role, members, projects));
+        var invited = role.Allows(Permission.ManageMembers) ? await invitations.PendingOfTeamAsync(db, teamId, ct) : [];
+        return Result<TeamDetails>.Ok(new TeamDetails(teamId, allowed.Membership.TeamName, role, members, projects, invited));
     }
 
     public async Task<Result<TeamSummary>> CreateAsync(ClaimsPrincipal user, string? name, CancellationToken ct = default)
@@ -48,7 +49,7 @@ public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessServic
         if (name.Length > CamReviewDb.NameMaxLength) return Result<TeamSummary>.Fail($"A team name has at most {CamReviewDb.NameMaxLength} characters.");
         if (name.Any(char.IsControl)) return Result<TeamSummary>.Fail("A team name cannot contain control characters.");
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var exists = $"A team named \"{name}\" already exists: ask one of its owners to add you.";
+        var exists = $"A team named \"{name}\" already exists: ask one of its owners to invite you.";
         if (await db.Teams.AnyAsync(t => t.Name == name, ct)) return Result<TeamSummary>.Fail(exists, ResultStatus.Conflict);
         var now = _clock.GetUtcNow().UtcDateTime;
         var team = new Team { Name = name, CreatedUtc = now };
@@ -63,47 +64,6 @@ public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessServic
             return Result<TeamSummary>.Fail(exists, ResultStatus.Conflict);
         }
         return Result<TeamSummary>.Ok(new TeamSummary(team.Id, team.Name, TeamRole.Owner, 1, 0));
-    }
-
-    /// <summary>Adds a member by e-mail. An existing account is added as it is; otherwise an account is created
-    /// with the display name and the temporary password given (or a generated one, returned once), which its
-    /// user must replace at first sign-in.</summary>
-    public async Task<Result<AddedMember>> AddMemberAsync(ClaimsPrincipal user, int teamId, NewMember request, CancellationToken ct = default)
-    {
-        var allowed = await access.TeamAsync(user, teamId, Permission.ManageMembers, ct);
-        if (!allowed.Allowed) return allowed.Deny<AddedMember>();
-        var (email, error) = AccountService.NormalizeEmail(request.Email);
-        if (error is not null) return Result<AddedMember>.Fail(error);
-        if (!Enum.IsDefined(request.Role)) return Result<AddedMember>.Fail("Choose a role: Owner, Reviewer or Viewer.");
-
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var now = _clock.GetUtcNow().UtcDateTime;
-        var existing = await db.Users.SingleOrDefaultAsync(u => u.Email == email, ct);
-        string? temporaryPassword = null;
-        if (existing is null)
-        {
-            if (AccountService.CheckDisplayName(request.DisplayName) is { } nameError)
-                return Result<AddedMember>.Fail($"No account uses {email} yet, so one will be created: {nameError.ToLowerInvariant()}");
-            temporaryPassword = string.IsNullOrEmpty(request.TemporaryPassword) ? AccountService.GenerateTemporaryPassword() : request.TemporaryPassword;
-            if (PasswordPolicy.Check(temporaryPassword) is { } passwordError) return Result<AddedMember>.Fail(passwordError);
-            existing = accounts.NewUser(email!, request.DisplayName!.Trim(), temporaryPassword, mustChangePassword: true, now);
-            db.Users.Add(existing);
-        }
-        else if (await db.TeamMembers.AnyAsync(m => m.TeamId == teamId && m.UserId == existing.Id, ct))
-        {
-            return Result<AddedMember>.Fail($"{existing.DisplayName} ({email}) is already a member of this team.", ResultStatus.Conflict);
-        }
-        db.TeamMembers.Add(new TeamMember { TeamId = teamId, User = existing, Role = request.Role, AddedUtc = now });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.InnerException?.Message.Contains("UNIQUE") == true)
-        {
-            return Result<AddedMember>.Fail($"{email} was added meanwhile; reload the team.", ResultStatus.Conflict);
-        }
-        return Result<AddedMember>.Ok(new AddedMember(
-            new MemberView(existing.Id, existing.Email, existing.DisplayName, request.Role, now, existing.MustChangePassword), temporaryPassword));
     }
 
     public async Task<Result<MemberView>> ChangeRoleAsync(ClaimsPrincipal user, int teamId, int memberUserId, TeamRole role, CancellationToken ct = default)
@@ -142,5 +102,3 @@ public sealed class TeamService(IDbContextFactory<CamReviewDb> dbs, AccessServic
     private static async Task<bool> IsLastOwnerAsync(CamReviewDb db, int teamId, CancellationToken ct) =>
         await db.TeamMembers.CountAsync(m => m.TeamId == teamId && m.Role == TeamRole.Owner, ct) <= 1;
 }
-
-public sealed record NewMember(string? Email, string? DisplayName, TeamRole Role, string? TemporaryPassword);

@@ -31,11 +31,22 @@ public sealed record TeamSummary(int Id, string Name, TeamRole Role, int MemberC
 
 public sealed record MemberView(int UserId, string Email, string DisplayName, TeamRole Role, DateTime AddedUtc, bool MustChangePassword);
 
-public sealed record TeamDetails(int Id, string Name, TeamRole Role, IReadOnlyList<MemberView> Members, IReadOnlyList<ProjectSummary> Projects);
+/// <summary>A team as its members see it; <see cref="Invitations"/> (pending) only for its owners, empty for the others.</summary>
+public sealed record TeamDetails(int Id, string Name, TeamRole Role, IReadOnlyList<MemberView> Members, IReadOnlyList<ProjectSummary> Projects,
+    IReadOnlyList<InvitationView> Invitations);
 
-/// <summary>A member just added; <see cref="TemporaryPassword"/> is set when a new account was created for them
-/// (shown once to the owner, who passes it on; the user must replace it at first sign-in).</summary>
-public sealed record AddedMember(MemberView Member, string? TemporaryPassword);
+/// <summary>An invitation as the team's owners see it.</summary>
+public sealed record InvitationView(int Id, int TeamId, string Email, TeamRole Role, string? InvitedBy, DateTime CreatedUtc, DateTime ExpiresUtc);
+
+/// <summary>The answer to an invitation: the same, whether or not an account uses the address.</summary>
+public sealed record InvitationSent(string Message, InvitationView Invitation);
+
+/// <summary>An invitation as the invitee sees it.</summary>
+public sealed record MyInvitation(int Id, int TeamId, string TeamName, TeamRole Role, string? InvitedBy, DateTime CreatedUtc, DateTime ExpiresUtc);
+
+/// <summary>An account the administrator just created, with its temporary password (shown once, passed on by the
+/// administrator; the user must replace it at first sign-in).</summary>
+public sealed record CreatedAccount(int Id, string Email, string DisplayName, string TemporaryPassword);
 
 public static class AssetKinds
 {
