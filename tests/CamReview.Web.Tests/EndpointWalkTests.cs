@@ -44,6 +44,8 @@ public sealed class EndpointWalkWorld : StudyWorld
         Ids["spare"] = Id(await admin.UploadOkAsync(ProjectId, "target-image", TestMedia.DepthMap, "spare.png"));
         Ids["job"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/renders", new { method = "homography", parameters = new { motion = "pan-left", frames = 12 } }));
         Ids["comment"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/comments", new { timeSeconds = 0.1, body = "first look" }));
+        Ids["invitation"] = Id((await admin.PostJsonOkAsync($"api/teams/{LabId}/invitations", new { email = "invitee@camreview.test", role = "viewer" }))
+            .GetProperty("invitation"));
         Ids["link"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/share-links", new { label = "open", expiresInDays = 7 }));
         var locked = await admin.PostJsonOkAsync($"api/pairs/{PairId}/share-links", new { label = "locked", expiresInDays = 7, passphrase = Passphrase });
         Ids["share"] = locked.GetProperty("url").GetString()!.TrimEnd('/').Split('/')[^1];
@@ -91,6 +93,10 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         SignedIn,
         /// <summary>A member of the team the address belongs to, with at least this role.</summary>
         Viewer, Reviewer, Owner,
+        /// <summary>The administrator (who creates accounts); every other account is refused with 403.</summary>
+        Administrator,
+        /// <summary>The person an invitation is for: for everyone else it does not exist.</summary>
+        Invitee,
         /// <summary>Anyone with the study's participant link (the link is the capability).</summary>
         StudyLink,
         /// <summary>The participant whose key is sent with the request.</summary>
@@ -151,8 +157,14 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/teams", Access.SignedIn, "api/teams"),
         new("POST", "/api/teams", Access.SignedIn, "api/teams", new { name = "walked team" }),
         new("GET", "/api/teams/{teamId:int}", Access.Viewer, "api/teams/{team}"),
-        new("POST", "/api/teams/{teamId:int}/members", Access.Owner, "api/teams/{team}/members",
-            new { email = "newcomer@camreview.test", displayName = "Newcomer", role = "viewer", temporaryPassword = "a-temporary-password" }),
+        new("POST", "/api/accounts", Access.Administrator, "api/accounts",
+            new { email = "newcomer@camreview.test", displayName = "Newcomer", temporaryPassword = "a-temporary-password" }),
+        new("POST", "/api/teams/{teamId:int}/invitations", Access.Owner, "api/teams/{team}/invitations", new { email = "another@camreview.test", role = "viewer" }),
+        new("GET", "/api/teams/{teamId:int}/invitations", Access.Owner, "api/teams/{team}/invitations"),
+        new("GET", "/api/invitations", Access.SignedIn, "api/invitations"),
+        // Only the invitee answers an invitation (none of the callers is the invitee here).
+        new("POST", "/api/invitations/{invitationId:int}/accept", Access.Invitee, "api/invitations/{invitation}/accept"),
+        new("POST", "/api/invitations/{invitationId:int}/decline", Access.Invitee, "api/invitations/{invitation}/decline"),
         new("GET", "/media/{assetId:int}/{variant}", Access.Viewer, "media/{video}/poster"),
 
         // Compare API
@@ -189,6 +201,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("DELETE", "/api/comments/{commentId:int}", Access.Owner, "api/comments/{comment}"),
         new("PUT", "/api/teams/{teamId:int}/members/{userId:int}", Access.Owner, "api/teams/{team}/members/{vic}", new { role = "reviewer" }),
         new("DELETE", "/api/teams/{teamId:int}/members/{userId:int}", Access.Owner, "api/teams/{team}/members/{vic}"),
+        new("DELETE", "/api/teams/{teamId:int}/invitations/{invitationId:int}", Access.Owner, "api/teams/{team}/invitations/{invitation}"),
         new("DELETE", "/api/assets/{assetId:int}", Access.Owner, "api/assets/{spare}"),
         new("DELETE", "/api/projects/{projectId:int}", Access.Owner, "api/projects/{project}"),
     ];
@@ -284,6 +297,8 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
             Access.SignedIn => account ? Result.Allowed : Result.SignIn,
             Access.ParticipantKey => caller == Caller.Participant ? Result.Allowed : Result.Refused,
             Access.UnlockedShare => caller == Caller.Guest ? Result.Allowed : Result.Refused,
+            Access.Administrator => account ? Result.Forbidden : Result.SignIn,
+            Access.Invitee => account ? Result.NotFound : Result.SignIn,
             _ when !account => Result.SignIn,
             _ when caller == Caller.OtherTeam => Result.NotFound,
             _ => Rank(caller) >= (int)access - (int)Access.Viewer + 1 ? Result.Allowed : Result.Forbidden,
