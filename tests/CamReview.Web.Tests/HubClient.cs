@@ -52,6 +52,20 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the server closes the connection (messages before that are skipped).</summary>
+    public async Task ClosedByServerAsync(CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while ((await _socket.ReceiveAsync(buffer, ct)).MessageType != WebSocketMessageType.Close) { }
+        }
+        catch (WebSocketException)
+        {
+            // Aborted rather than closed: closed all the same.
+        }
+    }
+
     private async Task SendAsync(string json, CancellationToken ct) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(json + Separator), WebSocketMessageType.Text, true, ct);
 

@@ -5,15 +5,16 @@ using Microsoft.Playwright;
 
 namespace CamReview.Web.Tests;
 
-/// <summary>A portal whose open pages re-check their session every second (instead of every minute).</summary>
-public sealed class QuickRevalidationPortalFixture : PortalFixture
+/// <summary>A portal whose open pages re-check their session only every ten minutes: an open page or hub connection
+/// that stops within seconds of its session ending was stopped by the ending itself, not by a periodic check.</summary>
+public sealed class SlowRevalidationPortalFixture : PortalFixture
 {
-    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Auth:RevalidateSeconds=1"];
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Auth:RevalidateSeconds=600"];
 }
 
 /// <summary>Sessions are kept on the server: a sign-in cookie is only as good as the session it names. Signing out
 /// ends that session, so the cookie captured before is refused afterwards (by the API, the pages and open circuits).</summary>
-public sealed class SessionSecurityTests(QuickRevalidationPortalFixture portal) : IClassFixture<QuickRevalidationPortalFixture>
+public sealed class SessionSecurityTests(SlowRevalidationPortalFixture portal) : IClassFixture<SlowRevalidationPortalFixture>
 {
     [Fact]
     public async Task ACookieCapturedBeforeSignOutIsRefusedAfterIt()
@@ -96,9 +97,22 @@ public sealed class SessionSecurityTests(QuickRevalidationPortalFixture portal) 
         thief.Cookies.Add(portal.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value));
         await SignOutAsync(thief);
 
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"), new() { Timeout = 20_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"), new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#login-email")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task AHubConnectionClosesWhenItsSessionIsSignedOut()
+    {
+        await portal.CreateUserAsync("hugo@camreview.test", "Hugo", "hugos-password-1");
+        using var hugo = await portal.ClientAsync("hugo@camreview.test", "hugos-password-1");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var hub = await HubClient.ConnectAsync(hugo, portal.BaseAddress, timeout.Token);
+        Assert.Null(await hub.InvokeAsync("LeaveProject", [1], timeout.Token)); // open and answering
+
+        await SignOutAsync(hugo);
+        await hub.ClosedByServerAsync(timeout.Token);
     }
 
     private static string SessionCookie(PortalClient client) =>

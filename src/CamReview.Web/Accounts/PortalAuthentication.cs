@@ -128,15 +128,44 @@ public static class PortalAuthentication
     }
 
     /// <summary>Interactive pages keep the authentication state of the request that opened them (a reconnecting or
-    /// new circuit is a new request, checked like any other); this re-checks an open circuit's session every
-    /// <see cref="AuthOptions.RevalidateSeconds"/>, so a page stops acting for a session that was signed out
-    /// elsewhere or ended by a password change: it turns anonymous and goes to the sign-in page.</summary>
-    private sealed class RevalidatingSessionStateProvider(ILoggerFactory loggers, SessionStore sessions, PortalOptions options)
-        : RevalidatingServerAuthenticationStateProvider(loggers)
+    /// new circuit is a new request, checked like any other). A session ended on this process (signed out elsewhere,
+    /// ended by a password change) turns its open pages anonymous at once, and they go to the sign-in page; every
+    /// <see cref="AuthOptions.RevalidateSeconds"/> an open page also re-checks its session, for sessions ended by
+    /// another process sharing the database.</summary>
+    private sealed class RevalidatingSessionStateProvider : RevalidatingServerAuthenticationStateProvider
     {
-        protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(options.Auth.RevalidateSeconds);
+        private static readonly AuthenticationState Anonymous = new(new ClaimsPrincipal(new ClaimsIdentity()));
+        private readonly SessionStore _sessions;
+        private readonly PortalOptions _options;
+
+        public RevalidatingSessionStateProvider(ILoggerFactory loggers, SessionStore sessions, PortalOptions options) : base(loggers)
+        {
+            _sessions = sessions;
+            _options = options;
+            _sessions.Ended += OnEnded;
+        }
+
+        protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(_options.Auth.RevalidateSeconds);
 
         protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct) =>
-            await SessionUserAsync(sessions, state.User, ct) is not null;
+            await SessionUserAsync(_sessions, state.User, ct) is not null;
+
+        private async void OnEnded(SessionsEnded ended)
+        {
+            try
+            {
+                if (ended.Includes((await GetAuthenticationStateAsync()).User)) SetAuthenticationState(Task.FromResult(Anonymous));
+            }
+            catch (InvalidOperationException)
+            {
+                // No state yet (the circuit is still starting): its first request was checked anyway.
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _sessions.Ended -= OnEnded;
+            base.Dispose(disposing);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -32,6 +33,10 @@ public sealed class SessionStore(IDbContextFactory<CamReviewDb> dbs, ILogger<Ses
     private long _endings;
 
     private sealed record Cached(User User, DateTime CheckedUtc, DateTime LastSeenUtc);
+
+    /// <summary>Raised when sessions end on this process, so that what is open on them (interactive pages, hub
+    /// connections) stops at once rather than at its next check.</summary>
+    public event Action<SessionsEnded>? Ended;
 
     /// <summary>Records a new session for the account and returns its id (for the cookie).</summary>
     public async Task<string> StartAsync(int userId, string? userAgent, string? clientAddress, CancellationToken ct = default)
@@ -90,6 +95,7 @@ public sealed class SessionStore(IDbContextFactory<CamReviewDb> dbs, ILogger<Ses
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedUtc, now).SetProperty(s => s.EndReason, reason), ct);
         Interlocked.Increment(ref _endings);
         _cache.TryRemove(sessionId, out _);
+        Ended?.Invoke(new SessionsEnded(sessionId, null, null));
     }
 
     /// <summary>Ends every session of the account except <paramref name="keep"/>; returns how many ended.</summary>
@@ -104,9 +110,18 @@ public sealed class SessionStore(IDbContextFactory<CamReviewDb> dbs, ILogger<Ses
         foreach (var (id, entry) in _cache)
             if (entry.User.Id == userId) _cache.TryRemove(id, out _);
         if (ended > 0) log.LogInformation("Ended {Count} session(s) of account {UserId}: {Reason}", ended, userId, reason);
+        Ended?.Invoke(new SessionsEnded(null, userId, keep));
         return ended;
     }
 
     private static string? Shorten(string? text, int max) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Length <= max ? text : text[..max];
+}
+
+/// <summary>Sessions that ended: one (<see cref="SessionId"/>) or every one of an account but <see cref="Keep"/>.</summary>
+public sealed record SessionsEnded(string? SessionId, int? UserId, string? Keep)
+{
+    public bool Includes(ClaimsPrincipal user) =>
+        user.SessionId() is { } session
+        && (SessionId is not null ? session == SessionId : user.UserId() == UserId && session != Keep);
 }

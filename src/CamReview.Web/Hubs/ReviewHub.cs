@@ -5,9 +5,21 @@ namespace CamReview.Web.Hubs;
 
 /// <summary>Live updates for everyone looking at a project (render progress, comments, new outputs).
 /// Browser pages join the group of the project they show; only members of the project's team may.</summary>
-public sealed class ReviewHub(AccessService access) : Hub
+public sealed class ReviewHub(AccessService access, HubSessions sessions) : Hub
 {
     public const string Path = "/hubs/review";
+
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public static string ProjectGroup(int projectId) => $"project-{projectId}";
 
