@@ -141,6 +141,7 @@ public static class Portal
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseFormTokenRefusal();
+        app.UseApiAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
         {
