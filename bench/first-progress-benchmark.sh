@@ -32,7 +32,7 @@ portal_stop
 machine
 portal_start "$work/data" "$work/portal.log"
 cookie=$(awk -F'\t' 'NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")
-PORTAL_COOKIE=$cookie "$probe" "$portal_url" "$project" "$pair" $((warm + 1)) '{"motion": "reference", "width": 1280, "height": 720}' \
+PORTAL_COOKIE=$cookie PORTAL_ANTIFORGERY=$antiforgery "$probe" "$portal_url" "$project" "$pair" $((warm + 1)) '{"motion": "reference", "width": 1280, "height": 720}' \
   > "$work/times.tsv"
 portal_stop
 

@@ -1,6 +1,6 @@
 # Shared by the portal benchmarks (sourced after lib.sh, not run): a real portal (`camreview serve`) on a data
 # folder of its own, and an HTTP session against it with curl, signed in through the sign-in form like a browser.
-# Sets: portal_url, portal_pid, jar (the session's cookies), antiforgery (the token the upload endpoint wants).
+# Sets: portal_url, portal_pid, jar (the session's cookies), antiforgery (the token every unsafe API request carries).
 
 admin_email=bench@camreview.test
 admin_password=bench-password-1234
@@ -44,9 +44,10 @@ portal_sign_in() {
   antiforgery=$(curl -fsS -c "$jar" -b "$jar" "$portal_url/projects" | hidden_token)
 }
 
-# api METHOD PATH [JSON]  calls the API with the session and prints the answer; fails on an error status.
+# api METHOD PATH [JSON]  calls the API with the session (and its antiforgery token, which writes need) and prints
+# the answer; fails on an error status.
 api() {
-  curl -fsS -X "$1" -b "$jar" -H 'Content-Type: application/json' ${3:+--data "$3"} "$portal_url/api/$2"
+  curl -fsS -X "$1" -b "$jar" -H "RequestVerificationToken: $antiforgery" -H 'Content-Type: application/json' ${3:+--data "$3"} "$portal_url/api/$2"
 }
 
 # portal_project NAME  makes a project in the administrator's team and prints its id.

@@ -2,7 +2,8 @@
 // /api/pairs/{id}/renders) and times, from just before each request, the "job" updates the review hub sends to the
 // project's viewers. One render at a time, each once the project has no job queued or running (a render's output
 // queues a score job).
-// Usage: FirstProgress BASE_URL PROJECT_ID PAIR_ID RENDERS PARAMETERS_JSON, with the session's cookies in PORTAL_COOKIE.
+// Usage: FirstProgress BASE_URL PROJECT_ID PAIR_ID RENDERS PARAMETERS_JSON, with the session's cookies in PORTAL_COOKIE
+// and its antiforgery token (which every unsafe API request carries) in PORTAL_ANTIFORGERY.
 // Prints one tab-separated line per render, times in ms from the request: the API's answer, the "queued" update, the
 // first "running" update (the worker's "starting"), the first update past 0 % (and its stage), the "succeeded"
 // update (100 %), and the job's own total from its timings (s).
@@ -12,9 +13,10 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-if (args.Length != 5 || Environment.GetEnvironmentVariable("PORTAL_COOKIE") is not { Length: > 0 } cookie)
+if (args.Length != 5 || Environment.GetEnvironmentVariable("PORTAL_COOKIE") is not { Length: > 0 } cookie
+    || Environment.GetEnvironmentVariable("PORTAL_ANTIFORGERY") is not { Length: > 0 } antiforgery)
 {
-    Console.Error.WriteLine("usage: FirstProgress BASE_URL PROJECT_ID PAIR_ID RENDERS PARAMETERS_JSON (cookies in PORTAL_COOKIE)");
+    Console.Error.WriteLine("usage: FirstProgress BASE_URL PROJECT_ID PAIR_ID RENDERS PARAMETERS_JSON (cookies in PORTAL_COOKIE, token in PORTAL_ANTIFORGERY)");
     return 2;
 }
 var baseAddress = new Uri(args[0].TrimEnd('/') + "/");
@@ -24,6 +26,7 @@ var body = $$"""{"method": "homography", "parameters": {{args[4]}}}""";
 var clock = Stopwatch.StartNew();
 using var http = new HttpClient { BaseAddress = baseAddress };
 http.DefaultRequestHeaders.Add("Cookie", cookie);
+http.DefaultRequestHeaders.Add("RequestVerificationToken", antiforgery);
 await using var hub = await ReviewHub.ConnectAsync(http, baseAddress, cookie, clock);
 await hub.InvokeAsync("JoinProject", projectId);
 

@@ -30,7 +30,8 @@ public static class Portal
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="configure">Last changes to the builder before it builds (the tests add a log provider here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -111,6 +112,10 @@ public static class Portal
             .AddCheck<MediaHealthCheck>("media")
             .AddCheck<NativeLibrariesHealthCheck>("native");
 
+        configure?.Invoke(builder);
+        // Last: every logger, whichever provider it writes to, redacts the secrets of addresses (share and study links).
+        builder.Services.AddLogRedaction();
+
         var app = builder.Build();
         try
         {
@@ -142,6 +147,7 @@ public static class Portal
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseFormTokenRefusal();
+        app.UseApiAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
         {

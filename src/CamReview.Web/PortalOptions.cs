@@ -80,9 +80,17 @@ public sealed class UploadLimits
     /// <summary>Longest video, in seconds (frames / frame rate).</summary>
     public double MaxVideoSeconds { get; set; } = 600;
 
+    /// <summary>The most work one uploaded video may cause, in pixel-frames (width x height x frames): what decoding
+    /// it to validate it, and every analysis and score of it, cost grows with. The default is 1920x1080 for 900
+    /// frames (30 s at 30 fps); a 4096x2304 video may then have 197 frames. Checked from the container header
+    /// before any frame is decoded, and again while decoding (a header may lie).</summary>
+    public long MaxVideoWork { get; set; } = DefaultMaxVideoWork;
+
+    public const long DefaultMaxVideoWork = 1920L * 1080 * 900;
+
     internal void Validate()
     {
-        if (MaxBytes <= 0 || MaxImagePixels <= 0 || MaxVideoPixels <= 0 || MaxVideoFrames < 2 || !(MaxVideoSeconds > 0))
+        if (MaxBytes <= 0 || MaxImagePixels <= 0 || MaxVideoPixels <= 0 || MaxVideoFrames < 2 || !(MaxVideoSeconds > 0) || MaxVideoWork <= 0)
             throw new InvalidOperationException("CamReview:Uploads limits must be positive (MaxVideoFrames at least 2).");
     }
 }

@@ -31,6 +31,21 @@ public sealed class GuessThrottleTests
     }
 
     [Fact]
+    public void LockedForSaysHowLongIsLeftAndALowerAllowanceLocksSooner()
+    {
+        var clock = new Clock();
+        var throttle = new GuessThrottle<string>(10, TimeSpan.FromMinutes(15), clock);
+        for (var i = 0; i < 3; i++) throttle.Failed("a");
+        Assert.Null(throttle.LockedFor("a"));
+        clock.Now += TimeSpan.FromMinutes(5);
+        Assert.Equal(3, throttle.Failures("a"));
+        Assert.Equal(TimeSpan.FromMinutes(10), throttle.LockedFor("a", allowance: 3));
+        clock.Now += TimeSpan.FromMinutes(10);
+        Assert.Null(throttle.LockedFor("a", allowance: 3));
+        Assert.Equal(0, throttle.Failures("a"));
+    }
+
+    [Fact]
     public void ASuccessClearsTheCount()
     {
         var throttle = new GuessThrottle<int>(2, TimeSpan.FromMinutes(15));

@@ -7,17 +7,43 @@ using System.Text.RegularExpressions;
 namespace CamReview.Web.Tests;
 
 /// <summary>An HTTP session against the portal, like a browser's without the browser: cookies kept, redirects not
-/// followed (so they can be asserted), signed in through the real sign-in form.</summary>
+/// followed (so they can be asserted), signed in through the real sign-in form. Once signed in, its unsafe requests
+/// to /api carry the session's antiforgery token in the header, as the portal's pages do (unless the request has
+/// <see cref="WithoutToken"/> set, or a token header of its own).</summary>
 public sealed partial class PortalClient : IDisposable
 {
     public const string AntiforgeryHeader = "RequestVerificationToken";
 
+    /// <summary>Set on a request (<c>request.Options.Set(PortalClient.WithoutToken, true)</c>) to send it without the token.</summary>
+    public static readonly HttpRequestOptionsKey<bool> WithoutToken = new("camreview-test-without-token");
+
     private string? _token;
+    private bool _signedIn;
 
     private PortalClient(Uri baseAddress)
     {
         Cookies = new CookieContainer();
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+        Http = new HttpClient(new TokenHandler(this) { InnerHandler = new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false } })
+        {
+            BaseAddress = baseAddress,
+        };
+    }
+
+    private sealed class TokenHandler(PortalClient client) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var method = request.Method;
+            var unsafeMethod = method != HttpMethod.Get && method != HttpMethod.Head && method != HttpMethod.Options;
+            if (client._signedIn && unsafeMethod && request.RequestUri is { IsAbsoluteUri: true } uri && uri.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal)
+                && !request.Headers.Contains(AntiforgeryHeader) && !(request.Options.TryGetValue(WithoutToken, out var without) && without))
+            {
+                // A session that may not open the projects page (a temporary password) has no token to send.
+                try { request.Headers.Add(AntiforgeryHeader, await client.AntiforgeryTokenAsync()); }
+                catch (HttpRequestException) { }
+            }
+            return await base.SendAsync(request, ct);
+        }
     }
 
     public HttpClient Http { get; }
@@ -31,6 +57,7 @@ public sealed partial class PortalClient : IDisposable
         using var response = await client.PostFormAsync("account/login", "login",
             new() { ["Input.Email"] = email, ["Input.Password"] = password });
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"signing in as {email}: {response.StatusCode}");
+        client._signedIn = true;
         return client;
     }
 
@@ -59,6 +86,7 @@ public sealed partial class PortalClient : IDisposable
         form.Add(file, "file", fileName);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/projects/{projectId}/assets") { Content = form };
         if (withToken) request.Headers.Add(AntiforgeryHeader, await AntiforgeryTokenAsync());
+        else request.Options.Set(WithoutToken, true);
         return await Http.SendAsync(request);
     }
 

@@ -52,11 +52,14 @@ public class PortalFixture : IAsyncLifetime
     /// <summary>The demo content costs a few renders: only the tests about it turn it on.</summary>
     public static readonly string[] NoDemo = ["--CamReview:Demo:Enabled=false"];
 
+    /// <summary>Changes to the portal's builder before it builds (e.g. a log provider of the test's own).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder) { }
+
     public virtual async Task InitializeAsync()
     {
         // What a page shows is waited for as long as actions are: a loaded machine connects circuits slowly.
         Assertions.SetDefaultExpectTimeout(20_000);
-        _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production", .. ExtraArgs]);
+        _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production", .. ExtraArgs], Configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");

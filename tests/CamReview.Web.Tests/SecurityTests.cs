@@ -108,6 +108,62 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
     }
 
     [Fact]
+    public async Task AnUnsafeApiRequestNeedsTheAntiforgeryTokenEvenWithoutOriginOrSecFetchSite()
+    {
+        using var admin = await world.ClientAsync();
+        var teamId = await world.TeamIdAsync(PortalFixture.AdminTeam);
+        HttpRequestMessage Request(HttpMethod method, string path, object? body, string? token)
+        {
+            var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            if (token is null) request.Options.Set(PortalClient.WithoutToken, true);
+            else request.Headers.Add(PortalClient.AntiforgeryHeader, token);
+            return request;
+        }
+        var writes = new (HttpMethod Method, string Path, object? Body)[]
+        {
+            (HttpMethod.Post, "api/projects", new { teamId, name = "riding the cookie" }),
+            (HttpMethod.Put, $"api/outputs/{world.OutputId}/review", new { status = "rejected" }),
+            (HttpMethod.Post, $"api/pairs/{world.PairId}/share-links", new { label = "riding", expiresInDays = 7 }),
+            (HttpMethod.Delete, $"api/projects/{world.ProjectId}", null),
+            (HttpMethod.Post, $"api/pairs/{world.PairId}/comments", new { timeSeconds = 0.5, body = "riding" }),
+        };
+        int Projects() { using var db = world.OpenDb(); return db.Projects.Count(); }
+        int Links() { using var db = world.OpenDb(); return db.ShareLinks.Count(); }
+        var (projects, links) = (Projects(), Links());
+
+        // Neither Origin nor Sec-Fetch-Site (what a script, or a browser that sends neither, sends): without the token,
+        // or with one that is not this session's, every write is refused with a JSON error and changes nothing.
+        foreach (var token in new[] { null, "not-a-token" })
+        foreach (var (method, path, body) in writes)
+        {
+            using var request = Request(method, path, body, token);
+            using var response = await admin.Http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path} ({token ?? "no token"}): {(int)response.StatusCode}");
+            Assert.Contains("no valid antiforgery token (header RequestVerificationToken)", await PortalClient.ErrorOf(response));
+        }
+        Assert.Equal((projects, links), (Projects(), Links()));
+
+        // Reads need no token.
+        using (var read = Request(HttpMethod.Get, "api/projects", null, null))
+        using (var response = await admin.Http.SendAsync(read)) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // With the session's token (as the portal's pages send it) the same write works.
+        var own = await admin.AntiforgeryTokenAsync();
+        using (var request = Request(HttpMethod.Post, "api/projects", new { teamId, name = "with the token" }, own))
+        using (var response = await admin.Http.SendAsync(request)) Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        // From another site it is refused even with the token.
+        using (var request = Request(HttpMethod.Post, "api/projects", new { teamId, name = "from evil" }, own))
+        {
+            request.Headers.Add("Origin", "https://evil.example");
+            using var response = await admin.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("other sites", await PortalClient.ErrorOf(response));
+        }
+        Assert.Equal(projects + 1, Projects());
+    }
+
+    [Fact]
     public async Task AFormPostedWithoutItsTokenAnswersA400PageNotAnError()
     {
         // A page's form (sign-in) posted without the antiforgery token, e.g. from another site or after the token expired.

@@ -119,6 +119,33 @@ public static class TestMedia
         return ~crc;
     }
 
+    private static readonly Lazy<byte[]> BigWorkClip = new(() => MakeBigWorkVideo("work-4096x2304x240.mp4"));
+
+    /// <summary>4096x2304, 240 frames at 30 fps, about half a megabyte: 2.3 billion pixel-frames, over the default
+    /// work budget (1920x1080x900) while within every other upload limit. Made by the ffmpeg command: 15 frames of
+    /// flat grey encoded once, then their packets copied 16 times (encoding 240 such frames takes far longer).</summary>
+    public static byte[] BigWorkVideo => BigWorkClip.Value;
+
+    private static byte[] MakeBigWorkVideo(string name)
+    {
+        var segment = Path.Combine(Folder.Value, "segment-" + name);
+        var path = Path.Combine(Folder.Value, name);
+        Ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=4096x2304:rate=30:duration=0.5,format=yuv420p",
+            "-c:v", "libx264", "-preset", "ultrafast", "-crf", "51", "-g", "600", segment);
+        Ffmpeg("-stream_loop", "15", "-i", segment, "-c", "copy", path);
+        return System.IO.File.ReadAllBytes(path);
+    }
+
+    private static void Ffmpeg(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["-hide_banner", "-loglevel", "error", "-y", .. args]) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {string.Join(' ', args)}: {errors}");
+    }
+
     /// <summary>A video of its own (a different phase gives different bytes), for tests that must not share files.</summary>
     public static byte[] UniqueVideo(int phase) => MakeVideo($"unique-{phase}-{Guid.NewGuid():N}.mp4", 64, 48, 10, phase);
 

@@ -74,6 +74,30 @@ public sealed class UploadValidationTests(PortalFixture portal) : IClassFixture<
     });
 
     [Fact]
+    public async Task AVideoOverTheWorkBudgetIsRefusedFromItsHeaderAtOnceAndLeavesNothingBehind()
+    {
+        var clip = TestMedia.BigWorkVideo;
+        using var admin = await portal.ClientAsync();
+        var projectId = await ProjectAsync(admin, "Work budget");
+        var before = await SnapshotAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await admin.UploadAsync(projectId, "reference-video", clip, "4k.mp4");
+        clock.Stop();
+        Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var error = await PortalClient.ErrorOf(response);
+        // Which dimensions, the budget, and how to come within it.
+        Assert.Contains("4096x2304 pixels x 240 frames = 2.26 billion pixel-frames", error);
+        Assert.Contains("at most 1.87 billion, CamReview:Uploads:MaxVideoWork", error);
+        Assert.Contains("At 4096x2304 a video may have at most 197 frames: trim it (ffmpeg -i in.mp4 -frames:v 197 out.mp4)", error);
+        Assert.Contains("or scale it to at most", error);
+        // Refused from the container header, not after decoding 240 frames of 9.4 megapixels.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refused after {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(portal.DataDir, MediaFiles.TempFolder), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task APathInTheFileNameIsDroppedAndNothingIsWrittenOutsideMedia()
     {
         using var admin = await portal.ClientAsync();

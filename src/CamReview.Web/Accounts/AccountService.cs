@@ -72,27 +72,61 @@ public sealed class AccountService(IDbContextFactory<CamReviewDb> dbs, IPassword
         }
     }
 
-    /// <summary>Wrong sign-ins per e-mail address and client address: ten in a quarter of an hour lock that
-    /// combination (so a guesser elsewhere cannot lock the owner out).</summary>
-    private readonly Security.GuessThrottle<string> _guesses = new(10, TimeSpan.FromMinutes(15), clock);
+    /// <summary>Wrong passwords for one account from one client address, per quarter of an hour.</summary>
+    public const int GuessesPerAccountAndAddress = 10;
+    /// <summary>Wrong passwords for one account from all addresses together, per quarter of an hour.</summary>
+    public const int GuessesPerAccount = 20;
+    /// <summary>Wrong passwords from one address for all accounts together, per quarter of an hour.</summary>
+    public const int GuessesPerAddress = 50;
+    public static readonly TimeSpan GuessWindow = TimeSpan.FromMinutes(15);
 
-    /// <summary>Why sign-in is refused without even checking the password, or null.</summary>
-    public string? SignInRefusal(string? email, string? client) =>
-        NormalizeEmail(email).Email is { } normalized && _guesses.IsLocked($"{normalized}|{client}")
-            ? "Too many wrong passwords for this account from here: try again in a quarter of an hour."
-            : null;
+    // Keyed by the normalized e-mail whether or not an account has it, so that the answers do not tell which exist.
+    private readonly Security.GuessThrottle<string> _pairGuesses = new(GuessesPerAccountAndAddress, GuessWindow, clock);
+    private readonly Security.GuessThrottle<string> _accountGuesses = new(GuessesPerAccount, GuessWindow, clock);
+    private readonly Security.GuessThrottle<string> _addressGuesses = new(GuessesPerAddress, GuessWindow, clock);
+
+    /// <summary>Why sign-in is refused without even checking the password, or null. Three limits, each over a quarter of
+    /// an hour: <see cref="GuessesPerAccountAndAddress"/> wrong passwords for the account from this address;
+    /// <see cref="GuessesPerAddress"/> from this address for any accounts (one address trying many); and
+    /// <see cref="GuessesPerAccount"/> for the account from all addresses (many addresses trying one). The last two are
+    /// what a guesser with many addresses, or one address sharing a network with real users, could use to keep real
+    /// users out, so a browser that has signed in to this account before (<paramref name="knownBrowser"/>, see
+    /// <see cref="Security.KnownBrowser"/>) is held only to the first: the account's owner at their usual browser is never
+    /// locked out by others, and a guesser never has that browser's cookie. A new browser of the owner waits the
+    /// quarter out like everyone else while the account is being guessed at.</summary>
+    public Security.GuessRefusal? SignInRefusal(string? email, string? client, bool knownBrowser = false)
+    {
+        if (NormalizeEmail(email).Email is not { } normalized) return null;
+        if (_pairGuesses.LockedFor($"{normalized}|{client}") is { } pair)
+            return new($"Too many wrong passwords for this account from your address: try again in {Security.GuessRefusal.Minutes(pair)}.", pair);
+        if (knownBrowser) return null;
+        if (_addressGuesses.LockedFor(client ?? "") is { } address)
+            return new($"Too many wrong passwords from your address: try again in {Security.GuessRefusal.Minutes(address)}.", address);
+        if (_accountGuesses.LockedFor(normalized) is { } account)
+            return new($"Too many wrong passwords for this account, from several places: signing in to it from a new browser is paused for {Security.GuessRefusal.Minutes(account)}. " +
+                "A browser that has signed in to it before can still sign in.", account);
+        return null;
+    }
 
     /// <summary>The account with these credentials, or null (same answer, and same time, for an unknown e-mail
-    /// and a wrong password). Wrong guesses count against the e-mail and <paramref name="client"/> together.</summary>
-    public async Task<User?> CheckCredentialsAsync(string? email, string? password, string? client = null, CancellationToken ct = default)
+    /// and a wrong password; also null, unchecked, while <see cref="SignInRefusal"/> refuses). Wrong guesses count
+    /// against the account and <paramref name="client"/> together, the account, and the client.</summary>
+    public async Task<User?> CheckCredentialsAsync(string? email, string? password, string? client = null, bool knownBrowser = false, CancellationToken ct = default)
     {
         var (normalized, _) = NormalizeEmail(email);
         if (normalized is null || string.IsNullOrEmpty(password) || password.Length > PasswordPolicy.MaxLength) return null;
+        if (SignInRefusal(normalized, client, knownBrowser) is not null) return null;
         var key = $"{normalized}|{client}";
-        if (_guesses.IsLocked(key)) return null;
         var user = await FindWithPasswordAsync(normalized, password, ct);
-        if (user is null) _guesses.Failed(key);
-        else _guesses.Succeeded(key);
+        if (user is null)
+        {
+            _pairGuesses.Failed(key);
+            _accountGuesses.Failed(normalized);
+            _addressGuesses.Failed(client ?? "");
+        }
+        // Only this address's count for the account is cleared: signing in to one's own account must not reset what
+        // the address or the account have been guessed at.
+        else _pairGuesses.Succeeded(key);
         return user;
     }
 

@@ -1,4 +1,6 @@
 using CamReview.Web.Services;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 
 namespace CamReview.Web.Api;
 
@@ -30,8 +32,9 @@ public static class ApiResults
 }
 
 /// <summary>Refuses state-changing API requests that a browser marks as coming from another site (Sec-Fetch-Site,
-/// Origin). Together with SameSite=Lax cookies, JSON-only bodies and the antiforgery token on uploads, this keeps
-/// other sites from acting with a user's session. Clients that send neither header (scripts, tests) pass.</summary>
+/// Origin). Clients that send neither header (scripts, older browsers, some proxies strip them) pass this filter:
+/// on the signed-in API it is <see cref="ApiAntiforgery"/> that makes sure such a request came from the
+/// portal's own pages; on the participant API the key in a header (never a cookie) does.</summary>
 public sealed class SameOriginFilter : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -52,4 +55,37 @@ public sealed class SameOriginFilter : IEndpointFilter
                string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase) &&
                string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
+}
+
+/// <summary>Every unsafe request (POST, PUT, PATCH, DELETE) to the signed-in API under /api must carry the session's
+/// antiforgery token in the <c>RequestVerificationToken</c> header, whatever else it sends: the API is authenticated
+/// by the session cookie alone, which a browser attaches to requests that other sites make it send, while the token is
+/// only in the portal's own pages. Missing or not this session's: 400 with a JSON error. A middleware after
+/// authorization (so for every /api endpoint, whichever group maps it), before the endpoint reads its body; the header
+/// is the only place looked at, so an upload's form is never buffered to look for the token. The API has no other
+/// means of authentication (no bearer or API tokens) that would be exempt; the participant API under /p/{token}/api
+/// has no cookie to forge (its key travels in a header).</summary>
+public static class ApiAntiforgery
+{
+    public static void UseApiAntiforgery(this WebApplication app) => app.Use(async (http, next) =>
+    {
+        if (!http.Request.Path.StartsWithSegments("/api") || !IsUnsafe(http.Request.Method) || http.User.Identity?.IsAuthenticated != true)
+        {
+            await next(http);
+            return;
+        }
+        var headerName = http.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.HeaderName!;
+        var valid = !Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(http.Request.Headers[headerName]);
+        if (valid)
+        {
+            try { await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http); }
+            catch (AntiforgeryValidationException) { valid = false; }
+        }
+        if (valid) await next(http);
+        else await ApiResults.Error(ResultStatus.Invalid,
+            $"The request has no valid antiforgery token (header {headerName}): reload the page and try again.").ExecuteAsync(http);
+    });
+
+    public static bool IsUnsafe(string method) =>
+        !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method));
 }

@@ -54,14 +54,19 @@ public static class CompareApi
         {
             var shared = await links.ResolveAsync(token, countOpen: false, ct);
             if (shared is null || shared.Refusal is not null) return Results.Redirect(ShareLinkService.PathPrefix + Uri.EscapeDataString(token));
-            var (cookie, error) = await links.UnlockAsync(shared, passphrase, ct);
-            if (cookie is not null)
+            var unlock = await links.UnlockAsync(shared, passphrase, Security.ClientAddress.Of(http), ct);
+            if (unlock.Refused is { } refused)
+            {
+                http.Response.Headers.RetryAfter = refused.RetryAfterSeconds;
+                return Results.Content(TooManyGuessesPage(token, refused.Message), "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+            }
+            if (unlock.Cookie is { } cookie)
                 http.Response.Cookies.Append(ShareLinkService.UnlockCookieName(shared.LinkId), cookie, new CookieOptions
                 {
                     HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true,
                     Path = ShareLinkService.PathPrefix + token,
                 });
-            var query = error is null ? "" : "?error=" + Uri.EscapeDataString(error);
+            var query = unlock.Error is null ? "" : "?error=" + Uri.EscapeDataString(unlock.Error);
             return Results.Redirect(ShareLinkService.PathPrefix + token + query);
         });
     }
@@ -72,6 +77,22 @@ public static class CompareApi
         http.Response.Headers["X-Robots-Tag"] = "noindex";
         var shared = await links.ResolveAsync(token, countOpen: false, ct);
         return shared is not null && links.IsOpen(shared, http) ? shared : null;
+    }
+
+    /// <summary>The answer to a passphrase guess that was not checked: a page of its own (the share page's form posts
+    /// here), with the message and the way back to the form.</summary>
+    private static string TooManyGuessesPage(string token, string message)
+    {
+        var back = System.Net.WebUtility.HtmlEncode(ShareLinkService.PathPrefix.TrimStart('/') + Uri.EscapeDataString(token));
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex"><base href="/"><title>Too many tries · CamReview</title>
+            <link rel="stylesheet" href="lib/bootstrap/bootstrap.min.css"></head>
+            <body><main class="container py-4"><div class="alert alert-warning" role="alert" data-testid="passphrase-throttled">
+            <h1 class="h5">Too many tries</h1><p>{System.Net.WebUtility.HtmlEncode(message)}</p>
+            <a class="btn btn-outline-secondary btn-sm" href="{back}">Back to the passphrase</a></div></main></body></html>
+            """;
     }
 
     private static IResult Closed() =>

@@ -22,13 +22,16 @@ public sealed record ShareLinkView(
     public string State(DateTime now) => RevokedUtc is not null ? "revoked" : ExpiresUtc <= now ? "expired" : "active";
 }
 
+/// <summary>The answer to a passphrase: the unlock cookie's value, or the guess was refused unchecked (too many), or wrong.</summary>
+public sealed record UnlockResult(string? Cookie, GuessRefusal? Refused, string? Error = null);
+
 /// <summary>What a share token opens: the pair, or why not.</summary>
 public sealed record SharedAccess(int LinkId, int PairId, string Label, bool HasPassphrase, DateTime ExpiresUtc, string? Refusal);
 
 /// <summary>Read-only links to a comparison that open without an account: 256-bit random tokens (only a SHA-256 hash
 /// and an encrypted copy are stored), an expiry, revocation, and an optional passphrase (hashed with the framework's
-/// password hasher; wrong guesses are throttled per link). A correct passphrase unlocks the link in that browser
-/// through a cookie that only this portal can make, valid until the link expires or 12 hours pass.</summary>
+/// password hasher; wrong guesses are throttled, see <see cref="UnlockAsync"/>). A correct passphrase unlocks the link in
+/// that browser through a cookie that only this portal can make, valid until the link expires or 12 hours pass.</summary>
 public sealed class ShareLinkService(
     IDbContextFactory<CamReviewDb> dbs, AccessService access, IDataProtectionProvider protection, IPasswordHasher<ShareLink> hasher,
     ComparisonEvents events, TimeProvider? clock = null)
@@ -41,7 +44,16 @@ public sealed class ShareLinkService(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly IDataProtector _tokens = protection.CreateProtector("CamReview.ShareLink.Token");
     private readonly ITimeLimitedDataProtector _unlocks = protection.CreateProtector("CamReview.ShareLink.Unlock").ToTimeLimitedDataProtector();
-    private readonly GuessThrottle<int> _guesses = new(10, TimeSpan.FromMinutes(15), clock);
+    /// <summary>Wrong passphrases one client (address) may try on one link in <see cref="GuessWindow"/>.</summary>
+    public const int GuessesPerClient = 10;
+    /// <summary>Wrong passphrases on one link, from all clients together, after which the link is guessed at from many
+    /// addresses: each client may then try only <see cref="GuessesPerClientUnderAttack"/>, and every check waits.</summary>
+    public const int LinkGuessesBeforeSlowdown = 30;
+    public const int GuessesPerClientUnderAttack = 3;
+    public static readonly TimeSpan GuessWindow = TimeSpan.FromMinutes(15);
+
+    private readonly GuessThrottle<(int Link, string Client)> _clientGuesses = new(GuessesPerClient, GuessWindow, clock);
+    private readonly GuessThrottle<int> _linkGuesses = new(int.MaxValue, GuessWindow, clock);
 
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
 
@@ -119,21 +131,36 @@ public sealed class ShareLinkService(
         return new SharedAccess(link.Id, link.PairId, link.Label, link.PassphraseHash is not null, link.ExpiresUtc, refusal);
     }
 
-    /// <summary>Checks a passphrase. On success returns the value of the unlock cookie; null with a message otherwise.</summary>
-    public async Task<(string? Cookie, string? Error)> UnlockAsync(SharedAccess shared, string? passphrase, CancellationToken ct = default)
+    /// <summary>Checks a passphrase from <paramref name="client"/> (its address). On success returns the value of the
+    /// unlock cookie; otherwise a message, and for a guess that was not even checked, when to try again.
+    /// <para>Wrong guesses count per link and client: after <see cref="GuessesPerClient"/> in a quarter of an hour that
+    /// client is refused on that link until the quarter has passed; other clients are not, so whoever holds the address
+    /// cannot lock its real viewers out. Per link, from all clients together, more than
+    /// <see cref="LinkGuessesBeforeSlowdown"/> wrong guesses in a quarter of an hour slow guessing down instead of
+    /// closing the link: each client may then try only <see cref="GuessesPerClientUnderAttack"/> times, and every check
+    /// waits (a quarter of a second, growing by as much every 10 further wrong guesses, at most 5 s). A right passphrase
+    /// from a client within its own allowance always opens the link.</para></summary>
+    public async Task<UnlockResult> UnlockAsync(SharedAccess shared, string? passphrase, string client, CancellationToken ct = default)
     {
-        if (_guesses.IsLocked(shared.LinkId))
-            return (null, "Too many wrong passphrases for this link: try again in a quarter of an hour.");
+        var key = (shared.LinkId, client);
+        var linkFailures = _linkGuesses.Failures(shared.LinkId);
+        var underAttack = linkFailures >= LinkGuessesBeforeSlowdown;
+        if (_clientGuesses.LockedFor(key, underAttack ? GuessesPerClientUnderAttack : GuessesPerClient) is { } wait)
+            return new(null, new GuessRefusal(
+                $"Too many wrong passphrases for this link from your address: try again in {GuessRefusal.Minutes(wait)}.", wait));
         await using var db = await dbs.CreateDbContextAsync(ct);
         var link = await db.ShareLinks.AsNoTracking().SingleAsync(l => l.Id == shared.LinkId, ct);
-        if (link.PassphraseHash is null) return (UnlockValue(shared), null);
+        if (link.PassphraseHash is null) return new(UnlockValue(shared), null);
+        if (underAttack)
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * (1 + (linkFailures - LinkGuessesBeforeSlowdown) / 10))), _clock, ct);
         if (string.IsNullOrEmpty(passphrase) || hasher.VerifyHashedPassword(link, link.PassphraseHash, passphrase) == PasswordVerificationResult.Failed)
         {
-            _guesses.Failed(shared.LinkId);
-            return (null, "That passphrase is not right.");
+            _clientGuesses.Failed(key);
+            _linkGuesses.Failed(shared.LinkId);
+            return new(null, null, "That passphrase is not right.");
         }
-        _guesses.Succeeded(shared.LinkId);
-        return (UnlockValue(shared), null);
+        _clientGuesses.Succeeded(key);
+        return new(UnlockValue(shared), null);
     }
 
     /// <summary>Whether the request may see the shared comparison: the link is valid and, with a passphrase, unlocked.</summary>

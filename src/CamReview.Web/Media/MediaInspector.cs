@@ -13,13 +13,18 @@ public sealed class MediaRejectedException(string message) : Exception(message);
 /// <summary>Decodes an upload completely before it is accepted, within the configured limits, and writes its poster
 /// and thumbnail. Images: the size in the header is checked before any pixel is decoded (a 100000x100000 PNG of a
 /// few bytes is refused without allocating anything), then the whole image is decoded with OpenCV. Videos: the frame
-/// size is checked from the stream header, then every frame is decoded with OpenCV's FFmpeg backend, counting them
-/// against the frame and duration limits, and a file that stops decoding before the frames its header announces is
-/// refused as damaged or cut short.</summary>
+/// size and the work budget (width x height x the frames the container announces) are checked from the stream header,
+/// before any frame is decoded; then every frame is decoded with OpenCV's FFmpeg backend, counting them against the
+/// frame, duration and work limits (so a header that understates its frames still stops at the budget), and a file
+/// that stops decoding before the frames its header announces is refused as damaged or cut short.</summary>
 public static class MediaInspector
 {
-    public static MediaInfo Inspect(string path, MediaFormat format, UploadLimits limits, string posterPath, string thumbPath, CancellationToken ct) =>
-        format.IsVideo() ? InspectVideo(path, format, limits, posterPath, thumbPath, ct) : InspectImage(path, format, limits, posterPath, thumbPath);
+    /// <param name="workBudget">Whether <see cref="UploadLimits.MaxVideoWork"/> applies: for uploads; not for the files
+    /// the portal made itself (a render's work is bounded by the render limits, and is done by then).</param>
+    public static MediaInfo Inspect(string path, MediaFormat format, UploadLimits limits, string posterPath, string thumbPath, CancellationToken ct,
+        bool workBudget = true) =>
+        format.IsVideo() ? InspectVideo(path, format, limits, workBudget ? limits.MaxVideoWork : long.MaxValue, posterPath, thumbPath, ct)
+            : InspectImage(path, format, limits, posterPath, thumbPath);
 
     private static MediaInfo InspectImage(string path, MediaFormat format, UploadLimits limits, string posterPath, string thumbPath)
     {
@@ -53,13 +58,18 @@ public static class MediaInspector
         }
     }
 
-    private static MediaInfo InspectVideo(string path, MediaFormat format, UploadLimits limits, string posterPath, string thumbPath, CancellationToken ct)
+    private static MediaInfo InspectVideo(string path, MediaFormat format, UploadLimits limits, long maxWork, string posterPath, string thumbPath, CancellationToken ct)
     {
         try
         {
             using var reader = VideoReader.Open(path);
             if ((long)reader.Width * reader.Height > limits.MaxVideoPixels)
                 throw TooLargeFrames(reader.Width, reader.Height, limits);
+            // The container's frame count (or its duration x frame rate) is known before decoding: a video whose
+            // announced work is over the budget is refused without decoding a frame.
+            if (reader.ReportedFrameCount is > 0 and < int.MaxValue && reader.Width > 0 && reader.Height > 0
+                && (long)reader.Width * reader.Height * (long)reader.ReportedFrameCount > maxWork)
+                throw TooMuchWork(reader.Width, reader.Height, (long)reader.ReportedFrameCount, maxWork, exact: true);
             if (!reader.Read(out var first))
                 throw new MediaRejectedException($"The file is {format.Describe()} without a single decodable frame: it is damaged or cut short.");
             int width, height;
@@ -72,9 +82,11 @@ public static class MediaInspector
 
             double? fps = double.IsFinite(reader.Fps) && reader.Fps is > 0 and < 1000 ? reader.Fps : null;
             var frames = 1;
+            var pixels = (long)width * height;
             while (reader.Skip())
             {
                 frames++;
+                if (pixels * frames > maxWork) throw TooMuchWork(width, height, frames, maxWork, exact: false);
                 if (frames > limits.MaxVideoFrames)
                     throw new MediaRejectedException($"The video has more than {limits.MaxVideoFrames} frames, the most a video may have.");
                 if (fps is { } f && frames / f > limits.MaxVideoSeconds)
@@ -99,6 +111,27 @@ public static class MediaInspector
 
     private static MediaRejectedException TooLargeFrames(int width, int height, UploadLimits limits) =>
         new($"The video's frames are {width}x{height} pixels ({Megapixels((long)width * height)} megapixels); frames may have at most {Megapixels(limits.MaxVideoPixels)} megapixels.");
+
+    /// <summary>Which way the video is over the budget, and how to bring it within: fewer frames at this size, or
+    /// smaller frames at this length (with the ffmpeg command for each).</summary>
+    private static MediaRejectedException TooMuchWork(int width, int height, long frames, long maxWork, bool exact)
+    {
+        var pixels = (long)width * height;
+        var maxFrames = maxWork / pixels;
+        var scale = Math.Sqrt((double)maxWork / frames / pixels);
+        // Even sizes (H.264), rounded down so that the smaller video is within the budget.
+        var (w, h) = ((int)(width * scale) & ~1, (int)(height * scale) & ~1);
+        var framesText = exact ? $"{frames} frames" : $"at least {frames} frames";
+        var smaller = w >= 16 && h >= 16
+            ? $" or scale it to at most {w}x{h} (ffmpeg -i in.mp4 -vf scale={w}:-2 out.mp4)"
+            : "";
+        return new MediaRejectedException(
+            $"The video is {width}x{height} pixels x {framesText} = {Billions(pixels * frames)} billion pixel-frames, more work than an upload may cause " +
+            $"(at most {Billions(maxWork)} billion, CamReview:Uploads:MaxVideoWork). At {width}x{height} a video may have at most {maxFrames} frames: " +
+            $"trim it (ffmpeg -i in.mp4 -frames:v {maxFrames} out.mp4){smaller}.");
+    }
+
+    private static string Billions(long work) => (work / 1e9).ToString(work < 10_000_000_000 ? "0.##" : "0.#", CultureInfo.InvariantCulture);
 
     private static string Megapixels(long pixels) => (pixels / 1e6).ToString(pixels < 10_000_000 ? "0.##" : "0", CultureInfo.InvariantCulture);
 

@@ -204,7 +204,7 @@ public sealed class AssetService(
             await Decoders.WaitAsync(ct);
             try
             {
-                info = await Task.Run(() => MediaInspector.Inspect(tempPath, f, options.Uploads, poster, thumb, ct), ct);
+                info = await Task.Run(() => MediaInspector.Inspect(tempPath, f, options.Uploads, poster, thumb, ct, workBudget: false), ct);
             }
             catch (MediaRejectedException e)
             {
