@@ -97,7 +97,7 @@ public sealed class SessionSecurityTests(SlowRevalidationPortalFixture portal) :
         thief.Cookies.Add(portal.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value));
         await SignOutAsync(thief);
 
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"), new() { Timeout = 10_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login$"), new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#login-email")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }

@@ -87,8 +87,13 @@ public sealed class UploadValidationTests(PortalFixture portal) : IClassFixture<
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         var error = await PortalClient.ErrorOf(response);
         // Which dimensions, the budget, and how to come within it.
-        Assert.Contains("4096x2304 pixels x 240 frames = 2.26 billion pixel-frames", error);
-        Assert.Contains("at most 1.87 billion, CamReview:Uploads:MaxVideoWork", error);
+        Assert.Contains("4096x2304 pixels x 240 frames = 2,264,924,160 pixel-frames", error);
+        Assert.Contains("at most 1,866,240,000, CamReview:Uploads:MaxVideoWork", error);
+        // The smaller size it suggests is within the budget (both sides given, even).
+        var suggested = System.Text.RegularExpressions.Regex.Match(error, @"scale=(\d+):(\d+)");
+        Assert.True(suggested.Success, error);
+        var (w, h) = (long.Parse(suggested.Groups[1].Value), long.Parse(suggested.Groups[2].Value));
+        Assert.True(w % 2 == 0 && h % 2 == 0 && w * h * 240 <= 1_866_240_000, $"{w}x{h}");
         Assert.Contains("At 4096x2304 a video may have at most 197 frames: trim it (ffmpeg -i in.mp4 -frames:v 197 out.mp4)", error);
         Assert.Contains("or scale it to at most", error);
         // Refused from the container header, not after decoding 240 frames of 9.4 megapixels.

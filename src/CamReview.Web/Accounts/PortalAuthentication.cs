@@ -54,7 +54,7 @@ public static class PortalAuthentication
             };
         });
         services.AddCascadingAuthenticationState();
-        services.AddScoped<AuthenticationStateProvider, RevalidatingSessionStateProvider>();
+        services.AddScoped<AuthenticationStateProvider, SessionStateProvider>();
         return services;
     }
 
@@ -78,7 +78,7 @@ public static class PortalAuthentication
         await http.SignOutAsync(Scheme);
     }
 
-    private static Task<User?> SessionUserAsync(SessionStore sessions, ClaimsPrincipal? principal, CancellationToken ct) =>
+    internal static Task<User?> SessionUserAsync(SessionStore sessions, ClaimsPrincipal? principal, CancellationToken ct) =>
         principal?.UserId() is { } userId
             ? sessions.ValidateAsync(principal.FindFirstValue(CamReviewClaims.Session), userId, principal.FindFirstValue(CamReviewClaims.SecurityStamp), ct)
             : Task.FromResult<User?>(null);
@@ -126,46 +126,55 @@ public static class PortalAuthentication
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new { error = message });
     }
+}
 
-    /// <summary>Interactive pages keep the authentication state of the request that opened them (a reconnecting or
-    /// new circuit is a new request, checked like any other). A session ended on this process (signed out elsewhere,
-    /// ended by a password change) turns its open pages anonymous at once, and they go to the sign-in page; every
-    /// <see cref="AuthOptions.RevalidateSeconds"/> an open page also re-checks its session, for sessions ended by
-    /// another process sharing the database.</summary>
-    private sealed class RevalidatingSessionStateProvider : RevalidatingServerAuthenticationStateProvider
+/// <summary>Interactive pages keep the authentication state of the request that opened them (a reconnecting or
+/// new circuit is a new request, checked like any other). A session ended on this process (signed out elsewhere,
+/// ended by a password change) turns its open pages anonymous at once, and they go to the sign-in page; every
+/// <see cref="AuthOptions.RevalidateSeconds"/> an open page also re-checks its session, for sessions ended by
+/// another process sharing the database.</summary>
+public sealed class SessionStateProvider : RevalidatingServerAuthenticationStateProvider
+{
+    private static readonly AuthenticationState Anonymous = new(new ClaimsPrincipal(new ClaimsIdentity()));
+    private readonly SessionStore _sessions;
+    private readonly PortalOptions _options;
+
+    public SessionStateProvider(ILoggerFactory loggers, SessionStore sessions, PortalOptions options) : base(loggers)
     {
-        private static readonly AuthenticationState Anonymous = new(new ClaimsPrincipal(new ClaimsIdentity()));
-        private readonly SessionStore _sessions;
-        private readonly PortalOptions _options;
+        _sessions = sessions;
+        _options = options;
+        _sessions.Ended += OnEnded;
+    }
 
-        public RevalidatingSessionStateProvider(ILoggerFactory loggers, SessionStore sessions, PortalOptions options) : base(loggers)
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(_options.Auth.RevalidateSeconds);
+
+    /// <summary>The page's session ended while it was open (rather than the page never having had one).</summary>
+    public bool SessionEnded { get; private set; }
+
+    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
+    {
+        var valid = await PortalAuthentication.SessionUserAsync(_sessions, state.User, ct) is not null;
+        SessionEnded |= !valid;
+        return valid;
+    }
+
+    private async void OnEnded(SessionsEnded ended)
+    {
+        try
         {
-            _sessions = sessions;
-            _options = options;
-            _sessions.Ended += OnEnded;
+            if (!ended.Includes((await GetAuthenticationStateAsync()).User)) return;
+            SessionEnded = true;
+            SetAuthenticationState(Task.FromResult(Anonymous));
         }
-
-        protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(_options.Auth.RevalidateSeconds);
-
-        protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct) =>
-            await SessionUserAsync(_sessions, state.User, ct) is not null;
-
-        private async void OnEnded(SessionsEnded ended)
+        catch (InvalidOperationException)
         {
-            try
-            {
-                if (ended.Includes((await GetAuthenticationStateAsync()).User)) SetAuthenticationState(Task.FromResult(Anonymous));
-            }
-            catch (InvalidOperationException)
-            {
-                // No state yet (the circuit is still starting): its first request was checked anyway.
-            }
+            // No state yet (the circuit is still starting): its first request was checked anyway.
         }
+    }
 
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _sessions.Ended -= OnEnded;
-            base.Dispose(disposing);
-        }
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _sessions.Ended -= OnEnded;
+        base.Dispose(disposing);
     }
 }

@@ -119,19 +119,21 @@ public static class MediaInspector
         var pixels = (long)width * height;
         var maxFrames = maxWork / pixels;
         var scale = Math.Sqrt((double)maxWork / frames / pixels);
-        // Even sizes (H.264), rounded down so that the smaller video is within the budget.
+        // Even sizes (H.264), rounded down so that the smaller video is within the budget; both given to ffmpeg, since
+        // letting it round one side (scale=w:-2) can round it up, over the budget.
         var (w, h) = ((int)(width * scale) & ~1, (int)(height * scale) & ~1);
         var framesText = exact ? $"{frames} frames" : $"at least {frames} frames";
         var smaller = w >= 16 && h >= 16
-            ? $" or scale it to at most {w}x{h} (ffmpeg -i in.mp4 -vf scale={w}:-2 out.mp4)"
+            ? $" or scale it to at most {w}x{h} (ffmpeg -i in.mp4 -vf scale={w}:{h} out.mp4)"
             : "";
         return new MediaRejectedException(
-            $"The video is {width}x{height} pixels x {framesText} = {Billions(pixels * frames)} billion pixel-frames, more work than an upload may cause " +
-            $"(at most {Billions(maxWork)} billion, CamReview:Uploads:MaxVideoWork). At {width}x{height} a video may have at most {maxFrames} frames: " +
+            $"The video is {width}x{height} pixels x {framesText} = {Count(pixels * frames)} pixel-frames, more work than an upload may cause " +
+            $"(at most {Count(maxWork)}, CamReview:Uploads:MaxVideoWork). At {width}x{height} a video may have at most {maxFrames} frames: " +
             $"trim it (ffmpeg -i in.mp4 -frames:v {maxFrames} out.mp4){smaller}.");
     }
 
-    private static string Billions(long work) => (work / 1e9).ToString(work < 10_000_000_000 ? "0.##" : "0.#", CultureInfo.InvariantCulture);
+    // Whole numbers: near the budget, rounded ones would read "1.87 billion, at most 1.87 billion".
+    private static string Count(long work) => work.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Megapixels(long pixels) => (pixels / 1e6).ToString(pixels < 10_000_000 ? "0.##" : "0", CultureInfo.InvariantCulture);
 

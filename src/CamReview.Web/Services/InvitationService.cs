@@ -53,7 +53,7 @@ public sealed class InvitationService(IDbContextFactory<CamReviewDb> dbs, Access
         var view = new InvitationView(invitation.Id, teamId, invitation.Email, role, user.Identity?.Name, now, invitation.ExpiresUtc);
         return Result<InvitationSent>.Ok(new InvitationSent(
             $"Invitation recorded for {view.Email} as {role}. Tell them to sign in to CamReview with this address and accept it on the Teams page " +
-            $"(it waits until {view.ExpiresUtc:yyyy-MM-dd}).", view));
+            $"(it waits until {view.ExpiresUtc:yyyy-MM-dd}); someone without an account yet asks the administrator for one.", view));
     }
 
     /// <summary>The team's pending invitations (Owner).</summary>
