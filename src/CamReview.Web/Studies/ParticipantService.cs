@@ -34,7 +34,7 @@ public sealed record VoteReceipt(int Trial, string Question, string Choice, bool
 
 /// <summary>The anonymous side of a study: joining through the link, the session (resumable), votes and media.</summary>
 public sealed class ParticipantService(
-    IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyEvents events, VoteWriter writer, StudyWriteLock writeLock, ILogger<ParticipantService> log,
+    IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyWriter writer, StudyWriteLock writeLock, ILogger<ParticipantService> log,
     TimeProvider? clock = null) : IDisposable
 {
     public const string KeyHeader = "X-Participant-Key";
@@ -62,44 +62,28 @@ public sealed class ParticipantService(
         return texts is null ? null : (texts.Instructions, texts.ConsentText);
     }
 
-    /// <summary>Starts a participant: an anonymous id, a secret key, and their balanced share of the trials.</summary>
+    /// <summary>Starts a participant: an anonymous id, a secret key, and their balanced share of the trials (written by
+    /// <see cref="StudyWriter"/> with the votes and joins that arrive meanwhile).</summary>
     public async Task<Result<JoinedParticipant>> JoinAsync(string token, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var study = await db.Studies.AsNoTracking().Include(s => s.Media).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
-        if (study is null) return Result<JoinedParticipant>.Fail("This study link is not valid.", ResultStatus.NotFound);
+        Study? study;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+            study = await db.Studies.AsNoTracking().Include(s => s.Media).Include(s => s.Questions).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
+        if (study is null) return Result<JoinedParticipant>.Fail(UnknownStudy, ResultStatus.NotFound);
         if (study.State != StudyState.Open) return Result<JoinedParticipant>.Fail(StateMessage(study.State), ResultStatus.Conflict);
         var dealt = StudyService.ComparisonsOf(study);
         if (dealt.Count == 0) return Result<JoinedParticipant>.Fail("This study has nothing to compare any more.", ResultStatus.Conflict);
 
         var key = StudyService.NewKey();
         var hash = Security.Secrets.Hash(key);
-        var now = _clock.GetUtcNow().UtcDateTime;
-        using (await writeLock.EnterAsync(ct))
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            // One statement takes the next ordinal and checks the study is still open; the transaction holds the write
-            // lock, so ordinals are never shared and the trials are stored with the participant or not at all.
-            var publicId = "P" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-            var added = await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO "StudyParticipants" ("StudyId", "PublicId", "KeyHash", "Ordinal", "CreatedUtc")
-                SELECT {study.Id}, {publicId}, {hash}, (SELECT COALESCE(MAX("Ordinal") + 1, 0) FROM "StudyParticipants" WHERE "StudyId" = {study.Id}), {now}
-                WHERE EXISTS (SELECT 1 FROM "Studies" WHERE "Id" = {study.Id} AND "State" = 'Open')
-                """, ct);
-            if (added == 0) return Result<JoinedParticipant>.Fail(StateMessage(await StateAsync(db, study.Id, ct)), ResultStatus.Conflict);
-            var participant = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash).Select(p => new { p.Id, p.Ordinal }).SingleAsync(ct);
-            foreach (var trial in StudyDesigner.Plan(dealt, participant.Ordinal, study.TrialsPerParticipant, study.AttentionChecks, study.Seed))
-            {
-                db.StudyTrials.Add(new StudyTrial
-                {
-                    ParticipantId = participant.Id, Position = trial.Position, Kind = trial.Kind, ReferenceMediaId = trial.ReferenceMediaId,
-                    CandidateMediaIds = StudyDesigner.Join(trial.CandidateMediaIds),
-                });
-            }
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        events.Raise(study.Id);
+        var publicId = "P" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        // The writer takes the next ordinal and checks that the study is still open in the transaction that stores the
+        // participant with their trials: ordinals are never shared, and the trials are stored with the participant or not at all.
+        var joined = await writer.JoinAsync(new PendingJoin(study.Id, publicId, hash, dealt, study.TrialsPerParticipant, study.AttentionChecks, study.Seed));
+        if (!joined.Succeeded) return joined.Cast<JoinedParticipant>();
+        // Their first vote need not read them back.
+        _voters.Set(hash, new Voter(joined.Value!.ParticipantId, study.Id, study.Token, study.AllowTie, study.AllowBothBad, joined.Value.Trials,
+            study.Questions.ToDictionary(q => q.Key, q => q.Id, StringComparer.Ordinal)), VoterEntry);
         var session = await SessionAsync(token, key, ct);
         return session.Succeeded ? Result<JoinedParticipant>.Ok(new JoinedParticipant(key, session.Value!)) : session.Cast<JoinedParticipant>();
     }
@@ -133,7 +117,7 @@ public sealed class ParticipantService(
     /// as the stored one (<see cref="VoteReceipt.Duplicate"/>); a different answer to an answered question is refused
     /// (409); a study that is not open, an unknown trial or question, or an answer not offered changes nothing. The
     /// checks the participant's session allows are made here, in memory; the vote is then written by
-    /// <see cref="VoteWriter"/> together with the votes that arrived meanwhile, in one transaction.</summary>
+    /// <see cref="StudyWriter"/> together with the votes that arrived meanwhile, in one transaction.</summary>
     public async Task<Result<VoteReceipt>> VoteAsync(string token, string? key, VoteRequest request, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(key)) return Result<VoteReceipt>.Fail("No participant key: open the study link to start.", ResultStatus.Unauthenticated);
@@ -162,11 +146,15 @@ public sealed class ParticipantService(
             return Result<VoteReceipt>.Fail($"\"{request.Choice}\" is not an answer of this trial (answers: {offered}).");
         }
 
-        var result = await writer.SubmitAsync(new PendingVote(voter, request.Trial, trial.Id, questionKey, questionId, answer.Answer, answer.Position, request.ResponseMs));
+        var result = await writer.VoteAsync(new PendingVote(voter, request.Trial, trial.Id, questionKey, questionId, answer.Answer, answer.Position, request.ResponseMs));
         // The participant's study is gone (its project was deleted): forget them.
         if (result.Status == ResultStatus.NotFound) _voters.Remove(hash);
         return result;
     }
+
+    private static readonly MemoryCacheEntryOptions VoterEntry = new() { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) };
+
+    public const string UnknownStudy = "This study link is not valid.";
 
     public const string UnknownParticipant = "This participant is not known to this study: open the study link to start again.";
 
@@ -185,7 +173,7 @@ public sealed class ParticipantService(
         var voter = new Voter(p.Id, p.StudyId, p.Token, p.AllowTie, p.AllowBothBad,
             trials.ToDictionary(t => t.Position, t => new VoterTrial(t.Id, StudyDesigner.Split(t.CandidateMediaIds).Length)),
             questions.ToDictionary(q => q.Key, q => q.Id, StringComparer.Ordinal));
-        _voters.Set(hash, voter, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
+        _voters.Set(hash, voter, VoterEntry);
         return voter;
     }
 
@@ -202,7 +190,7 @@ public sealed class ParticipantService(
     }
 
     /// <summary>Gives the participant a completion code once every question of every trial is answered, when they have
-    /// none yet. A vote that completes a session gets its code in its own transaction (<see cref="VoteWriter"/>); this
+    /// none yet. A vote that completes a session gets its code in its own transaction (<see cref="StudyWriter"/>); this
     /// covers sessions completed where that did not happen (answers stored by an older release that wrote the code
     /// after the vote). The progress is read first, so only a missing code takes the write lock.</summary>
     private async Task<string?> CompleteIfDoneAsync(CamReviewDb db, int participantId, int studyId, CancellationToken ct)
@@ -215,7 +203,7 @@ public sealed class ParticipantService(
                 Needed = p.Trials.Count * db.StudyQuestions.Count(q => q.StudyId == studyId),
             }).SingleAsync(ct);
         if (progress.CompletionCode is not null || progress.Answered < progress.Needed) return progress.CompletionCode;
-        var code = VoteWriter.CompletionCode();
+        var code = StudyWriter.CompletionCode();
         var now = _clock.GetUtcNow().UtcDateTime;
         int updated;
         using (await writeLock.EnterAsync(ct))
@@ -229,9 +217,6 @@ public sealed class ParticipantService(
         }
         return await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId).Select(p => p.CompletionCode).SingleAsync(ct);
     }
-
-    private static async Task<StudyState> StateAsync(CamReviewDb db, int studyId, CancellationToken ct) =>
-        await db.Studies.AsNoTracking().Where(s => s.Id == studyId).Select(s => s.State).SingleAsync(ct);
 
     public static string ChoiceText(VoteAnswer answer, int? position) => answer switch
     {

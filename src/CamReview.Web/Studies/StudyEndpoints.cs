@@ -26,7 +26,7 @@ public static class StudyEndpoints
         services.AddOptions<StudyOptions>().BindConfiguration(StudyOptions.Section).PostConfigure(o => o.Validate());
         services.AddSingleton<StudyEvents>();
         services.AddSingleton<StudyWriteLock>();
-        services.AddSingleton<VoteWriter>();
+        services.AddSingleton<StudyWriter>();
         services.AddSingleton<StudyService>();
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<StudyResults>();
