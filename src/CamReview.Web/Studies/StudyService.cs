@@ -161,7 +161,10 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             study.Media.Clear();
             Apply(study, checkedDraft.Value!);
         }
-        if (await SaveAsync(db, study.Name, ct) is { } failed) return failed;
+        using (await writeLock.EnterAsync(ct))
+        {
+            if (await SaveAsync(db, study.Name, ct) is { } failed) return failed;
+        }
         events.Raise(studyId);
         return Result<StudyDetails>.Ok(await DetailsAsync(db, studyId, allowed.Membership!, ct));
     }

@@ -480,6 +480,9 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         {
             Sqlite = new SqliteConnection(connectionString);
             Sqlite.Open();
+            // Another writer of the portal (a job, a deletion) holds the write lock for a moment: SQLite's own busy handler
+            // waits for it in steps of a few milliseconds, where the driver alone would retry every 150 ms.
+            using (var pragma = Command("PRAGMA busy_timeout = 30000")) pragma.ExecuteNonQuery();
             using (var pragma = Command("PRAGMA journal_mode")) Journal = Convert.ToString(pragma.ExecuteScalar(), CultureInfo.InvariantCulture)!;
             using (var pragma = Command("PRAGMA synchronous")) Synchronous = Convert.ToString(pragma.ExecuteScalar(), CultureInfo.InvariantCulture)!;
             State = Command("""SELECT "State" FROM "Studies" WHERE "Id" = $id""", "$id");
