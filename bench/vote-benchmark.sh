@@ -6,7 +6,10 @@
 # Reports votes/s, p50/p99 latency of a vote request, and checks that the votes stored in the SQLite file equal the
 # votes acknowledged. The participant rate limits are turned off for this run (CamReview:Studies:*PerMinute=0):
 # with the defaults, 30 joins a minute from one address would throttle the load generator, not measure the portal.
-# Also reports the CPU time the portal process spent per vote (less dependent on other load than wall time).
+# Also reports the CPU time the portal process spent per vote (less dependent on other load than wall time), and,
+# right after the load, the SQLite floor on the same disk (bench/SqliteFloor: the same SQLite library and settings,
+# WAL and the default synchronous setting): durable single-row transactions a second, and rows a second in 50-row
+# transactions, with the votes/s as a ratio of each.
 # The portal logs as configured (ASP.NET Core's default: Information, every request and SQL command); pass e.g.
 # Logging__LogLevel__Default=Warning in the environment to measure without that.
 # Usage: bench/vote-benchmark.sh [VOTES] [CLIENTS]   (default 20000 votes, 50 clients)
@@ -21,8 +24,11 @@ portal=
 cleanup() { [[ -n $portal ]] && kill "$portal" 2>/dev/null && wait "$portal" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet build "$root/bench/VoteLoad" -c Release -v quiet -nologo > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+for tool in VoteLoad SqliteFloor; do
+  dotnet build "$root/bench/$tool" -c Release -v quiet -nologo > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+done
 load=$root/bench/VoteLoad/bin/Release/net10.0/VoteLoad
+floor=$root/bench/SqliteFloor/bin/Release/net10.0/SqliteFloor
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 db=$work/data/camreview.db
 
@@ -55,4 +61,9 @@ acknowledged=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["ackn
 stored=$((after - before))
 echo "portal CPU: $(awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$acknowledged" 'BEGIN { printf "%.1f s, %.2f ms per vote", t / hz, 1000 * t / hz / n }')"
 echo "stored $stored votes, acknowledged $acknowledged: $([[ $stored == "$acknowledged" ]] && echo equal || echo DIFFERENT)"
+floor_result=$("$floor" "$work/floor.db")
+echo "SQLite floor (same disk, load now: $(cut -d' ' -f1-3 /proc/loadavg)): $floor_result"
+python3 -c 'import json, sys; r = json.loads(sys.argv[1]); f = json.loads(sys.argv[2]); v = r["votesPerSecond"]
+print("votes/s against the floor: %.2f x single-row transactions/s, %.3f x rows/s in %d-row transactions"
+      % (v / f["singleRowTransactionsPerSecond"], v / f["batchedRowsPerSecond"], f["batch"]))' "$result" "$floor_result"
 [[ $stored == "$acknowledged" ]]

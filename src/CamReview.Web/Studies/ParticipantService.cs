@@ -6,6 +6,7 @@ using CamReview.Web.Media;
 using CamReview.Web.Services;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CamReview.Web.Studies;
 
@@ -32,10 +33,15 @@ public sealed record VoteRequest(int Trial, string? Question, string? Choice, do
 public sealed record VoteReceipt(int Trial, string Question, string Choice, bool Duplicate, string? CompletionCode);
 
 /// <summary>The anonymous side of a study: joining through the link, the session (resumable), votes and media.</summary>
-public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyEvents events, ILogger<ParticipantService> log, TimeProvider? clock = null)
+public sealed class ParticipantService(
+    IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyWriter writer, StudyWriteLock writeLock, ILogger<ParticipantService> log,
+    TimeProvider? clock = null) : IDisposable
 {
     public const string KeyHeader = "X-Participant-Key";
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Participants who voted lately (<see cref="VoterAsync"/>), by key hash.</summary>
+    private readonly MemoryCache _voters = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
     public static string MediaPath(string token, string key) => $"p/{token}/media/{key}";
 
@@ -56,43 +62,28 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         return texts is null ? null : (texts.Instructions, texts.ConsentText);
     }
 
-    /// <summary>Starts a participant: an anonymous id, a secret key, and their balanced share of the trials.</summary>
+    /// <summary>Starts a participant: an anonymous id, a secret key, and their balanced share of the trials (written by
+    /// <see cref="StudyWriter"/> with the votes and joins that arrive meanwhile).</summary>
     public async Task<Result<JoinedParticipant>> JoinAsync(string token, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var study = await db.Studies.AsNoTracking().Include(s => s.Media).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
-        if (study is null) return Result<JoinedParticipant>.Fail("This study link is not valid.", ResultStatus.NotFound);
+        Study? study;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+            study = await db.Studies.AsNoTracking().Include(s => s.Media).Include(s => s.Questions).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
+        if (study is null) return Result<JoinedParticipant>.Fail(UnknownStudy, ResultStatus.NotFound);
         if (study.State != StudyState.Open) return Result<JoinedParticipant>.Fail(StateMessage(study.State), ResultStatus.Conflict);
         var dealt = StudyService.ComparisonsOf(study);
         if (dealt.Count == 0) return Result<JoinedParticipant>.Fail("This study has nothing to compare any more.", ResultStatus.Conflict);
 
         var key = StudyService.NewKey();
         var hash = Security.Secrets.Hash(key);
-        var now = _clock.GetUtcNow().UtcDateTime;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            // One statement takes the next ordinal and checks the study is still open; the transaction holds the write
-            // lock, so ordinals are never shared and the trials are stored with the participant or not at all.
-            var publicId = "P" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-            var added = await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO "StudyParticipants" ("StudyId", "PublicId", "KeyHash", "Ordinal", "CreatedUtc")
-                SELECT {study.Id}, {publicId}, {hash}, (SELECT COALESCE(MAX("Ordinal") + 1, 0) FROM "StudyParticipants" WHERE "StudyId" = {study.Id}), {now}
-                WHERE EXISTS (SELECT 1 FROM "Studies" WHERE "Id" = {study.Id} AND "State" = 'Open')
-                """, ct);
-            if (added == 0) return Result<JoinedParticipant>.Fail(StateMessage(await StateAsync(db, study.Id, ct)), ResultStatus.Conflict);
-            var participant = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash).Select(p => new { p.Id, p.Ordinal }).SingleAsync(ct);
-            foreach (var trial in StudyDesigner.Plan(dealt, participant.Ordinal, study.TrialsPerParticipant, study.AttentionChecks, study.Seed))
-            {
-                db.StudyTrials.Add(new StudyTrial
-                {
-                    ParticipantId = participant.Id, Position = trial.Position, Kind = trial.Kind, ReferenceMediaId = trial.ReferenceMediaId,
-                    CandidateMediaIds = StudyDesigner.Join(trial.CandidateMediaIds),
-                });
-            }
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        events.Raise(study.Id);
+        var publicId = "P" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        // The writer takes the next ordinal and checks that the study is still open in the transaction that stores the
+        // participant with their trials: ordinals are never shared, and the trials are stored with the participant or not at all.
+        var joined = await writer.JoinAsync(new PendingJoin(study.Id, publicId, hash, dealt, study.TrialsPerParticipant, study.AttentionChecks, study.Seed));
+        if (!joined.Succeeded) return joined.Cast<JoinedParticipant>();
+        // Their first vote need not read them back.
+        _voters.Set(hash, new Voter(joined.Value!.ParticipantId, study.Id, study.Token, study.AllowTie, study.AllowBothBad, joined.Value.Trials,
+            study.Questions.ToDictionary(q => q.Key, q => q.Id, StringComparer.Ordinal)), VoterEntry);
         var session = await SessionAsync(token, key, ct);
         return session.Succeeded ? Result<JoinedParticipant>.Ok(new JoinedParticipant(key, session.Value!)) : session.Cast<JoinedParticipant>();
     }
@@ -105,7 +96,7 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         await using var db = await dbs.CreateDbContextAsync(ct);
         var participant = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash && p.Study.Token == token)
             .Select(p => new { p.Id, p.PublicId, p.CompletionCode, p.Study }).SingleOrDefaultAsync(ct);
-        if (participant is null) return Result<ParticipantSession>.Fail("This participant is not known to this study: open the study link to start again.", ResultStatus.NotFound);
+        if (participant is null) return Result<ParticipantSession>.Fail(UnknownParticipant, ResultStatus.NotFound);
         var study = participant.Study;
         var questions = await db.StudyQuestions.AsNoTracking().Where(q => q.StudyId == study.Id).OrderBy(q => q.Position).ToListAsync(ct);
         var media = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id).ToDictionaryAsync(m => m.Id, m => m.Key, ct);
@@ -124,70 +115,66 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
 
     /// <summary>Stores one answer. It is acknowledged only once committed; the same answer sent again is acknowledged
     /// as the stored one (<see cref="VoteReceipt.Duplicate"/>); a different answer to an answered question is refused
-    /// (409); a study that is not open, an unknown trial or question, or an answer not offered changes nothing.</summary>
+    /// (409); a study that is not open, an unknown trial or question, or an answer not offered changes nothing. The
+    /// checks the participant's session allows are made here, in memory; the vote is then written by
+    /// <see cref="StudyWriter"/> together with the votes that arrived meanwhile, in one transaction.</summary>
     public async Task<Result<VoteReceipt>> VoteAsync(string token, string? key, VoteRequest request, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(key)) return Result<VoteReceipt>.Fail("No participant key: open the study link to start.", ResultStatus.Unauthenticated);
         var hash = Security.Secrets.Hash(key);
+        var voter = await VoterAsync(hash, ct);
+        if (voter is null || voter.Token != token) return Result<VoteReceipt>.Fail(UnknownParticipant, ResultStatus.NotFound);
         var questionKey = request.Question?.Trim() ?? "";
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var found = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash && p.Study.Token == token)
-            .Select(p => new
-            {
-                p.Id, p.StudyId, p.Study.State, p.Study.AllowTie, p.Study.AllowBothBad,
-                Trial = db.StudyTrials.Where(t => t.ParticipantId == p.Id && t.Position == request.Trial).Select(t => new { t.Id, t.CandidateMediaIds }).FirstOrDefault(),
-                QuestionId = db.StudyQuestions.Where(q => q.StudyId == p.StudyId && q.Key == questionKey).Select(q => (int?)q.Id).FirstOrDefault(),
-            }).SingleOrDefaultAsync(ct);
-        if (found is null) return Result<VoteReceipt>.Fail("This participant is not known to this study: open the study link to start again.", ResultStatus.NotFound);
-        if (found.State != StudyState.Open) return Result<VoteReceipt>.Fail(StateMessage(found.State), ResultStatus.Conflict);
-        if (found.Trial is null) return Result<VoteReceipt>.Fail($"There is no trial {request.Trial} in this session.", ResultStatus.NotFound);
-        if (found.QuestionId is not { } questionId) return Result<VoteReceipt>.Fail($"This study has no question \"{questionKey}\".", ResultStatus.NotFound);
+        if (!voter.Trials.TryGetValue(request.Trial, out var trial)) return Result<VoteReceipt>.Fail($"There is no trial {request.Trial} in this session.", ResultStatus.NotFound);
+        if (!voter.Questions.TryGetValue(questionKey, out var questionId)) return Result<VoteReceipt>.Fail($"This study has no question \"{questionKey}\".", ResultStatus.NotFound);
         if (request.ResponseMs is { } ms && !(double.IsFinite(ms) && ms >= 0 && ms <= TimeSpan.FromDays(1).TotalMilliseconds))
             return Result<VoteReceipt>.Fail("The response time must be between 0 and one day, in milliseconds.");
 
-        int candidates = StudyDesigner.Split(found.Trial.CandidateMediaIds).Length;
         var choice = request.Choice?.Trim().ToLowerInvariant() ?? "";
         (VoteAnswer Answer, int? Position)? parsed = choice switch
         {
-            VoteChoice.Tie when found.AllowTie => (VoteAnswer.Tie, null),
-            VoteChoice.BothBad when found.AllowBothBad => (VoteAnswer.BothBad, null),
-            _ when int.TryParse(choice, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p < candidates
+            VoteChoice.Tie when voter.AllowTie => (VoteAnswer.Tie, null),
+            VoteChoice.BothBad when voter.AllowBothBad => (VoteAnswer.BothBad, null),
+            _ when int.TryParse(choice, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p < trial.Candidates
                 => (VoteAnswer.Pick, p),
             _ => null,
         };
         if (parsed is not { } answer)
         {
-            var offered = string.Join(", ", Enumerable.Range(0, candidates).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Concat(found.AllowTie ? [VoteChoice.Tie] : []).Concat(found.AllowBothBad ? [VoteChoice.BothBad] : []));
+            var offered = string.Join(", ", Enumerable.Range(0, trial.Candidates).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Concat(voter.AllowTie ? [VoteChoice.Tie] : []).Concat(voter.AllowBothBad ? [VoteChoice.BothBad] : []));
             return Result<VoteReceipt>.Fail($"\"{request.Choice}\" is not an answer of this trial (answers: {offered}).");
         }
-        var text = ChoiceText(answer.Answer, answer.Position);
 
-        int added;
-        try
-        {
-            // The study must still be open when the vote is written: checked in the same statement.
-            added = await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO "StudyVotes" ("ParticipantId", "TrialId", "QuestionId", "Answer", "ChosenPosition", "ResponseMs", "CreatedUtc")
-                SELECT {found.Id}, {found.Trial.Id}, {questionId}, {answer.Answer.ToString()}, {answer.Position}, {request.ResponseMs}, {_clock.GetUtcNow().UtcDateTime}
-                WHERE EXISTS (SELECT 1 FROM "Studies" WHERE "Id" = {found.StudyId} AND "State" = 'Open')
-                """, ct);
-        }
-        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067) // SQLITE_CONSTRAINT_UNIQUE: already answered
-        {
-            var stored = await db.StudyVotes.AsNoTracking().Where(v => v.ParticipantId == found.Id && v.TrialId == found.Trial.Id && v.QuestionId == questionId)
-                .Select(v => new { v.Answer, v.ChosenPosition }).SingleAsync(ct);
-            var storedText = ChoiceText(stored.Answer, stored.ChosenPosition);
-            if (storedText != text)
-                return Result<VoteReceipt>.Fail(
-                    $"Question \"{questionKey}\" of trial {request.Trial} is already answered ({storedText}); an answer cannot be changed.", ResultStatus.Conflict);
-            var code = await db.StudyParticipants.Where(p => p.Id == found.Id).Select(p => p.CompletionCode).SingleAsync(ct);
-            return Result<VoteReceipt>.Ok(new VoteReceipt(request.Trial, questionKey, storedText, Duplicate: true, code));
-        }
-        if (added == 0) return Result<VoteReceipt>.Fail(StateMessage(await StateAsync(db, found.StudyId, ct)), ResultStatus.Conflict);
-        var completion = await CompleteIfDoneAsync(db, found.Id, found.StudyId, ct);
-        events.Raise(found.StudyId);
-        return Result<VoteReceipt>.Ok(new VoteReceipt(request.Trial, questionKey, text, Duplicate: false, completion));
+        var result = await writer.VoteAsync(new PendingVote(voter, request.Trial, trial.Id, questionKey, questionId, answer.Answer, answer.Position, request.ResponseMs));
+        // The participant's study is gone (its project was deleted): forget them.
+        if (result.Status == ResultStatus.NotFound) _voters.Remove(hash);
+        return result;
+    }
+
+    private static readonly MemoryCacheEntryOptions VoterEntry = new() { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) };
+
+    public const string UnknownStudy = "This study link is not valid.";
+
+    public const string UnknownParticipant = "This participant is not known to this study: open the study link to start again.";
+
+    /// <summary>The participant of a key with what their votes are checked against, from the database the first time and
+    /// kept afterwards: their trials and the study's questions and answers offered are fixed once they have joined (a
+    /// study's design changes only while it is a draft, and nobody joins a draft). Null: no such participant (not kept).</summary>
+    private async Task<Voter?> VoterAsync(string hash, CancellationToken ct)
+    {
+        if (_voters.TryGetValue(hash, out Voter? known)) return known;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var p = await db.StudyParticipants.AsNoTracking().Where(p => p.KeyHash == hash)
+            .Select(p => new { p.Id, p.StudyId, p.Study.Token, p.Study.AllowTie, p.Study.AllowBothBad }).SingleOrDefaultAsync(ct);
+        if (p is null) return null;
+        var trials = await db.StudyTrials.AsNoTracking().Where(t => t.ParticipantId == p.Id).Select(t => new { t.Position, t.Id, t.CandidateMediaIds }).ToListAsync(ct);
+        var questions = await db.StudyQuestions.AsNoTracking().Where(q => q.StudyId == p.StudyId).Select(q => new { q.Key, q.Id }).ToListAsync(ct);
+        var voter = new Voter(p.Id, p.StudyId, p.Token, p.AllowTie, p.AllowBothBad,
+            trials.ToDictionary(t => t.Position, t => new VoterTrial(t.Id, StudyDesigner.Split(t.CandidateMediaIds).Length)),
+            questions.ToDictionary(q => q.Key, q => q.Id, StringComparer.Ordinal));
+        _voters.Set(hash, voter, VoterEntry);
+        return voter;
     }
 
     /// <summary>A video (or its poster) of a study that participants may see: by its opaque key, never a name.</summary>
@@ -202,8 +189,10 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type)) : Result<StudyMediaFile>.NotFound();
     }
 
-    /// <summary>Gives the participant a completion code once every question of every trial is answered (once). The
-    /// progress is read first, so only the last answer takes the write lock again.</summary>
+    /// <summary>Gives the participant a completion code once every question of every trial is answered, when they have
+    /// none yet. A vote that completes a session gets its code in its own transaction (<see cref="StudyWriter"/>); this
+    /// covers sessions completed where that did not happen (answers stored by an older release that wrote the code
+    /// after the vote). The progress is read first, so only a missing code takes the write lock.</summary>
     private async Task<string?> CompleteIfDoneAsync(CamReviewDb db, int participantId, int studyId, CancellationToken ct)
     {
         var progress = await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId)
@@ -214,20 +203,20 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
                 Needed = p.Trials.Count * db.StudyQuestions.Count(q => q.StudyId == studyId),
             }).SingleAsync(ct);
         if (progress.CompletionCode is not null || progress.Answered < progress.Needed) return progress.CompletionCode;
-        var code = CompletionCode();
+        var code = StudyWriter.CompletionCode();
         var now = _clock.GetUtcNow().UtcDateTime;
-        // Two last answers may race here: the first one's code stays.
-        if (await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""UPDATE "StudyParticipants" SET "CompletedUtc" = {now}, "CompletionCode" = {code} WHERE "Id" = {participantId} AND "CompletionCode" IS NULL""", ct) > 0)
+        int updated;
+        using (await writeLock.EnterAsync(ct))
+            updated = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""UPDATE "StudyParticipants" SET "CompletedUtc" = {now}, "CompletionCode" = {code} WHERE "Id" = {participantId} AND "CompletionCode" IS NULL""", ct);
+        // Two session reads may race here: the first one's code stays.
+        if (updated > 0)
         {
             log.LogInformation("Participant {Participant} of study {Study} completed it", participantId, studyId);
             return code;
         }
         return await db.StudyParticipants.AsNoTracking().Where(p => p.Id == participantId).Select(p => p.CompletionCode).SingleAsync(ct);
     }
-
-    private static async Task<StudyState> StateAsync(CamReviewDb db, int studyId, CancellationToken ct) =>
-        await db.Studies.AsNoTracking().Where(s => s.Id == studyId).Select(s => s.State).SingleAsync(ct);
 
     public static string ChoiceText(VoteAnswer answer, int? position) => answer switch
     {
@@ -236,12 +225,5 @@ public sealed class ParticipantService(IDbContextFactory<CamReviewDb> dbs, Media
         _ => position!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-
-    /// <summary>Eight letters and digits in two groups (no 0/O or 1/I to misread), e.g. "K7QF-3MZD".</summary>
-    private static string CompletionCode()
-    {
-        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        var chars = RandomNumberGenerator.GetItems<char>(alphabet, 8);
-        return $"{new string(chars, 0, 4)}-{new string(chars, 4, 4)}";
-    }
+    public void Dispose() => _voters.Dispose();
 }

@@ -25,6 +25,8 @@ public static class StudyEndpoints
     {
         services.AddOptions<StudyOptions>().BindConfiguration(StudyOptions.Section).PostConfigure(o => o.Validate());
         services.AddSingleton<StudyEvents>();
+        services.AddSingleton<StudyWriteLock>();
+        services.AddSingleton<StudyWriter>();
         services.AddSingleton<StudyService>();
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<StudyResults>();

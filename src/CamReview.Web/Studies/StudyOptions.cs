@@ -23,10 +23,77 @@ public sealed class StudyOptions
     }
 }
 
-/// <summary>Tells open results pages that a study changed (a vote, a participant, a new state), in this process.</summary>
-public sealed class StudyEvents
+/// <summary>Tells open results pages that a study changed (a vote, a participant, a new state), in this process.
+/// Votes may come thousands a second: <see cref="Changed"/> is raised at most once per <see cref="Interval"/> for a
+/// study, right away after a quiet spell, and always once more after the last change, so that a page that reloads on it
+/// ends up showing everything.</summary>
+public sealed class StudyEvents(TimeProvider? clock = null)
 {
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(300);
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Gate> _gates = new();
+
     public event Action<int>? Changed;
 
-    public void Raise(int studyId) => Changed?.Invoke(studyId);
+    public void Raise(int studyId) => _gates.GetOrAdd(studyId, id => new Gate(this, id)).Signal();
+
+    private void Notify(int studyId)
+    {
+        foreach (var handler in Changed?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((Action<int>)handler)(studyId);
+            }
+            catch (Exception)
+            {
+                // A page that failed to take the news is its own business; the others still get it.
+            }
+        }
+    }
+
+    /// <summary>One study's changes: idle, waiting out the interval after a notification, or that with a change
+    /// pending (to be told when the interval ends).</summary>
+    private sealed class Gate
+    {
+        private const int Idle = 0, Waiting = 1, Pending = 2;
+        private readonly StudyEvents _owner;
+        private readonly int _studyId;
+        private readonly ITimer _timer;
+        private int _state;
+
+        public Gate(StudyEvents owner, int studyId)
+        {
+            _owner = owner;
+            _studyId = studyId;
+            _timer = owner._clock.CreateTimer(_ => Elapsed(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Signal()
+        {
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if (state == Pending) return;
+                if (Interlocked.CompareExchange(ref _state, state + 1, state) != state) continue;
+                if (state == Idle) Fire();
+                return;
+            }
+        }
+
+        private void Elapsed()
+        {
+            // Pending: tell now and wait again; Waiting (nothing new): back to idle.
+            if (Interlocked.CompareExchange(ref _state, Waiting, Pending) == Pending) Fire();
+            else Interlocked.CompareExchange(ref _state, Idle, Waiting);
+        }
+
+        private void Fire()
+        {
+            _timer.Change(Interval, Timeout.InfiniteTimeSpan);
+            // Off the caller's thread: votes are acknowledged by the writer that raises this.
+            ThreadPool.QueueUserWorkItem(static gate => gate._owner.Notify(gate._studyId), this, preferLocal: false);
+        }
+    }
 }

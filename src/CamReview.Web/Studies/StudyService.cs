@@ -51,7 +51,7 @@ public sealed record StudyChoices(int ProjectId, string ProjectName, IReadOnlyLi
 public sealed record ChoicePair(int Id, string Name, IReadOnlyList<string> Methods);
 
 /// <summary>Building and running studies (team members; Reviewer or Owner to change them, any member to see them).</summary>
-public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, AccessService access, StudyEvents events, TimeProvider? clock = null)
+public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, AccessService access, StudyEvents events, StudyWriteLock writeLock, TimeProvider? clock = null)
 {
     public const int MaxTrials = 200;
     public const int MaxAttentionChecks = 10;
@@ -161,7 +161,10 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             study.Media.Clear();
             Apply(study, checkedDraft.Value!);
         }
-        if (await SaveAsync(db, study.Name, ct) is { } failed) return failed;
+        using (await writeLock.EnterAsync(ct))
+        {
+            if (await SaveAsync(db, study.Name, ct) is { } failed) return failed;
+        }
         events.Raise(studyId);
         return Result<StudyDetails>.Ok(await DetailsAsync(db, studyId, allowed.Membership!, ct));
     }
@@ -197,7 +200,9 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         study.State = target;
         if (target == StudyState.Open) study.OpenedUtc ??= now;
         if (target == StudyState.Closed) study.ClosedUtc = now;
-        await db.SaveChangesAsync(ct);
+        // Between two batches of votes: the next batch reads the new state in its own transaction.
+        using (await writeLock.EnterAsync(ct))
+            await db.SaveChangesAsync(ct);
         events.Raise(studyId);
         return Result<StudyState>.Ok(target);
     }
