@@ -40,14 +40,9 @@ public sealed record FfmpegEncodeOptions
 // rather than silently padded or cropped — resize or pad the frames yourself.
 public sealed class FfmpegVideoWriter : IDisposable
 {
-    private const int MaxStderrChars = 32 * 1024;
-
-    private readonly Process _process;
+    private readonly FfmpegProcess _ffmpeg;
     private readonly Stream _stdin;
-    private readonly StringBuilder _stderr = new();
-    private readonly string _tempPath;
     private byte[]? _frameBuffer;
-    private bool _finished;
 
     public string OutputPath { get; }
     public int Width { get; }
@@ -64,61 +59,20 @@ public sealed class FfmpegVideoWriter : IDisposable
         options ??= new FfmpegEncodeOptions();
 
         OutputPath = Path.GetFullPath(outputPath);
-        string dir = Path.GetDirectoryName(OutputPath)!;
-        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Output directory does not exist: '{dir}'");
         (Width, Height, Fps) = (width, height, fps);
-        _tempPath = Path.Combine(dir, $".{Path.GetFileName(OutputPath)}.{Guid.NewGuid():N}.partial");
-
-        var psi = new ProcessStartInfo(options.FfmpegPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string arg in BuildArguments(options)) psi.ArgumentList.Add(arg);
-
-        _process = new Process { StartInfo = psi };
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (_stderr)
-            {
-                if (_stderr.Length < MaxStderrChars) _stderr.AppendLine(e.Data);
-            }
-        };
-        try
-        {
-            _process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            _process.Dispose();
-            throw new FfmpegException($"Could not start '{options.FfmpegPath}': is ffmpeg installed and on PATH?", inner: ex);
-        }
-        _process.BeginErrorReadLine();
-        _stdin = _process.StandardInput.BaseStream;
-    }
-
-    private IEnumerable<string> BuildArguments(FfmpegEncodeOptions options)
-    {
-        string[] head =
+        string[] input =
         [
-            "-hide_banner", "-nostats", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "bgr24", "-s", $"{Width}x{Height}",
             "-r", Fps.ToString("R", CultureInfo.InvariantCulture), "-i", "-",
-            "-c:v", "libx264", "-pix_fmt", "yuv420p",
         ];
-        foreach (string a in head) yield return a;
-        if (options.Crf is int crf) { yield return "-crf"; yield return crf.ToString(CultureInfo.InvariantCulture); }
-        if (options.Preset is string preset) { yield return "-preset"; yield return preset; }
-        // The temp name has no .mp4 extension, so name the muxer explicitly.
-        foreach (string a in new[] { "-movflags", "+faststart", "-f", "mp4", _tempPath }) yield return a;
+        _ffmpeg = FfmpegProcess.Start(options, OutputPath, input, [], pipeInput: true);
+        _stdin = _ffmpeg.StandardInput;
     }
 
     // Packed BGR frame, Width * Height * 3 bytes.
     public void Write(ReadOnlySpan<byte> bgr)
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(_ffmpeg.Finished, this);
         int expected = Width * Height * 3;
         if (bgr.Length != expected) throw new ArgumentException($"Expected {expected} bytes ({Width}x{Height} BGR), got {bgr.Length}", nameof(bgr));
         try
@@ -128,7 +82,7 @@ public sealed class FfmpegVideoWriter : IDisposable
         catch (IOException ex)
         {
             // ffmpeg closed its input: it failed; report why.
-            throw Fail($"ffmpeg stopped accepting frames after {FramesWritten} frame(s)", ex);
+            throw _ffmpeg.Fail($"ffmpeg stopped accepting frames after {FramesWritten} frame(s)", ex);
         }
         FramesWritten++;
     }
@@ -146,10 +100,10 @@ public sealed class FfmpegVideoWriter : IDisposable
     // Finishes encoding and moves the file into place. Throws FfmpegException (and leaves no file) on failure.
     public void Complete()
     {
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(_ffmpeg.Finished, this);
         if (FramesWritten == 0)
         {
-            Abort(killNow: true);
+            _ffmpeg.Abort(killNow: true);
             throw new InvalidOperationException("No frames were written; refusing to produce an empty video");
         }
         try
@@ -158,31 +112,135 @@ public sealed class FfmpegVideoWriter : IDisposable
         }
         catch (IOException ex)
         {
-            throw Fail("ffmpeg failed while finishing the encode", ex);
+            throw _ffmpeg.Fail("ffmpeg failed while finishing the encode", ex);
         }
-        _process.WaitForExit(); // also drains stderr
+        _ffmpeg.WaitForExit(); // also drains stderr
+        _ffmpeg.Complete();
+    }
+
+    public void Dispose() => _ffmpeg.Abort(killNow: true);
+}
+
+/// <summary>One ffmpeg run that writes a browser-playable H.264 MP4 (libx264, yuv420p, moov atom first) to a hidden
+/// temp file beside the target and moves it into place only when ffmpeg succeeded: the encoding arguments, the
+/// process, its captured error output and the clean-up that <see cref="FfmpegVideoWriter"/> (frames piped in) and
+/// <see cref="FfmpegTranscoder"/> (a file in) share.</summary>
+internal sealed class FfmpegProcess
+{
+    private const int MaxStderrChars = 32 * 1024;
+
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly string _tempPath;
+    private readonly string _outputPath;
+
+    public bool Finished { get; private set; }
+
+    public Stream StandardInput => _process.StandardInput.BaseStream;
+
+    private FfmpegProcess(Process process, string outputPath, string tempPath)
+    {
+        (_process, _outputPath, _tempPath) = (process, outputPath, tempPath);
+    }
+
+    /// <summary>Starts ffmpeg: <paramref name="input"/> (the input options and -i), then <paramref name="filters"/>
+    /// (mapping, filters, metadata), then the H.264 MP4 output into the temp file.</summary>
+    public static FfmpegProcess Start(FfmpegEncodeOptions options, string outputPath, IEnumerable<string> input, IEnumerable<string> filters, bool pipeInput)
+    {
+        string dir = Path.GetDirectoryName(outputPath)!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Output directory does not exist: '{dir}'");
+        string tempPath = Path.Combine(dir, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
+
+        var psi = new ProcessStartInfo(options.FfmpegPath)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = pipeInput,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in new[] { "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", "-y" }.Where(a => !pipeInput || a != "-nostdin"))
+            psi.ArgumentList.Add(arg);
+        foreach (string arg in input) psi.ArgumentList.Add(arg);
+        foreach (string arg in filters) psi.ArgumentList.Add(arg);
+        foreach (string arg in H264Output(options, tempPath)) psi.ArgumentList.Add(arg);
+
+        var process = new Process { StartInfo = psi };
+        var run = new FfmpegProcess(process, outputPath, tempPath);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (run._stderr)
+            {
+                if (run._stderr.Length < MaxStderrChars) run._stderr.AppendLine(e.Data);
+            }
+        };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new FfmpegException($"Could not start '{options.FfmpegPath}': is ffmpeg installed and on PATH?", inner: ex);
+        }
+        process.BeginErrorReadLine();
+        return run;
+    }
+
+    private static IEnumerable<string> H264Output(FfmpegEncodeOptions options, string tempPath)
+    {
+        yield return "-c:v"; yield return "libx264";
+        yield return "-pix_fmt"; yield return "yuv420p";
+        if (options.Crf is int crf) { yield return "-crf"; yield return crf.ToString(CultureInfo.InvariantCulture); }
+        if (options.Preset is string preset) { yield return "-preset"; yield return preset; }
+        // The temp name has no .mp4 extension, so name the muxer explicitly.
+        foreach (string a in new[] { "-movflags", "+faststart", "-f", "mp4", tempPath }) yield return a;
+    }
+
+    /// <summary>Waits for ffmpeg to exit (draining its error output).</summary>
+    public void WaitForExit() => _process.WaitForExit();
+
+    /// <summary>Waits for ffmpeg to exit; a cancel kills it (and deletes its temp file) and throws.</summary>
+    public async Task WaitForExitAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            Abort(killNow: true);
+            throw;
+        }
+    }
+
+    /// <summary>After ffmpeg exited: checks that it succeeded and moves the file into place (or throws, leaving none).</summary>
+    public void Complete()
+    {
         int exitCode = _process.ExitCode;
         if (exitCode != 0) throw Fail($"ffmpeg exited with code {exitCode}", null);
         if (!File.Exists(_tempPath) || new FileInfo(_tempPath).Length == 0) throw Fail("ffmpeg produced no output", null);
-        File.Move(_tempPath, OutputPath, overwrite: true);
-        _finished = true;
+        File.Move(_tempPath, _outputPath, overwrite: true);
+        Finished = true;
         _process.Dispose();
     }
 
-    private FfmpegException Fail(string message, Exception? inner)
+    public FfmpegException Fail(string message, Exception? inner)
     {
         int? exitCode = Abort(killNow: false);
         string stderr;
         lock (_stderr) stderr = _stderr.ToString();
-        return new FfmpegException($"Encoding '{OutputPath}' failed: {message}", exitCode, stderr, inner);
+        return new FfmpegException($"Encoding '{_outputPath}' failed: {message}", exitCode, stderr, inner);
     }
 
     // Stops ffmpeg, removes the temp file, returns ffmpeg's exit code. killNow = false gives an ffmpeg that is
     // already failing a moment to exit by itself, so its own exit code and message are kept.
-    private int? Abort(bool killNow)
+    public int? Abort(bool killNow)
     {
-        if (_finished) return null;
-        _finished = true;
+        lock (_stderr)
+        {
+            if (Finished) return null;
+            Finished = true;
+        }
         int? exitCode = null;
         try
         {
@@ -190,7 +248,10 @@ public sealed class FfmpegVideoWriter : IDisposable
             {
                 try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } // already gone
             }
-            try { _stdin.Close(); } catch (IOException) { }
+            if (_process.StartInfo.RedirectStandardInput)
+            {
+                try { _process.StandardInput.Close(); } catch (IOException) { }
+            }
             _process.WaitForExit();
             exitCode = _process.ExitCode;
         }
@@ -207,6 +268,4 @@ public sealed class FfmpegVideoWriter : IDisposable
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-
-    public void Dispose() => Abort(killNow: true);
 }
