@@ -63,6 +63,16 @@ namespace CamReview.Migrations
                     b.Property<int?>("PairId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PlaybackError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("PlaybackFps")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("PlaybackSizeBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("ProjectId")
                         .HasColumnType("INTEGER");
 

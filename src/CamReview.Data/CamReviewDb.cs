@@ -113,6 +113,7 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(a => a.Sha256).HasMaxLength(64);
             e.Property(a => a.MediaType).HasMaxLength(64);
             e.Property(a => a.MethodName).HasMaxLength(MethodNameMaxLength);
+            e.Property(a => a.PlaybackError).HasMaxLength(ErrorMaxLength);
             e.HasOne(a => a.Project).WithMany(p => p.Assets).HasForeignKey(a => a.ProjectId).OnDelete(DeleteBehavior.Cascade);
             // Deletes of pairs and outputs are done (and confirmed) by the application, never by a cascade.
             e.HasOne(a => a.Pair).WithMany(p => p.Outputs).HasForeignKey(a => a.PairId).OnDelete(DeleteBehavior.NoAction);

@@ -3,7 +3,8 @@ namespace CamReview.Data;
 /// <summary>Where media files live in the data folder. Files are named by the SHA-256 of their content:
 /// <c>media/{sha256[0..2]}/{sha256}.{ext}</c>, with the poster (first frame or the image, at most
 /// <see cref="PosterMaxSide"/> pixels) and the thumbnail (at most <see cref="ThumbMaxSide"/>) beside it as
-/// <c>{sha256}.poster.jpg</c> and <c>{sha256}.thumb.jpg</c>. A file is shared by every asset with that hash and
+/// <c>{sha256}.poster.jpg</c> and <c>{sha256}.thumb.jpg</c>, and for videos the browser proxy
+/// <c>{sha256}.playback.mp4</c>. A file is shared by every asset with that hash and
 /// removed only when none is left.</summary>
 public static class MediaFiles
 {
@@ -36,6 +37,10 @@ public static class MediaFiles
     public static string Poster(string dataDir, string sha256) => Path.Combine(Folder(dataDir, sha256), $"{sha256}.poster.jpg");
 
     public static string Thumb(string dataDir, string sha256) => Path.Combine(Folder(dataDir, sha256), $"{sha256}.thumb.jpg");
+
+    /// <summary>A video's browser proxy (H.264 MP4, no metadata, constant frame rate), made from the original: served to
+    /// every player, while the original stays for analysis and download.</summary>
+    public static string Playback(string dataDir, string sha256) => Path.Combine(Folder(dataDir, sha256), $"{sha256}.playback.mp4");
 
     public static string Folder(string dataDir, string sha256) => Path.Combine(MediaRoot(dataDir), CheckHash(sha256)[..2]);
 

@@ -40,11 +40,23 @@ public sealed class Asset
     /// <summary>Decoded frames (videos); null for images.</summary>
     public int? FrameCount { get; set; }
 
-    /// <summary>Frames per second the container reports (videos; null when it reports none).</summary>
+    /// <summary>Frames per second (videos; null when the container reports none): the container's rate, or for a
+    /// variable-frame-rate file the average rate of its decoded frames.</summary>
     public double? Fps { get; set; }
 
     /// <summary>FrameCount / Fps (videos with a frame rate).</summary>
     public double? DurationSeconds { get; set; }
+
+    /// <summary>Videos: the size of the browser proxy (<see cref="MediaFiles.Playback"/>: H.264 MP4 without metadata,
+    /// at a constant frame rate) once it is made; null while it is not (yet).</summary>
+    public long? PlaybackSizeBytes { get; set; }
+
+    /// <summary>Videos: the proxy's constant frame rate (every decoded frame once, so frame N of the proxy is frame N
+    /// of the original).</summary>
+    public double? PlaybackFps { get; set; }
+
+    /// <summary>Videos: why no proxy could be made (ffmpeg's message), when it could not; pages offer the original.</summary>
+    public string? PlaybackError { get; set; }
 
     /// <summary>For <see cref="AssetKind.Output"/>: the method that produced it (e.g. "CamMimic").</summary>
     public string? MethodName { get; set; }
