@@ -78,6 +78,8 @@ public static class Portal
         });
 
         builder.Services.AddSingleton<MediaStore>();
+        builder.Services.AddSingleton<PlaybackProxies>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PlaybackProxies>());
         builder.Services.AddSingleton<ProjectService>();
         builder.Services.AddSingleton<InvitationService>();
         builder.Services.AddSingleton<TeamService>();

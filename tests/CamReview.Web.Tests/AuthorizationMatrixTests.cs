@@ -86,6 +86,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         yield return new("dependents", Surface.Api, HttpMethod.Get, $"api/assets/{w.ImageId}/dependents", TeamRole.Viewer);
         yield return new("team", Surface.Api, HttpMethod.Get, $"api/teams/{w.LabId}", TeamRole.Viewer);
         yield return new("video", Surface.Api, HttpMethod.Get, $"media/{w.VideoId}/original", TeamRole.Viewer);
+        yield return new("video playback", Surface.Api, HttpMethod.Get, $"media/{w.VideoId}/playback", TeamRole.Viewer);
         yield return new("poster", Surface.Api, HttpMethod.Get, $"media/{w.VideoId}/poster", TeamRole.Viewer);
         yield return new("thumbnail", Surface.Api, HttpMethod.Get, $"media/{w.ImageId}/thumb", TeamRole.Viewer);
         yield return new("upload", Surface.Api, HttpMethod.Post, $"api/projects/{w.ProjectId}/assets", TeamRole.Reviewer, Upload: true);

@@ -71,6 +71,7 @@ public sealed class MediaStore
         TryDelete(MediaFiles.Original(DataDir, sha256, mediaType));
         TryDelete(MediaFiles.Poster(DataDir, sha256));
         TryDelete(MediaFiles.Thumb(DataDir, sha256));
+        TryDelete(MediaFiles.Playback(DataDir, sha256));
         var folder = MediaFiles.Folder(DataDir, sha256);
         try
         {

@@ -13,7 +13,7 @@ namespace CamReview.Web.Services;
 /// media files, and deleting them with what depends on them.</summary>
 public sealed class AssetService(
     IDbContextFactory<CamReviewDb> dbs, AccessService access, MediaStore store, PortalOptions options, ILogger<AssetService> log,
-    Jobs.OutputScoring scoring, Jobs.JobStore jobs, TimeProvider? clock = null)
+    Jobs.OutputScoring scoring, Jobs.JobStore jobs, PlaybackProxies proxies, TimeProvider? clock = null)
 {
     // Decoding is CPU-bound native work: at most one per core, the rest wait.
     private static readonly SemaphoreSlim Decoders = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
@@ -22,7 +22,8 @@ public sealed class AssetService(
 
     internal static readonly Expression<Func<Asset, AssetView>> ToView = a => new AssetView(
         a.Id, a.ProjectId, a.Kind, a.DisplayName, a.Sha256, a.SizeBytes, a.MediaType, a.Width, a.Height, a.FrameCount, a.Fps,
-        a.DurationSeconds, a.MethodName, a.PairId, a.CreatedBy != null ? a.CreatedBy.DisplayName : null, a.CreatedUtc);
+        a.DurationSeconds, a.MethodName, a.PairId, a.CreatedBy != null ? a.CreatedBy.DisplayName : null, a.CreatedUtc,
+        a.PlaybackSizeBytes, a.PlaybackFps, a.PlaybackError);
 
     public async Task<Result<IReadOnlyList<AssetView>>> ListAsync(ClaimsPrincipal user, int projectId, CancellationToken ct = default)
     {
@@ -135,6 +136,7 @@ public sealed class AssetService(
                     db.Assets.Add(asset);
                     await db.SaveChangesAsync(CancellationToken.None);
                     log.LogInformation("Asset {Id} ({Kind}, {Sha}) added to project {Project}", asset.Id, asset.Kind, asset.Sha256, asset.ProjectId);
+                    if (format.IsVideo()) proxies.Queue(asset.Sha256);
                     await QueueFollowUpAsync(asset, CancellationToken.None);
                     return Result<AssetView>.Ok((await GetViewAsync(db, asset.Id, ct))!);
                 }
@@ -231,6 +233,7 @@ public sealed class AssetService(
                     db.Assets.Add(asset);
                     await db.SaveChangesAsync(CancellationToken.None);
                     log.LogInformation("Asset {Id} ({Kind}, {Sha}) made in project {Project}", asset.Id, kind, sha, projectId);
+                    if (f.IsVideo()) proxies.Queue(sha);
                     return Result<AssetView>.Ok((await GetViewAsync(db, asset.Id, CancellationToken.None))!);
                 }
                 catch
@@ -251,13 +254,14 @@ public sealed class AssetService(
         }
     }
 
-    /// <summary>The stored file of an asset: "original", "poster" (first frame or the image, JPEG) or "thumb".</summary>
+    /// <summary>The stored file of an asset: "original", "playback" (a video's browser proxy), "poster" (first frame or
+    /// the image, JPEG) or "thumb".</summary>
     public async Task<Result<MediaFile>> GetFileAsync(ClaimsPrincipal user, int assetId, string variant, CancellationToken ct = default)
     {
         var allowed = await access.AssetAsync(user, assetId, Permission.ViewProject, ct);
         if (!allowed.Allowed) return allowed.Deny<MediaFile>();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return FileOf(await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct), variant);
+        return await FileOfAsync(await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct), variant, ct);
     }
 
     /// <summary>A media file of a shared comparison: the pair's reference, target or one of its outputs, nothing else.</summary>
@@ -266,11 +270,19 @@ public sealed class AssetService(
         await using var db = await dbs.CreateDbContextAsync(ct);
         var asset = await db.Assets.AsNoTracking().SingleOrDefaultAsync(a => a.Id == assetId &&
             (a.PairId == pairId && a.Kind == AssetKind.Output || db.Pairs.Any(p => p.Id == pairId && (p.ReferenceAssetId == a.Id || p.TargetAssetId == a.Id))), ct);
-        return asset is null ? Result<MediaFile>.NotFound() : FileOf(asset, variant);
+        return asset is null ? Result<MediaFile>.NotFound() : await FileOfAsync(asset, variant, ct);
     }
 
-    private Result<MediaFile> FileOf(Asset asset, string variant)
+    private async Task<Result<MediaFile>> FileOfAsync(Asset asset, string variant, CancellationToken ct)
     {
+        if (variant == "playback")
+        {
+            if (!asset.MediaType.StartsWith("video/", StringComparison.Ordinal)) return Result<MediaFile>.NotFound();
+            // Made now when it is not there yet (an asset stored before proxies existed, or one still queued).
+            return await proxies.PathAsync(asset.Sha256, ct) is { } proxy
+                ? Result<MediaFile>.Ok(new MediaFile(proxy, "video/mp4", asset.Sha256))
+                : Result<MediaFile>.NotFound();
+        }
         (string Path, string ContentType)? file = variant switch
         {
             "original" => (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType),

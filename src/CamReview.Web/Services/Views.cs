@@ -8,10 +8,20 @@ public sealed record ProjectSummary(int Id, string Name, string? Description, Da
 public sealed record AssetView(
     int Id, int ProjectId, AssetKind Kind, string DisplayName, string Sha256, long SizeBytes, string MediaType,
     int Width, int Height, int? FrameCount, double? Fps, double? DurationSeconds, string? MethodName, int? PairId,
-    string? CreatedBy, DateTime CreatedUtc)
+    string? CreatedBy, DateTime CreatedUtc, long? PlaybackSizeBytes = null, double? PlaybackFps = null, string? PlaybackError = null)
 {
     public bool IsVideo => MediaType.StartsWith("video/", StringComparison.Ordinal);
     public string OriginalUrl => $"media/{Id}/original";
+
+    /// <summary>What players play: the browser proxy of a video (made on request when it is not there yet), the
+    /// original of an image.</summary>
+    public string PlaybackUrl => IsVideo ? $"media/{Id}/playback" : OriginalUrl;
+
+    /// <summary>A video whose proxy is still being made (pages say "preparing playback…").</summary>
+    public bool PlaybackPending => IsVideo && PlaybackSizeBytes is null && PlaybackError is null;
+
+    /// <summary>The rate players step frames at: the proxy's constant rate, else the video's.</summary>
+    public double? PlayerFps => PlaybackFps ?? Fps;
     public string PosterUrl => $"media/{Id}/poster";
     public string ThumbUrl => $"media/{Id}/thumb";
 }

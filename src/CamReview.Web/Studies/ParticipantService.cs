@@ -23,8 +23,8 @@ public sealed record SessionTrial(int Trial, string Reference, string ReferenceP
 /// <summary>A new participant: the secret the browser keeps to resume (sent back in <see cref="ParticipantService.KeyHeader"/>).</summary>
 public sealed record JoinedParticipant(string Key, ParticipantSession Session);
 
-/// <summary>A stored file a participant may fetch.</summary>
-public sealed record StudyMediaFile(string Path, string ContentType);
+/// <summary>A stored file a participant may fetch; <see cref="Sha256"/> names its content (a video is served as its proxy).</summary>
+public sealed record StudyMediaFile(string Path, string ContentType, string? Sha256 = null);
 
 public sealed record VoteRequest(int Trial, string? Question, string? Choice, double? ResponseMs);
 
@@ -186,7 +186,7 @@ public sealed class ParticipantService(
             .Select(m => new { m.Asset!.Sha256, m.Asset.MediaType }).SingleOrDefaultAsync(ct);
         if (asset is null) return Result<StudyMediaFile>.NotFound();
         var (path, type) = poster ? (MediaFiles.Poster(store.DataDir, asset.Sha256), "image/jpeg") : (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType);
-        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type)) : Result<StudyMediaFile>.NotFound();
+        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type, asset.Sha256)) : Result<StudyMediaFile>.NotFound();
     }
 
     /// <summary>Gives the participant a completion code once every question of every trial is answered, when they have

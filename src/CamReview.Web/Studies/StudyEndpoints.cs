@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using CamReview.Data.Entities;
 using CamReview.Web.Api;
 using CamReview.Web.Demo;
+using CamReview.Web.Media;
 using CamReview.Web.Services;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -115,21 +116,30 @@ public static class StudyEndpoints
                 r => Results.Json(r, statusCode: r.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created));
         }).RequireRateLimiting(VotePolicy);
 
-        participant.MapGet("/media/{key}", (string token, string key, HttpContext http, ParticipantService participants, CancellationToken ct) =>
-            MediaAsync(token, key, poster: false, http, participants, ct)).RequireRateLimiting(ReadPolicy);
-        participant.MapGet("/media/{key}/poster", (string token, string key, HttpContext http, ParticipantService participants, CancellationToken ct) =>
-            MediaAsync(token, key, poster: true, http, participants, ct)).RequireRateLimiting(ReadPolicy);
+        participant.MapGet("/media/{key}", (string token, string key, HttpContext http, ParticipantService participants, PlaybackProxies proxies,
+            CancellationToken ct) => MediaAsync(token, key, poster: false, http, participants, proxies, ct)).RequireRateLimiting(ReadPolicy);
+        participant.MapGet("/media/{key}/poster", (string token, string key, HttpContext http, ParticipantService participants, PlaybackProxies proxies,
+            CancellationToken ct) => MediaAsync(token, key, poster: true, http, participants, proxies, ct)).RequireRateLimiting(ReadPolicy);
     }
 
-    /// <summary>A study's video by its opaque key: no file name, no Content-Disposition, an ETag made of the key.</summary>
-    private static async Task<IResult> MediaAsync(string token, string key, bool poster, HttpContext http, ParticipantService participants, CancellationToken ct)
+    /// <summary>A study's video by its opaque key: no file name, no Content-Disposition, an ETag made of the key. A
+    /// video is always its browser proxy (no metadata that could name the method; made now if it is not there yet),
+    /// never the original.</summary>
+    private static async Task<IResult> MediaAsync(string token, string key, bool poster, HttpContext http, ParticipantService participants,
+        PlaybackProxies proxies, CancellationToken ct)
     {
         var file = await participants.MediaAsync(token, key, poster, ct);
         if (!file.Succeeded) return ApiResults.From(file);
+        var (path, type, sha) = file.Value!;
+        var variant = poster ? "-poster" : "";
+        if (!poster && type.StartsWith("video/", StringComparison.Ordinal))
+        {
+            if (sha is null || await proxies.PathAsync(sha, ct) is not { } proxy) return ApiResults.From(Result<StudyMediaFile>.NotFound());
+            (path, type, variant) = (proxy, "video/mp4", "-playback");
+        }
         http.Response.Headers.CacheControl = "private, max-age=86400";
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.File(file.Value!.Path, file.Value.ContentType, enableRangeProcessing: true,
-            entityTag: new EntityTagHeaderValue($"\"{key}{(poster ? "-poster" : "")}\""));
+        return Results.File(path, type, enableRangeProcessing: true, entityTag: new EntityTagHeaderValue($"\"{key}{variant}\""));
     }
 
     private static void NoStore(HttpContext http)

@@ -88,6 +88,8 @@ class Viewer {
       this.wired.add(video);
       video.muted = true;
       video.addEventListener('loadedmetadata', () => this.showTime());
+      // A proxy still being made: its notice goes once the video has a frame to show.
+      video.addEventListener('loadeddata', () => video.closest('.viewer-tile')?.querySelector('.viewer-preparing')?.remove());
       if (video === this.master) {
         video.addEventListener('ended', () => this.onEnded());
         video.addEventListener('seeked', () => { this.showTime(); this.drawDifference(); });
