@@ -32,6 +32,19 @@ public sealed class VideoReader : IDisposable
     // Frames successfully read (or skipped) so far.
     public int FramesRead { get; private set; }
 
+    // The timestamp of the frame read (or skipped) last, in milliseconds from the stream's start (CAP_PROP_POS_MSEC):
+    // for variable-frame-rate files the only way to tell where in time a frame is.
+    public double PositionMs
+    {
+        get
+        {
+            VideoCapture capture = Live;
+            double ms = 0;
+            OpenCv.Run($"Could not read the position in '{Path}'", () => ms = capture.Get(VideoCaptureProperties.PosMsec));
+            return ms;
+        }
+    }
+
     private VideoReader(string path, VideoCapture capture)
     {
         Path = path;

@@ -16,7 +16,8 @@ public sealed class MediaRejectedException(string message) : Exception(message);
 /// size and the work budget (width x height x the frames the container announces) are checked from the stream header,
 /// before any frame is decoded; then every frame is decoded with OpenCV's FFmpeg backend, counting them against the
 /// frame, duration and work limits (so a header that understates its frames still stops at the budget), and a file
-/// that stops decoding before the frames its header announces is refused as damaged or cut short.</summary>
+/// that stops decoding before the frames its header announces is refused as damaged or cut short, unless its frames
+/// reach the end its header announces (a variable-frame-rate file, whose rate is then the average of its frames).</summary>
 public static class MediaInspector
 {
     /// <param name="workBudget">Whether <see cref="UploadLimits.MaxVideoWork"/> applies: for uploads; not for the files
@@ -73,6 +74,8 @@ public static class MediaInspector
             if (!reader.Read(out var first))
                 throw new MediaRejectedException($"The file is {format.Describe()} without a single decodable frame: it is damaged or cut short.");
             int width, height;
+            var firstMs = reader.PositionMs;
+            var lastMs = firstMs;
             using (first)
             {
                 (width, height) = (first.Width, first.Height);
@@ -86,10 +89,11 @@ public static class MediaInspector
             while (reader.Skip())
             {
                 frames++;
+                lastMs = reader.PositionMs;
                 if (pixels * frames > maxWork) throw TooMuchWork(width, height, frames, maxWork, exact: false);
                 if (frames > limits.MaxVideoFrames)
                     throw new MediaRejectedException($"The video has more than {limits.MaxVideoFrames} frames, the most a video may have.");
-                if (fps is { } f && frames / f > limits.MaxVideoSeconds)
+                if ((fps is { } f && frames / f > limits.MaxVideoSeconds) || (lastMs - firstMs) / 1000 > limits.MaxVideoSeconds)
                     throw new MediaRejectedException($"The video is longer than {limits.MaxVideoSeconds.ToString("0.#", CultureInfo.InvariantCulture)} seconds, the longest a video may be.");
                 if (frames % 32 == 0) ct.ThrowIfCancellationRequested();
             }
@@ -98,8 +102,19 @@ public static class MediaInspector
 
             var announced = reader.ReportedFrameCount;
             if (announced >= 2 && frames < announced - Math.Max(2, announced * 0.05))
-                throw new MediaRejectedException(
-                    $"The video stops decoding after {frames} of the {announced:0} frames its header announces: the file is damaged or cut short.");
+            {
+                // Fewer frames than the header counts: a file cut short stops early in time too, but a valid
+                // variable-frame-rate file (an AVI counts frame slots at its nominal rate, and leaves the slots of
+                // frames it skips empty) has frames up to its end.
+                var announcedSeconds = fps is { } nominal ? announced / nominal : 0;
+                var reachedSeconds = (lastMs - firstMs) / 1000 + (fps is { } n ? 1 / n : 0);
+                if (fps is not { } rateOf || reachedSeconds < announcedSeconds - Math.Max(2 / rateOf, announcedSeconds * 0.05))
+                    throw new MediaRejectedException(
+                        $"The video stops decoding after {frames} of the {announced:0} frames its header announces: the file is damaged or cut short.");
+                // Its real rate is the average over its frames' timestamps.
+                var span = (lastMs - firstMs) / 1000;
+                if (span > 0) fps = (frames - 1) / span;
+            }
             return new MediaInfo(format, width, height, frames, fps, fps is { } rate ? frames / rate : null);
         }
         catch (VisionException)
