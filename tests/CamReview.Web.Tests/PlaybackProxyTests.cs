@@ -166,6 +166,11 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
             Assert.Equal(proxy.Length, asset.PlaybackSizeBytes);
             Assert.Equal(8, asset.PlaybackFps);
         }
+
+        // The proxy goes with the last asset of its content.
+        using (var deleted = await admin.Http.DeleteAsync($"api/assets/{id}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.DoesNotContain(world.PlaybackFiles(), f => f.Contains(sha));
+        using (var gone = await admin.Http.GetAsync($"media/{id}/playback")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]

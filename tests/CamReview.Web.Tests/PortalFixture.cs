@@ -114,13 +114,22 @@ public class PortalFixture : IAsyncLifetime
         return await db.Teams.Where(t => t.Name == name).Select(t => t.Id).SingleAsync();
     }
 
-    /// <summary>Every file in the data folder except the database, the data-protection keys and the analysis cache, relative.</summary>
-    public IReadOnlyList<string> StoredFiles() =>
+    /// <summary>Every file in the data folder except the database, the data-protection keys, the analysis cache and the
+    /// videos' browser proxies (made in the background whenever a video is stored, with their temporary files: see
+    /// <see cref="PlaybackFiles"/>), relative.</summary>
+    public IReadOnlyList<string> StoredFiles() => AllFiles().Where(f => !IsPlayback(f)).ToList();
+
+    /// <summary>The browser proxies in the data folder and the temporary files of those being made, relative.</summary>
+    public IReadOnlyList<string> PlaybackFiles() => AllFiles().Where(IsPlayback).ToList();
+
+    private static bool IsPlayback(string file) => Path.GetFileName(file).Contains(".playback.mp4", StringComparison.Ordinal);
+
+    private IEnumerable<string> AllFiles() =>
         Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(DataDir, f))
             .Where(f => !f.StartsWith(Database.FileName, StringComparison.Ordinal) && !f.StartsWith("keys" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
                         && !f.StartsWith("cache" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).ToList();
+            .Order(StringComparer.Ordinal);
 
     private async Task<IBrowser> BrowserAsync()
     {

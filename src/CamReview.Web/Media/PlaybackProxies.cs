@@ -89,7 +89,9 @@ public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, MediaSto
             catch (FfmpegException e)
             {
                 log.LogWarning("No playback proxy for {Sha}: {Error}", sha256, e.Message);
-                var reason = string.IsNullOrWhiteSpace(e.StandardError) ? e.Message : e.StandardError.Trim();
+                // Kept (and shown to the team) without the server's paths.
+                var reason = (string.IsNullOrWhiteSpace(e.StandardError) ? e.Message : e.StandardError.Trim())
+                    .Replace(original, "the original", StringComparison.Ordinal).Replace(Path.GetDirectoryName(temp)!, "tmp", StringComparison.Ordinal);
                 await RecordAsync(db, sha256, null, null, reason.Length > CamReviewDb.ErrorMaxLength ? reason[..CamReviewDb.ErrorMaxLength] : reason);
                 return false;
             }
