@@ -99,3 +99,59 @@ public sealed class ReleaseUpgradeTests(ReleasePortalFixture portal) : IClassFix
         }
     }
 }
+
+/// <summary>A data folder whose video was stored before browser proxies existed: its asset row has no proxy recorded
+/// (the PlaybackProxies migration adds the columns empty) and the media folder holds only its original.</summary>
+public sealed class ProxylessVideoPortalFixture : PortalFixture
+{
+    public int AssetId;
+    public string Sha256 = "";
+
+    public override async Task InitializeAsync()
+    {
+        var video = TestMedia.UniqueVideo(95);
+        Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(video));
+        Directory.CreateDirectory(DataDir);
+        await using (var db = new CamReviewDb(Database.Options(DataDir)))
+        {
+            await db.Database.MigrateAsync();
+            var created = new DateTime(2026, 11, 30, 9, 0, 0, DateTimeKind.Utc);
+            var project = new Project { Name = "Stored before proxies", CreatedUtc = created, Team = new Team { Name = "Old team", CreatedUtc = created } };
+            var asset = new Asset
+            {
+                Project = project, Kind = AssetKind.ReferenceVideo, DisplayName = "old.mp4", Sha256 = Sha256, SizeBytes = video.Length, MediaType = "video/mp4",
+                Width = 64, Height = 48, FrameCount = 10, Fps = 8, DurationSeconds = 1.25, CreatedUtc = created,
+            };
+            db.Assets.Add(asset);
+            await db.SaveChangesAsync();
+            AssetId = asset.Id;
+        }
+        var original = MediaFiles.Original(DataDir, Sha256, "video/mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(original)!);
+        await File.WriteAllBytesAsync(original, video);
+        SqliteConnection.ClearAllPools();
+        await base.InitializeAsync();
+    }
+}
+
+public sealed class ProxyUpgradeTests(ProxylessVideoPortalFixture portal) : IClassFixture<ProxylessVideoPortalFixture>
+{
+    [Fact]
+    public async Task AVideoStoredBeforeProxiesGetsOneAtStartWithoutAnyRequest()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        Asset asset;
+        while (true)
+        {
+            await using (var db = portal.OpenDb()) asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == portal.AssetId);
+            if (asset.PlaybackSizeBytes is not null || asset.PlaybackError is not null || DateTime.UtcNow > deadline) break;
+            await Task.Delay(100);
+        }
+        Assert.Null(asset.PlaybackError);
+        Assert.Equal(8, asset.PlaybackFps);
+        var proxy = MediaFiles.Playback(portal.DataDir, portal.Sha256);
+        Assert.True(File.Exists(proxy), "the proxy is stored beside the original");
+        Assert.Equal(new FileInfo(proxy).Length, asset.PlaybackSizeBytes);
+        Assert.Equal([$"media/{portal.Sha256[..2]}/{portal.Sha256}.playback.mp4"], portal.PlaybackFiles());
+    }
+}
