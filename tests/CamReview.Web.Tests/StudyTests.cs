@@ -333,6 +333,94 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Equal(0, world.CountRows("StudyVotes", $"\"ParticipantId\" NOT IN (SELECT \"Id\" FROM \"StudyParticipants\")"));
     }
 
+    [Fact]
+    public async Task FormulaLikeMethodNamesAreDefusedInEveryExportAndComeBackThroughCamreviewStats()
+    {
+        string[] names = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd", "-1+2", "@SUM(A1)"];
+        using var admin = await world.ClientAsync();
+        var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = "Formulas" })).GetProperty("id").GetInt32();
+        var video = (await admin.UploadOkAsync(project, "reference-video", TestMedia.UniqueVideo(60), "ref.mp4")).GetProperty("id").GetInt32();
+        var image = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(61), "target.png")).GetProperty("id").GetInt32();
+        var pair = (await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = video, targetAssetId = image })).GetProperty("id").GetInt32();
+        for (int i = 0; i < names.Length; i++)
+            await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(62 + i), $"out{i}.mp4", new() { ["methodName"] = names[i], ["pairId"] = pair.ToString() });
+
+        async Task<int> OpenAsync(string name, string design, int candidates, int trials, string choice, int participants)
+        {
+            var id = (await admin.PostJsonOkAsync("api/studies", new
+            {
+                projectId = project,
+                study = new { name, design, candidatesPerTrial = candidates, trialsPerParticipant = trials, attentionChecks = 0, pairIds = new[] { pair }, methods = names,
+                    questions = new[] { new { key = "overall", text = "Which?" } } },
+            })).GetProperty("id").GetInt32();
+            await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+            var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}")).GetProperty("token").GetString()!;
+            for (int i = 0; i < participants; i++)
+            {
+                using var p = new Participant(world.BaseAddress, token);
+                await p.JoinOkAsync();
+                foreach (var trial in p.Trials)
+                    using (var vote = await p.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", choice)) Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+            }
+            return id;
+        }
+        var pairwise = await OpenAsync("formulas pairwise", "pairwise", 2, 6, "0", 2);
+        var bestOf = await OpenAsync("formulas best of four", "best-of-n", 4, 4, "2", 1);
+
+        var exports = new Dictionary<string, string>();
+        foreach (var table in StudyResults.Exports)
+            exports[table] = await admin.Http.GetStringAsync($"api/studies/{(table == "best-of-n" ? bestOf : pairwise)}/export/{table}.csv");
+        exports["metrics"] = await admin.Http.GetStringAsync($"api/pairs/{pair}/metrics.csv");
+        foreach (var (table, csv) in exports)
+        {
+            var rows = ParseCsv(csv);
+            Assert.True(rows.Count > 1, table);
+            foreach (var field in rows.SelectMany(r => r))
+                Assert.False(field.Length > 0 && field[0] is '=' or '+' or '-' or '@' && !double.TryParse(field, System.Globalization.CultureInfo.InvariantCulture, out _),
+                    $"{table}.csv has the undefused field {field}");
+            // Every method appears, defused, and reads back as its name.
+            var read = rows.Skip(1).SelectMany(r => r).SelectMany(f => CamReview.Core.Text.CsvField.Read(f).Split(';')).ToHashSet();
+            if (table != "participants") foreach (var name in names) Assert.True(read.Contains(name), $"{table}.csv lacks {name}");
+        }
+
+        var file = Path.Combine(world.DataDir, "formula-votes.csv");
+        await File.WriteAllTextAsync(file, exports["votes"]);
+        var cli = JsonDocument.Parse(await RunCliAsync("stats", file, "--json")).RootElement;
+        var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{pairwise}/results");
+        var portalScores = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("bradleyTerry").EnumerateArray().ToList();
+        var cliScores = cli.GetProperty("questions")[0].GetProperty("bradleyTerry").EnumerateArray().ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), cliScores.Select(s => s.GetProperty("method").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var ps in portalScores)
+        {
+            var cs = cliScores.Single(s => s.GetProperty("method").GetString() == ps.GetProperty("method").GetString());
+            foreach (var field in new[] { "score", "comparisons" }) Assert.Equal(Text(ps, field), Text(cs, field));
+        }
+    }
+
+    /// <summary>The fields of an RFC 4180 text (quotes undone, nothing else).</summary>
+    private static List<List<string>> ParseCsv(string csv)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < csv.Length; i++)
+        {
+            char c = csv[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { row.Add(field.ToString()); field.Clear(); }
+            else if (c == '\n') { row.Add(field.ToString()); field.Clear(); rows.Add(row); row = []; }
+            else field.Append(c);
+        }
+        return rows;
+    }
+
     private static string Text(JsonElement e, string field) => e.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : "null";
 
     /// <summary>Runs the built <c>camreview</c> executable of this configuration.</summary>
