@@ -308,19 +308,49 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         foreach (var (method, phase) in new[] { ("Alpha", 42), ("Beta", 43) })
             outputs.Add((await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(phase), $"{method}.mp4",
                 new() { ["methodName"] = method, ["pairId"] = pair.ToString() })).GetProperty("id").GetInt32());
-        var study = (await admin.PostJsonOkAsync("api/studies", new
+        async Task<int> CreateAsync(string name) => (await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = project,
-            study = new { name = "doomed", design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
+            study = new { name, design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
                 questions = new[] { new { key = "overall", text = "Which?" } } },
         })).GetProperty("id").GetInt32();
+        var study = await CreateAsync("doomed");
+        var sketch = await CreateAsync("sketch"); // stays a draft
         await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
         var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
         using var p = new Participant(world.BaseAddress, token);
         await p.JoinOkAsync();
         using (var vote = await p.VoteAsync(1, "overall", "1")) Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
 
-        using (var deleted = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        // While the study is open or paused, none of its videos can be deleted, even when confirmed; the answer names it.
+        foreach (var state in new[] { "open", "paused" })
+        {
+            if (state == "paused") await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state });
+            var shown = await admin.Http.GetFromJsonAsync<JsonElement>($"api/assets/{outputs[0]}/dependents");
+            Assert.Equal([("doomed", state), ("sketch", "draft")], shown.GetProperty("studies").EnumerateArray()
+                .Select(s => (s.GetProperty("name").GetString(), s.GetProperty("state").GetString())));
+            foreach (var asset in new[] { outputs[0], video })
+            {
+                var dependents = await admin.Http.GetFromJsonAsync<JsonElement>($"api/assets/{asset}/dependents");
+                using var refused = await admin.Http.DeleteAsync($"api/assets/{asset}?confirm={dependents.GetProperty("token").GetString()}");
+                Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+                Assert.Contains($"the study \"doomed\" ({state}) shows it to participants. Close the study first", await PortalClient.ErrorOf(refused));
+            }
+        }
+        Assert.Equal(2, world.CountRows("Assets", $"\"ProjectId\" = {project} AND \"MethodName\" IS NOT NULL"));
+
+        // Closed, it keeps its results; the draft loses the video, with a confirmation that names it.
+        await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "closed" });
+        string confirm;
+        using (var unconfirmed = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, unconfirmed.StatusCode);
+            Assert.Contains("The draft study \"sketch\" loses the videos that go.", await PortalClient.ErrorOf(unconfirmed));
+            confirm = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/assets/{outputs[0]}/dependents")).GetProperty("token").GetString()!;
+        }
+        using (var deleted = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}?confirm={confirm}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var draft = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{sketch}")).GetProperty("draft");
+        Assert.Equal(["Beta"], draft.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}/results");
         var pairResult = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("pairs")[0];
         Assert.Equal(("Alpha", "Beta", 1), (pairResult.GetProperty("a").GetString(), pairResult.GetProperty("b").GetString(),
