@@ -254,4 +254,33 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         Assert.Equal(["AlphaOnly", "GammaOnly", "Shared"], study.Media.Where(m => m.MethodName != null).Select(m => m.MethodName!).Distinct().Order(StringComparer.Ordinal));
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task TheBuilderShowsTheWordsThatNameAMethodAndWhere()
+    {
+        var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
+        await page.GotoLiveAsync($"studies/new/{world.ProjectId}");
+        await page.GetByTestId("study-name").FillAsync("Leaky wording");
+        await Assertions.Expect(page.GetByTestId("refused-words")).ToHaveCountAsync(0);
+        await page.GetByTestId("study-instructions").FillAsync("Hint: one of them is a Zebra warp, the camera may move.");
+        await page.GetByTestId("question-text").Nth(2).FillAsync("Is the quokka one better?");
+
+        var refused = page.GetByTestId("refused-words");
+        await Assertions.Expect(page.GetByTestId("refused-field")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-testid=refused-field][data-field=instructions] [data-testid=refused-word]")).ToHaveTextAsync("Zebra warp");
+        await Assertions.Expect(page.Locator("[data-testid=refused-field][data-field='question \"overall\"'] [data-testid=refused-word]")).ToHaveTextAsync("quokka");
+        await Assertions.Expect(page.Locator("#study-instructions")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-invalid"));
+        await page.GetByTestId("save-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-error")).ToContainTextAsync("the instructions name \"Zebra warp\" (the method \"ZebraWarp-91\"");
+        await refused.ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-builder-refused-words.png"), FullPage = true });
+
+        // Reworded, the notice goes and the study is saved.
+        await page.GetByTestId("study-instructions").FillAsync("Watch the camera move.");
+        await page.GetByTestId("question-text").Nth(2).FillAsync("Which one is better?");
+        await Assertions.Expect(refused).ToHaveCountAsync(0);
+        await page.GetByTestId("save-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
+        await page.Context.CloseAsync();
+    }
 }

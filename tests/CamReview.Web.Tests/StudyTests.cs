@@ -137,7 +137,8 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         foreach (var (draft, message) in new[]
                  {
                      (Draft("no tie", allowTie: false), "offer that answer, or use no attention checks"),
-                     (Draft("leaky", instructions: "One of them is quokkaflow-37."), "mention the method \"QuokkaFlow-37\""),
+                     (Draft("leaky", instructions: "One of them is quokkaflow-37."), "the instructions name \"quokkaflow-37\" (the method \"QuokkaFlow-37\")"),
+                     (Draft("hinted", instructions: "Hint: one of them is a zebra warp."), "the instructions name \"zebra warp\" (the method \"ZebraWarp-91\", by \"zebrawarp\")"),
                      (Draft("one method", methods: ["ZebraWarp-91"]), "Choose at least 2 methods"),
                      (Draft("unknown", methods: ["ZebraWarp-91", "Nobody"]), "No chosen pair has an output of the method \"Nobody\""),
                  })
@@ -148,7 +149,8 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         }
         Assert.Equal(before, world.CountRows("Studies"));
 
-        var created = await rita.PostJsonOkAsync("api/studies", Draft("by rita"));
+        // Common words, the words of what is on the screen and parts too short to tell are not method names.
+        var created = await rita.PostJsonOkAsync("api/studies", Draft("by rita", instructions: "Watch the camera move: the image may warp at the borders (91 frames)."));
         var id = created.GetProperty("id").GetInt32();
         Assert.Equal(3, created.GetProperty("comparisons").GetInt32());
         await rita.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
@@ -156,6 +158,12 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         // Once open, the wording may change, the design may not.
         var stored = created.GetProperty("draft");
         var reworded = JsonSerializer.Deserialize<Dictionary<string, object>>(stored.GetRawText())!;
+        reworded["questions"] = new[] { new { key = "overall", text = "Is the Narwhal one better?" } };
+        using (var leaky = await rita.Http.PutAsJsonAsync($"api/studies/{id}", reworded))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, leaky.StatusCode);
+            Assert.Contains("the question \"overall\" names \"Narwhal\" (the method \"NarwhalCam-58\"", await PortalClient.ErrorOf(leaky));
+        }
         reworded["questions"] = new[] { new { key = "overall", text = "Which one do you like more?" } };
         using (var ok = await rita.Http.PutAsJsonAsync($"api/studies/{id}", reworded)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         reworded["trialsPerParticipant"] = 2;
