@@ -283,4 +283,21 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task TheDeleteDialogNamesTheOpenStudyThatShowsTheAssetAndOffersOnlyCancel()
+    {
+        var (id, _) = await world.OpenStudyAsync("Shown right now");
+        var page = await world.SignedInPageAsync();
+        await page.GotoLiveAsync($"projects/{world.ProjectId}");
+        await page.GetByTestId("delete-asset").First.ClickAsync();
+        var dialog = page.GetByTestId("delete-asset-dialog");
+        await Assertions.Expect(dialog.GetByTestId("blocking-studies")).ToContainTextAsync("Shown right now");
+        await Assertions.Expect(dialog.Locator($"a[href='studies/{id}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(dialog.GetByTestId("delete-asset-dialog-confirm")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-delete-blocked.png") });
+        await dialog.GetByTestId("delete-asset-dialog-cancel").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
 }
