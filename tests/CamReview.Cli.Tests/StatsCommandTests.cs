@@ -128,6 +128,24 @@ public sealed class StatsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task DefusedFormulaLikeNamesAreReadBackAsTheOriginalNames()
+    {
+        // As the portal's export writes them: a leading apostrophe before text a spreadsheet would run.
+        var csv = Write("defused.csv",
+            "participant,trial,question,options,choice\n" +
+            "p1,t1,overall,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\");+cmd\",'+cmd\n" +
+            "p1,t2,overall,'-1+2;@SUM(A1),'-1+2\n" +
+            "p2,t1,overall,\"'+cmd;=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n" +
+            "p2,t2,overall,'@SUM(A1);-1+2,'@SUM(A1)\n");
+        var result = await Cli.RunAsync("stats", csv, "--json", "--resamples", "50");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var q = result.Json().GetProperty("questions")[0];
+        Assert.Equal(["+cmd", "-1+2", "=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)"],
+            q.GetProperty("bradleyTerry").EnumerateArray().Select(s => s.GetProperty("method").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(q.GetProperty("pairs").EnumerateArray(), p => Assert.Equal(2, p.GetProperty("aWins").GetInt32() + p.GetProperty("bWins").GetInt32()));
+    }
+
+    [Fact]
     public async Task WithoutJsonPrintsATablePerQuestion()
     {
         var result = await Cli.RunAsync("stats", StudyCsv(), "--resamples", "100");

@@ -188,4 +188,116 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         Assert.Equal(StudyState.Open, study.State);
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task TheMethodListFollowsTheChosenPairsAndAClickLandsOnTheRowClicked()
+    {
+        // Two pairs: "Shared" is an output of both, the others of one only.
+        using var admin = await world.ClientAsync();
+        var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = "Two pairs" })).GetProperty("id").GetInt32();
+        var video = (await admin.UploadOkAsync(project, "reference-video", TestMedia.UniqueVideo(80), "walk.mp4")).GetProperty("id").GetInt32();
+        var pairs = new List<int>();
+        foreach (var (image, name) in new[] { (81, "left.png"), (82, "right.png") })
+        {
+            var target = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(image), name)).GetProperty("id").GetInt32();
+            pairs.Add((await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = video, targetAssetId = target })).GetProperty("id").GetInt32());
+        }
+        var phase = 83;
+        foreach (var (pair, method) in new[] { (0, "Shared"), (0, "AlphaOnly"), (0, "BetaOnly"), (1, "Shared"), (1, "GammaOnly") })
+            await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(phase++), $"{method}-{pair}.mp4",
+                new() { ["methodName"] = method, ["pairId"] = pairs[pair].ToString() });
+
+        var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
+        await page.GotoLiveAsync($"studies/new/{project}");
+        var methods = page.GetByTestId("method-choice");
+        async Task ExpectMethodsAsync(params (string Method, bool Chosen)[] expected)
+        {
+            await Assertions.Expect(methods).ToHaveCountAsync(expected.Length);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                await Assertions.Expect(methods.Nth(i)).ToHaveAttributeAsync("data-method", expected[i].Method);
+                if (expected[i].Chosen) await Assertions.Expect(methods.Nth(i)).ToBeCheckedAsync();
+                else await Assertions.Expect(methods.Nth(i)).Not.ToBeCheckedAsync();
+            }
+        }
+        ILocator Method(string name) => page.Locator($"[data-testid=method-choice][data-method='{name}']");
+        await ExpectMethodsAsync(("AlphaOnly", true), ("BetaOnly", true), ("GammaOnly", true), ("Shared", true));
+        await Assertions.Expect(page.GetByTestId("comparison-count")).ToHaveTextAsync("4"); // 3 in the first pair, 1 in the second
+
+        // Unticking the first pair takes its own methods away; the shared one stays.
+        await page.Locator($"#pair-{pairs[0]}").UncheckAsync();
+        await ExpectMethodsAsync(("GammaOnly", true), ("Shared", true));
+        await Assertions.Expect(page.GetByTestId("comparison-count")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-builder-pair-unticked.png"), FullPage = true });
+
+        // A click right after the redraw lands on its row: the second row is "Shared" now.
+        await methods.Nth(1).ClickAsync();
+        await ExpectMethodsAsync(("GammaOnly", true), ("Shared", false));
+
+        // Ticking the pair again brings its methods back, chosen; "Shared" keeps the choice made.
+        await page.Locator($"#pair-{pairs[0]}").CheckAsync();
+        await ExpectMethodsAsync(("AlphaOnly", true), ("BetaOnly", true), ("GammaOnly", true), ("Shared", false));
+        await Method("BetaOnly").UncheckAsync();
+        await ExpectMethodsAsync(("AlphaOnly", true), ("BetaOnly", false), ("GammaOnly", true), ("Shared", false));
+        await Method("Shared").CheckAsync();
+        await ExpectMethodsAsync(("AlphaOnly", true), ("BetaOnly", false), ("GammaOnly", true), ("Shared", true));
+        // Labels follow their rows too.
+        await page.GetByText("AlphaOnly", new() { Exact = true }).ClickAsync();
+        await ExpectMethodsAsync(("AlphaOnly", false), ("BetaOnly", false), ("GammaOnly", true), ("Shared", true));
+        await page.GetByText("AlphaOnly", new() { Exact = true }).ClickAsync();
+
+        await page.GetByTestId("study-name").FillAsync("Follows the pairs");
+        await page.GetByTestId("save-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
+        await using var db = world.OpenDb();
+        var study = await db.Studies.Include(s => s.Media).SingleAsync(s => s.Name == "Follows the pairs");
+        Assert.Equal(["AlphaOnly", "GammaOnly", "Shared"], study.Media.Where(m => m.MethodName != null).Select(m => m.MethodName!).Distinct().Order(StringComparer.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheBuilderShowsTheWordsThatNameAMethodAndWhere()
+    {
+        var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
+        await page.GotoLiveAsync($"studies/new/{world.ProjectId}");
+        await page.GetByTestId("study-name").FillAsync("Leaky wording");
+        await Assertions.Expect(page.GetByTestId("refused-words")).ToHaveCountAsync(0);
+        await page.GetByTestId("study-instructions").FillAsync("Hint: one of them is a Zebra warp, the camera may move.");
+        await page.GetByTestId("question-text").Nth(2).FillAsync("Is the quokka one better?");
+
+        var refused = page.GetByTestId("refused-words");
+        await Assertions.Expect(page.GetByTestId("refused-field")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("[data-testid=refused-field][data-field=instructions] [data-testid=refused-word]")).ToHaveTextAsync("Zebra warp");
+        await Assertions.Expect(page.Locator("[data-testid=refused-field][data-field='question \"overall\"'] [data-testid=refused-word]")).ToHaveTextAsync("quokka");
+        await Assertions.Expect(page.Locator("#study-instructions")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-invalid"));
+        await page.GetByTestId("save-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-error")).ToContainTextAsync("the instructions name \"Zebra warp\" (the method \"ZebraWarp-91\"");
+        await refused.ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-builder-refused-words.png"), FullPage = true });
+
+        // Reworded, the notice goes and the study is saved.
+        await page.GetByTestId("study-instructions").FillAsync("Watch the camera move.");
+        await page.GetByTestId("question-text").Nth(2).FillAsync("Which one is better?");
+        await Assertions.Expect(refused).ToHaveCountAsync(0);
+        await page.GetByTestId("save-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheDeleteDialogNamesTheOpenStudyThatShowsTheAssetAndOffersOnlyCancel()
+    {
+        var (id, _) = await world.OpenStudyAsync("Shown right now");
+        var page = await world.SignedInPageAsync();
+        await page.GotoLiveAsync($"projects/{world.ProjectId}");
+        await page.GetByTestId("delete-asset").First.ClickAsync();
+        var dialog = page.GetByTestId("delete-asset-dialog");
+        await Assertions.Expect(dialog.GetByTestId("blocking-studies")).ToContainTextAsync("Shown right now");
+        await Assertions.Expect(dialog.Locator($"a[href='studies/{id}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(dialog.GetByTestId("delete-asset-dialog-confirm")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-delete-blocked.png") });
+        await dialog.GetByTestId("delete-asset-dialog-cancel").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await page.Context.CloseAsync();
+    }
 }

@@ -137,7 +137,8 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         foreach (var (draft, message) in new[]
                  {
                      (Draft("no tie", allowTie: false), "offer that answer, or use no attention checks"),
-                     (Draft("leaky", instructions: "One of them is quokkaflow-37."), "mention the method \"QuokkaFlow-37\""),
+                     (Draft("leaky", instructions: "One of them is quokkaflow-37."), "the instructions name \"quokkaflow-37\" (the method \"QuokkaFlow-37\")"),
+                     (Draft("hinted", instructions: "Hint: one of them is a zebra warp."), "the instructions name \"zebra warp\" (the method \"ZebraWarp-91\", by \"zebrawarp\")"),
                      (Draft("one method", methods: ["ZebraWarp-91"]), "Choose at least 2 methods"),
                      (Draft("unknown", methods: ["ZebraWarp-91", "Nobody"]), "No chosen pair has an output of the method \"Nobody\""),
                  })
@@ -148,7 +149,8 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         }
         Assert.Equal(before, world.CountRows("Studies"));
 
-        var created = await rita.PostJsonOkAsync("api/studies", Draft("by rita"));
+        // Common words, the words of what is on the screen and parts too short to tell are not method names.
+        var created = await rita.PostJsonOkAsync("api/studies", Draft("by rita", instructions: "Watch the camera move: the image may warp at the borders (91 frames)."));
         var id = created.GetProperty("id").GetInt32();
         Assert.Equal(3, created.GetProperty("comparisons").GetInt32());
         await rita.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
@@ -156,6 +158,12 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         // Once open, the wording may change, the design may not.
         var stored = created.GetProperty("draft");
         var reworded = JsonSerializer.Deserialize<Dictionary<string, object>>(stored.GetRawText())!;
+        reworded["questions"] = new[] { new { key = "overall", text = "Is the Narwhal one better?" } };
+        using (var leaky = await rita.Http.PutAsJsonAsync($"api/studies/{id}", reworded))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, leaky.StatusCode);
+            Assert.Contains("the question \"overall\" names \"Narwhal\" (the method \"NarwhalCam-58\"", await PortalClient.ErrorOf(leaky));
+        }
         reworded["questions"] = new[] { new { key = "overall", text = "Which one do you like more?" } };
         using (var ok = await rita.Http.PutAsJsonAsync($"api/studies/{id}", reworded)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         reworded["trialsPerParticipant"] = 2;
@@ -308,19 +316,49 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         foreach (var (method, phase) in new[] { ("Alpha", 42), ("Beta", 43) })
             outputs.Add((await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(phase), $"{method}.mp4",
                 new() { ["methodName"] = method, ["pairId"] = pair.ToString() })).GetProperty("id").GetInt32());
-        var study = (await admin.PostJsonOkAsync("api/studies", new
+        async Task<int> CreateAsync(string name) => (await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = project,
-            study = new { name = "doomed", design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
+            study = new { name, design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
                 questions = new[] { new { key = "overall", text = "Which?" } } },
         })).GetProperty("id").GetInt32();
+        var study = await CreateAsync("doomed");
+        var sketch = await CreateAsync("sketch"); // stays a draft
         await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
         var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
         using var p = new Participant(world.BaseAddress, token);
         await p.JoinOkAsync();
         using (var vote = await p.VoteAsync(1, "overall", "1")) Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
 
-        using (var deleted = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        // While the study is open or paused, none of its videos can be deleted, even when confirmed; the answer names it.
+        foreach (var state in new[] { "open", "paused" })
+        {
+            if (state == "paused") await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state });
+            var shown = await admin.Http.GetFromJsonAsync<JsonElement>($"api/assets/{outputs[0]}/dependents");
+            Assert.Equal([("doomed", state), ("sketch", "draft")], shown.GetProperty("studies").EnumerateArray()
+                .Select(s => (s.GetProperty("name").GetString(), s.GetProperty("state").GetString())));
+            foreach (var asset in new[] { outputs[0], video })
+            {
+                var dependents = await admin.Http.GetFromJsonAsync<JsonElement>($"api/assets/{asset}/dependents");
+                using var refused = await admin.Http.DeleteAsync($"api/assets/{asset}?confirm={dependents.GetProperty("token").GetString()}");
+                Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+                Assert.Contains($"the study \"doomed\" ({state}) shows it to participants. Close the study first", await PortalClient.ErrorOf(refused));
+            }
+        }
+        Assert.Equal(2, world.CountRows("Assets", $"\"ProjectId\" = {project} AND \"MethodName\" IS NOT NULL"));
+
+        // Closed, it keeps its results; the draft loses the video, with a confirmation that names it.
+        await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "closed" });
+        string confirm;
+        using (var unconfirmed = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, unconfirmed.StatusCode);
+            Assert.Contains("The draft study \"sketch\" loses the videos that go.", await PortalClient.ErrorOf(unconfirmed));
+            confirm = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/assets/{outputs[0]}/dependents")).GetProperty("token").GetString()!;
+        }
+        using (var deleted = await admin.Http.DeleteAsync($"api/assets/{outputs[0]}?confirm={confirm}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var draft = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{sketch}")).GetProperty("draft");
+        Assert.Equal(["Beta"], draft.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}/results");
         var pairResult = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("pairs")[0];
         Assert.Equal(("Alpha", "Beta", 1), (pairResult.GetProperty("a").GetString(), pairResult.GetProperty("b").GetString(),
@@ -331,6 +369,94 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Equal(0, world.CountRows("StudyMedia", $"\"StudyId\" = {study}"));
         Assert.Equal(0, world.CountRows("StudyParticipants", $"\"StudyId\" = {study}"));
         Assert.Equal(0, world.CountRows("StudyVotes", $"\"ParticipantId\" NOT IN (SELECT \"Id\" FROM \"StudyParticipants\")"));
+    }
+
+    [Fact]
+    public async Task FormulaLikeMethodNamesAreDefusedInEveryExportAndComeBackThroughCamreviewStats()
+    {
+        string[] names = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd", "-1+2", "@SUM(A1)"];
+        using var admin = await world.ClientAsync();
+        var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = "Formulas" })).GetProperty("id").GetInt32();
+        var video = (await admin.UploadOkAsync(project, "reference-video", TestMedia.UniqueVideo(60), "ref.mp4")).GetProperty("id").GetInt32();
+        var image = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(61), "target.png")).GetProperty("id").GetInt32();
+        var pair = (await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = video, targetAssetId = image })).GetProperty("id").GetInt32();
+        for (int i = 0; i < names.Length; i++)
+            await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(62 + i), $"out{i}.mp4", new() { ["methodName"] = names[i], ["pairId"] = pair.ToString() });
+
+        async Task<int> OpenAsync(string name, string design, int candidates, int trials, string choice, int participants)
+        {
+            var id = (await admin.PostJsonOkAsync("api/studies", new
+            {
+                projectId = project,
+                study = new { name, design, candidatesPerTrial = candidates, trialsPerParticipant = trials, attentionChecks = 0, pairIds = new[] { pair }, methods = names,
+                    questions = new[] { new { key = "overall", text = "Which?" } } },
+            })).GetProperty("id").GetInt32();
+            await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+            var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}")).GetProperty("token").GetString()!;
+            for (int i = 0; i < participants; i++)
+            {
+                using var p = new Participant(world.BaseAddress, token);
+                await p.JoinOkAsync();
+                foreach (var trial in p.Trials)
+                    using (var vote = await p.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", choice)) Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
+            }
+            return id;
+        }
+        var pairwise = await OpenAsync("formulas pairwise", "pairwise", 2, 6, "0", 2);
+        var bestOf = await OpenAsync("formulas best of four", "best-of-n", 4, 4, "2", 1);
+
+        var exports = new Dictionary<string, string>();
+        foreach (var table in StudyResults.Exports)
+            exports[table] = await admin.Http.GetStringAsync($"api/studies/{(table == "best-of-n" ? bestOf : pairwise)}/export/{table}.csv");
+        exports["metrics"] = await admin.Http.GetStringAsync($"api/pairs/{pair}/metrics.csv");
+        foreach (var (table, csv) in exports)
+        {
+            var rows = ParseCsv(csv);
+            Assert.True(rows.Count > 1, table);
+            foreach (var field in rows.SelectMany(r => r))
+                Assert.False(field.Length > 0 && field[0] is '=' or '+' or '-' or '@' && !double.TryParse(field, System.Globalization.CultureInfo.InvariantCulture, out _),
+                    $"{table}.csv has the undefused field {field}");
+            // Every method appears, defused, and reads back as its name.
+            var read = rows.Skip(1).SelectMany(r => r).SelectMany(f => CamReview.Core.Text.CsvField.Read(f).Split(';')).ToHashSet();
+            if (table != "participants") foreach (var name in names) Assert.True(read.Contains(name), $"{table}.csv lacks {name}");
+        }
+
+        var file = Path.Combine(world.DataDir, "formula-votes.csv");
+        await File.WriteAllTextAsync(file, exports["votes"]);
+        var cli = JsonDocument.Parse(await RunCliAsync("stats", file, "--json")).RootElement;
+        var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{pairwise}/results");
+        var portalScores = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("bradleyTerry").EnumerateArray().ToList();
+        var cliScores = cli.GetProperty("questions")[0].GetProperty("bradleyTerry").EnumerateArray().ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), cliScores.Select(s => s.GetProperty("method").GetString()!).Order(StringComparer.Ordinal));
+        foreach (var ps in portalScores)
+        {
+            var cs = cliScores.Single(s => s.GetProperty("method").GetString() == ps.GetProperty("method").GetString());
+            foreach (var field in new[] { "score", "comparisons" }) Assert.Equal(Text(ps, field), Text(cs, field));
+        }
+    }
+
+    /// <summary>The fields of an RFC 4180 text (quotes undone, nothing else).</summary>
+    private static List<List<string>> ParseCsv(string csv)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < csv.Length; i++)
+        {
+            char c = csv[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < csv.Length && csv[i + 1] == '"') { field.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else field.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { row.Add(field.ToString()); field.Clear(); }
+            else if (c == '\n') { row.Add(field.ToString()); field.Clear(); rows.Add(row); row = []; }
+            else field.Append(c);
+        }
+        return rows;
     }
 
     private static string Text(JsonElement e, string field) => e.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : "null";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CamReview.Core.Text;
 
 namespace CamReview.Core.Statistics;
 
@@ -11,7 +12,8 @@ public sealed record VoteTable(IReadOnlyList<Vote> Votes, IReadOnlyList<int> Lin
 /// then holds commas, line breaks and doubled quotes <c>""</c>; CRLF or LF; optional UTF-8 BOM). The header names the
 /// columns, in any order and letter case: <c>participant,trial,question,options,choice</c>, and optionally
 /// <c>response_ms</c> (empty cells allowed). <c>options</c> lists the methods shown separated by <c>;</c>. Fields
-/// are trimmed; blank lines are skipped. Any problem is an <see cref="InvalidDataException"/> naming the line.
+/// are trimmed, and a field defused by <see cref="CsvField.Write"/> (<c>'=SUM(A1)</c>) is read back as the original
+/// text (<c>=SUM(A1)</c>); blank lines are skipped. Any problem is an <see cref="InvalidDataException"/> naming the line.
 /// </summary>
 public static class VoteCsv
 {
@@ -19,8 +21,9 @@ public static class VoteCsv
     public const string ResponseTimeColumn = "response_ms";
 
     /// <summary>Writes votes in the format <see cref="Read"/> reads: the header
-    /// <c>participant,trial,question,options,choice,response_ms</c>, one line per vote (LF), fields quoted only when
-    /// they hold a comma, quote or line break, response times in invariant culture.</summary>
+    /// <c>participant,trial,question,options,choice,response_ms</c>, one line per vote (LF), fields written by
+    /// <see cref="CsvField.Write"/> (quoted only when they hold a comma, quote or line break; a formula-like text such
+    /// as <c>=HYPERLINK(...)</c> defused with a leading apostrophe), response times in invariant culture.</summary>
     public static void Write(TextWriter writer, IEnumerable<Vote> votes)
     {
         writer.Write(string.Join(",", RequiredColumns.Append(ResponseTimeColumn)));
@@ -29,24 +32,9 @@ public static class VoteCsv
         {
             if (v.Options.Any(o => o.Contains(';')))
                 throw new ArgumentException($"option names cannot contain ';' (the options separator): {string.Join(" | ", v.Options)}", nameof(votes));
-            WriteRow(writer, [v.Participant, v.Trial, v.Question, string.Join(";", v.Options), v.Choice,
+            CsvField.WriteRow(writer, [v.Participant, v.Trial, v.Question, string.Join(";", v.Options), v.Choice,
                 v.ResponseTimeMs?.ToString("R", CultureInfo.InvariantCulture) ?? ""]);
         }
-    }
-
-    /// <summary>One RFC 4180 field: quoted (quotes doubled) when it holds a comma, a quote or a line break.</summary>
-    public static string Field(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
-
-    /// <summary>One RFC 4180 record (LF-terminated).</summary>
-    public static void WriteRow(TextWriter writer, IReadOnlyList<string> fields)
-    {
-        for (int i = 0; i < fields.Count; i++)
-        {
-            if (i > 0) writer.Write(',');
-            writer.Write(Field(fields[i]));
-        }
-        writer.Write('\n');
     }
 
     public static VoteTable Read(string text, string name)
@@ -63,7 +51,7 @@ public static class VoteCsv
             if (fields.Count == 1 && fields[0].Trim().Length == 0) continue; // blank line
             if (fields.Count != header.Count)
                 throw new InvalidDataException($"{name} line {line}: expected {header.Count} fields, found {fields.Count}");
-            string Field(string column) => fields[columns[column]].Trim();
+            string Field(string column) => CsvField.Read(fields[columns[column]].Trim());
             double? rt = null;
             if (columns.ContainsKey(ResponseTimeColumn) && Field(ResponseTimeColumn) is { Length: > 0 } text2)
             {

@@ -31,6 +31,15 @@ public static class RenderMethodLabels
 
     public static string Description(this RenderMethod m) => Table.First(t => t.Method == m).Description;
 
+    /// <summary>Other names a renderer goes by (the methods its descriptions cite): "cammimic" for homography,
+    /// "parascale" for parallax. Participant texts of a study with its outputs may not use them either.</summary>
+    public static IReadOnlyList<string> Aliases(this RenderMethod m) => m switch
+    {
+        RenderMethod.Homography => ["CamMimic"],
+        RenderMethod.Parallax => ["ParaScale"],
+        _ => [],
+    };
+
     public static bool TryParse(string? label, out RenderMethod method)
     {
         foreach (var (m, l, _) in Table)

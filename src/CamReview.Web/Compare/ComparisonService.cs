@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using CamReview.Core.Statistics;
+using CamReview.Core.Text;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Analyze;
@@ -81,11 +82,11 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
         foreach (var row in comparison.Metrics.Rows)
         {
             var o = row.Output;
-            csv.Append(Csv(comparison.Pair.Name)).Append(',').Append(o.Asset.Id).Append(',').Append(Csv(o.Method)).Append(',')
+            csv.Append(CsvField.Write(comparison.Pair.Name)).Append(',').Append(o.Asset.Id).Append(',').Append(CsvField.Write(o.Method)).Append(',')
                 .Append(o.Review.Status.ToString().ToLowerInvariant()).Append(',')
                 .Append(o.Score?.Stored.PairsUsed).Append(',').Append(o.Score?.Stored.PairsFlagged);
             foreach (var cell in row.Cells)
-                csv.Append(',').Append(cell.Value?.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(Csv(cell.Value is null ? cell.Reason : null));
+                csv.Append(',').Append(cell.Value?.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(CsvField.Write(cell.Value is null ? cell.Reason : null));
             csv.Append('\n');
         }
         return csv.ToString();
@@ -111,11 +112,4 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             }),
         }),
     };
-
-    /// <summary>A CSV field, quoted when needed; a leading =, +, - or @ is defused so spreadsheets do not run it.</summary>
-    private static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        return VoteCsv.Field(value[0] is '=' or '+' or '-' or '@' ? "'" + value : value);
-    }
 }

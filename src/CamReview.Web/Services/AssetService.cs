@@ -319,18 +319,28 @@ public sealed class AssetService(
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             if (!await db.Assets.AnyAsync(a => a.Id == assetId, ct)) return Result<AssetDependents>.NotFound();
             var dependents = await DependentsAsync(db, assetId, ct);
+            if (dependents.IsBlocked)
+                return Result<AssetDependents>.Fail(BlockedMessage(dependents), ResultStatus.Conflict, dependents);
             if (dependents.Any && confirmToken != dependents.Token)
             {
                 var message = string.IsNullOrEmpty(confirmToken)
-                    ? $"{Describe(dependents)} use \"{dependents.Asset.DisplayName}\": confirm to delete them with it."
+                    ? ConfirmMessage(dependents)
                     : $"What depends on \"{dependents.Asset.DisplayName}\" changed meanwhile ({Describe(dependents)} now): review and confirm again.";
                 return Result<AssetDependents>.Fail(message, ResultStatus.Conflict, dependents);
             }
-            var files = await DeleteRowsAsync(db, [assetId, .. dependents.Outputs.Select(o => o.Id)], dependents.Pairs.Select(p => p.Id).ToList(), ct);
+            // Draft studies drop the videos that go (their selection stays what they can show); the other studies
+            // keep their rows, the ids cleared, so closed results keep their method names.
+            var assetIds = dependents.Outputs.Select(o => o.Id).Append(assetId).ToList();
+            var pairIds = dependents.Pairs.Select(p => p.Id).ToList();
+            var draftIds = dependents.Drafts.Select(s => s.Id).ToList();
+            await db.StudyMedia.Where(m => draftIds.Contains(m.StudyId)
+                    && ((m.AssetId != null && assetIds.Contains(m.AssetId.Value)) || (m.PairId != null && pairIds.Contains(m.PairId.Value))))
+                .ExecuteDeleteAsync(ct);
+            var files = await DeleteRowsAsync(db, assetIds, pairIds, ct);
             await tx.CommitAsync(ct);
             await store.DeleteUnreferencedAsync(db, files, CancellationToken.None);
-            log.LogInformation("Asset {Id} deleted by user {User} with {Pairs} pair(s) and {Outputs} output(s)",
-                assetId, user.UserId(), dependents.Pairs.Count, dependents.Outputs.Count);
+            log.LogInformation("Asset {Id} deleted by user {User} with {Pairs} pair(s) and {Outputs} output(s); {Drafts} draft study(ies) changed",
+                assetId, user.UserId(), dependents.Pairs.Count, dependents.Outputs.Count, draftIds.Count);
             return Result<AssetDependents>.Ok(dependents);
         }
     }
@@ -358,8 +368,33 @@ public sealed class AssetService(
         var outputs = await db.Assets.AsNoTracking()
             .Where(a => a.Id != assetId && a.PairId != null && pairIds.Contains(a.PairId.Value))
             .OrderBy(a => a.Id).Select(ToView).ToListAsync(ct);
-        var token = string.Join(".", pairs.Select(p => $"p{p.Id}").Concat(outputs.Select(o => $"a{o.Id}")));
-        return new AssetDependents(asset, pairs, outputs, token);
+        // The studies that show the asset itself, an output deleted with it, or any video of a pair deleted with it.
+        var assetIds = outputs.Select(o => o.Id).Append(assetId).ToList();
+        var studies = await db.Studies.AsNoTracking()
+            .Where(s => s.Media.Any(m => (m.AssetId != null && assetIds.Contains(m.AssetId.Value)) || (m.PairId != null && pairIds.Contains(m.PairId.Value))))
+            .OrderBy(s => s.Id).Select(s => new StudyUse(s.Id, s.Name, s.State)).ToListAsync(ct);
+        var token = string.Join(".", pairs.Select(p => $"p{p.Id}").Concat(outputs.Select(o => $"a{o.Id}"))
+            .Concat(studies.Where(s => s.State == StudyState.Draft).Select(s => $"s{s.Id}")));
+        return new AssetDependents(asset, pairs, outputs, studies, token);
+    }
+
+    private static string ConfirmMessage(AssetDependents d)
+    {
+        var drafts = d.Drafts.ToList();
+        var deleted = d.Pairs.Count > 0 || d.Outputs.Count > 0
+            ? $"{Describe(d with { Studies = [] })} use \"{d.Asset.DisplayName}\": confirm to delete them with it." : $"Confirm to delete \"{d.Asset.DisplayName}\".";
+        return drafts.Count == 0 ? deleted
+            : $"{deleted} {(drafts.Count == 1 ? "The draft study" : "The draft studies")} {string.Join(", ", drafts.Select(s => $"\"{s.Name}\""))} "
+              + $"{(drafts.Count == 1 ? "loses" : "lose")} the videos that go.";
+    }
+
+    /// <summary>Why an asset shown in an open or paused study cannot be deleted, naming the studies.</summary>
+    internal static string BlockedMessage(AssetDependents d)
+    {
+        var blocking = d.Blocking.ToList();
+        var names = string.Join(", ", blocking.Select(s => $"\"{s.Name}\" ({s.State.ToString().ToLowerInvariant()})"));
+        return $"\"{d.Asset.DisplayName}\" cannot be deleted: {(blocking.Count == 1 ? "the study" : "the studies")} {names} "
+            + $"{(blocking.Count == 1 ? "shows" : "show")} it to participants. Close {(blocking.Count == 1 ? "the study" : "them")} first; a closed study keeps its results.";
     }
 
     private static string Describe(AssetDependents d)
@@ -367,6 +402,8 @@ public sealed class AssetService(
         var parts = new List<string>();
         if (d.Pairs.Count > 0) parts.Add(d.Pairs.Count == 1 ? "1 pair" : $"{d.Pairs.Count} pairs");
         if (d.Outputs.Count > 0) parts.Add(d.Outputs.Count == 1 ? "1 output" : $"{d.Outputs.Count} outputs");
+        var drafts = d.Drafts.Count();
+        if (drafts > 0) parts.Add(drafts == 1 ? "1 draft study" : $"{drafts} draft studies");
         return string.Join(" and ", parts);
     }
 

@@ -31,11 +31,21 @@ public sealed record PairView(
     int? DepthAssetId, string? DepthName, string? CreatedBy, DateTime CreatedUtc, int OutputCount);
 
 /// <summary>What deleting an asset would also delete. <see cref="Token"/> names exactly these dependents: a delete
-/// confirmed with it fails if anything was added meanwhile, so nothing unseen is ever deleted.</summary>
-public sealed record AssetDependents(AssetView Asset, IReadOnlyList<PairView> Pairs, IReadOnlyList<AssetView> Outputs, string Token)
+/// confirmed with it fails if anything was added meanwhile, so nothing unseen is ever deleted. <see cref="Studies"/>
+/// are the studies that show the asset, or a pair or output deleted with it: an open or paused one refuses the
+/// deletion (<see cref="Blocking"/>), a draft loses those videos (a dependent to confirm), a closed one keeps its
+/// results (the method names are stored with its votes) and is listed for information only.</summary>
+public sealed record AssetDependents(AssetView Asset, IReadOnlyList<PairView> Pairs, IReadOnlyList<AssetView> Outputs, IReadOnlyList<StudyUse> Studies, string Token)
 {
-    public bool Any => Pairs.Count > 0 || Outputs.Count > 0;
+    public IEnumerable<StudyUse> Blocking => Studies.Where(s => s.State is StudyState.Open or StudyState.Paused);
+    public IEnumerable<StudyUse> Drafts => Studies.Where(s => s.State == StudyState.Draft);
+    public IEnumerable<StudyUse> Closed => Studies.Where(s => s.State == StudyState.Closed);
+    public bool IsBlocked => Blocking.Any();
+    public bool Any => Pairs.Count > 0 || Outputs.Count > 0 || Drafts.Any();
 }
+
+/// <summary>A study that shows an asset (see <see cref="AssetDependents"/>).</summary>
+public sealed record StudyUse(int Id, string Name, StudyState State);
 
 public sealed record TeamSummary(int Id, string Name, TeamRole Role, int MemberCount, int ProjectCount);
 

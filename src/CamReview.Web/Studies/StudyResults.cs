@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using CamReview.Core.Statistics;
+using CamReview.Core.Text;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Web.Authorization;
@@ -65,27 +66,27 @@ public sealed class StudyResults(IDbContextFactory<CamReviewDb> dbs, StudyServic
         switch (table)
         {
             case "pairs":
-                VoteCsv.WriteRow(writer, ["question", "a", "b", "a_wins", "b_wins", "ties", "both_bad", "win_rate_a", "ci_low", "ci_high", "p", "p_holm"]);
+                CsvField.WriteRow(writer, ["question", "a", "b", "a_wins", "b_wins", "ties", "both_bad", "win_rate_a", "ci_low", "ci_high", "p", "p_holm"]);
                 foreach (var q in r.Analysis.Questions)
                     foreach (var p in q.Pairs)
-                        VoteCsv.WriteRow(writer, [q.Question, p.A, p.B, I(p.AWins), I(p.BWins), I(p.Ties), I(p.BothBad), N(p.WinRateA), N(p.WilsonA?.Low), N(p.WilsonA?.High), N(p.PValue), N(p.PValueHolm)]);
+                        CsvField.WriteRow(writer, [q.Question, p.A, p.B, I(p.AWins), I(p.BWins), I(p.Ties), I(p.BothBad), N(p.WinRateA), N(p.WilsonA?.Low), N(p.WilsonA?.High), N(p.PValue), N(p.PValueHolm)]);
                 break;
             case "bradley-terry":
-                VoteCsv.WriteRow(writer, ["question", "method", "score", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "comparisons", "component"]);
+                CsvField.WriteRow(writer, ["question", "method", "score", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "comparisons", "component"]);
                 foreach (var q in r.Analysis.Questions)
                     foreach (var s in q.BradleyTerry)
-                        VoteCsv.WriteRow(writer, [q.Question, s.Method, N(s.Score), N(s.Ci?.Low), N(s.Ci?.High), I(s.Rank), N(s.RankCi?.Low), N(s.RankCi?.High), I(s.Comparisons), I(s.Component)]);
+                        CsvField.WriteRow(writer, [q.Question, s.Method, N(s.Score), N(s.Ci?.Low), N(s.Ci?.High), I(s.Rank), N(s.RankCi?.Low), N(s.RankCi?.High), I(s.Comparisons), I(s.Component)]);
                 break;
             case "best-of-n":
-                VoteCsv.WriteRow(writer, ["question", "method", "shown", "chosen", "ties", "both_bad", "share", "ci_low", "ci_high", "chance", "p"]);
+                CsvField.WriteRow(writer, ["question", "method", "shown", "chosen", "ties", "both_bad", "share", "ci_low", "ci_high", "chance", "p"]);
                 foreach (var q in r.Analysis.Questions)
                     foreach (var c in q.BestOfN)
-                        VoteCsv.WriteRow(writer, [q.Question, c.Method, I(c.Shown), I(c.Chosen), I(c.Ties), I(c.BothBad), N(c.Share), N(c.Wilson?.Low), N(c.Wilson?.High), N(c.Chance), N(c.PValue)]);
+                        CsvField.WriteRow(writer, [q.Question, c.Method, I(c.Shown), I(c.Chosen), I(c.Ties), I(c.BothBad), N(c.Share), N(c.Wilson?.Low), N(c.Wilson?.High), N(c.Chance), N(c.PValue)]);
                 break;
             default:
-                VoteCsv.WriteRow(writer, ["participant", "joined_utc", "trials", "answered", "expected", "completion_code", "checks_passed", "checks_failed", "excluded", "median_response_ms"]);
+                CsvField.WriteRow(writer, ["participant", "joined_utc", "trials", "answered", "expected", "completion_code", "checks_passed", "checks_failed", "excluded", "median_response_ms"]);
                 foreach (var p in r.Participants)
-                    VoteCsv.WriteRow(writer, [p.Participant, p.JoinedUtc.ToString("O", CultureInfo.InvariantCulture), I(p.Trials), I(p.Answered), I(p.Expected), p.CompletionCode ?? "",
+                    CsvField.WriteRow(writer, [p.Participant, p.JoinedUtc.ToString("O", CultureInfo.InvariantCulture), I(p.Trials), I(p.Answered), I(p.Expected), p.CompletionCode ?? "",
                         I(p.ChecksPassed), I(p.ChecksFailed), p.Excluded ? "true" : "false", N(p.MedianResponseMs)]);
                 break;
         }

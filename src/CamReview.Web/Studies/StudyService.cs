@@ -336,10 +336,9 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             if (!outputs.Any(o => o.Method == m)) return Invalid($"No chosen pair has an output of the method \"{m}\".");
 
         // Participants must not learn which method made a video: the texts they read may not name one.
-        var texts = new[] { instructions, consent }.Concat(questions.Select(q => q.Text)).Where(t => t is not null);
-        foreach (var m in methods)
-            if (texts.Any(t => t!.Contains(m, StringComparison.OrdinalIgnoreCase)))
-                return Invalid($"The instructions, consent text or questions mention the method \"{m}\": participants must not learn method names.");
+        // The rule is MethodMentions' (full names, their words and runs of words, renderer aliases; common words alone do not count).
+        var mentions = MethodMentions.Find(MethodMentions.ParticipantTexts(instructions, consent, questions.Select(q => (q.Key, (string?)q.Text))), methods);
+        if (mentions.Count > 0) return Invalid(MethodMentions.Describe(mentions));
 
         var media = pairs.OrderBy(p => p.Id).Select(p => (p.Id, p.ReferenceAssetId,
             (IReadOnlyList<(string, int)>)outputs.Where(o => o.PairId == p.Id).GroupBy(o => o.Method).Select(g => (g.Key, g.First().Id)).OrderBy(o => o.Key, StringComparer.Ordinal).ToList()))
