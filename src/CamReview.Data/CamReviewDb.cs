@@ -200,6 +200,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
             e.Property(s => s.Instructions).HasMaxLength(StudyTextMaxLength);
             e.Property(s => s.ConsentText).HasMaxLength(StudyTextMaxLength);
+            e.Property(s => s.MediaProfile).HasMaxLength(ErrorMaxLength);
+            e.Property(s => s.MediaSecret).HasMaxLength(64);
             e.HasOne(s => s.Project).WithMany().HasForeignKey(s => s.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(s => s.CreatedBy).WithMany().HasForeignKey(s => s.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(s => s.Token).IsUnique();
