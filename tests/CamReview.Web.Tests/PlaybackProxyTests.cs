@@ -81,6 +81,7 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
                 questions = new[] { new { key = "overall", text = "Which?" } } },
         })).GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, study);
         var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
 
         using var participant = new Participant(world.BaseAddress, token);

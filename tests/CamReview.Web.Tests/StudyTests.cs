@@ -325,6 +325,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var study = await CreateAsync("doomed");
         var sketch = await CreateAsync("sketch"); // stays a draft
         await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, study);
         var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
         using var p = new Participant(world.BaseAddress, token);
         await p.JoinOkAsync();
@@ -392,6 +393,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
                     questions = new[] { new { key = "overall", text = "Which?" } } },
             })).GetProperty("id").GetInt32();
             await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+            await StudyWorld.MediaReadyAsync(admin, id);
             var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}")).GetProperty("token").GetString()!;
             for (int i = 0; i < participants; i++)
             {

@@ -8,8 +8,8 @@ namespace CamReview.Web.Tests;
 
 /// <summary>A portal with a project whose pair has three imported outputs with distinctive method names (so that a
 /// leak of any of them is unmistakable), Rita (Reviewer) and Vic (Viewer) in the administrator's team, and Otto in a
-/// team of his own. Jobs do not run (the outputs need no scores here) and the participant rate limits are off, except
-/// in <see cref="RateLimitedStudyWorld"/>.</summary>
+/// team of his own. Jobs run (an opened study's videos are prepared by one; the outputs are scored too) and the
+/// participant rate limits are off, except in <see cref="RateLimitedStudyWorld"/>.</summary>
 public class StudyWorld : PortalFixture
 {
     public const string Password = "same-password-for-all";
@@ -20,7 +20,7 @@ public class StudyWorld : PortalFixture
     protected virtual IEnumerable<string> Limits =>
         ["--CamReview:Studies:JoinsPerMinute=0", "--CamReview:Studies:VotesPerMinute=0", "--CamReview:Studies:ReadsPerMinute=0"];
 
-    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:MaxConcurrency=0", .. Limits];
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:PollSeconds=0.5", "--CamReview:Jobs:HeartbeatSeconds=0.5", .. Limits];
 
     public override async Task InitializeAsync()
     {
@@ -42,7 +42,8 @@ public class StudyWorld : PortalFixture
                 new() { ["methodName"] = Methods[i], ["pairId"] = PairId.ToString() });
     }
 
-    /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator.</summary>
+    /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator, once
+    /// its participants' videos are ready.</summary>
     public async Task<(int Id, string Token)> OpenStudyAsync(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
         string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false)
     {
@@ -54,7 +55,25 @@ public class StudyWorld : PortalFixture
         });
         var id = study.GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+        await MediaReadyAsync(admin, id);
         return (id, study.GetProperty("token").GetString()!);
+    }
+
+    /// <summary>Waits until the study's participant videos are ready (their job fails the test if it fails).</summary>
+    public static async Task<JsonElement> MediaReadyAsync(PortalClient client, int studyId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (true)
+        {
+            var study = await client.Http.GetFromJsonAsync<JsonElement>($"api/studies/{studyId}");
+            if (study.TryGetProperty("media", out var media))
+            {
+                if (media.GetProperty("ready").GetBoolean()) return media;
+                Assert.True(media.GetProperty("stage").GetString() is not ("failed" or "canceled"), $"the study's videos were not prepared: {media}");
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the study's videos were not ready in 180 s: {study}");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>A study over all three methods of the pair, as the builder sends it.</summary>
@@ -83,10 +102,23 @@ public sealed class RateLimitedStudyWorld : StudyWorld
     protected override IEnumerable<string> Limits => ["--CamReview:Studies:JoinsPerMinute=3", "--CamReview:Studies:VotesPerMinute=5"];
 }
 
-/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal.</summary>
-public sealed class Participant(Uri baseAddress, string token) : IDisposable
+/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal: the key in a header, the
+/// media cookie kept as a browser keeps it.</summary>
+public sealed class Participant : IDisposable
 {
-    public HttpClient Http { get; } = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    private readonly string token;
+    private readonly HttpClientHandler _handler = new() { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+
+    public Participant(Uri baseAddress, string token)
+    {
+        this.token = token;
+        Http = new HttpClient(_handler) { BaseAddress = baseAddress };
+    }
+
+    public HttpClient Http { get; }
+
+    /// <summary>The Cookie header this participant's browser sends with the study's media requests.</summary>
+    public string MediaCookie => _handler.CookieContainer.GetCookieHeader(new Uri(Http.BaseAddress!, $"p/{token}/media/"));
     public string? Key { get; private set; }
     public JsonElement Session { get; private set; }
 
