@@ -213,9 +213,10 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         {
             using var p = new Participant(world.BaseAddress, token);
             await p.JoinOkAsync();
+            var shown = await world.MethodsShownAsync(id, p);
             foreach (var trial in p.Trials)
             {
-                var identical = trial.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 1;
+                var identical = shown[trial.GetProperty("trial").GetInt32()].Distinct().Count() == 1;
                 foreach (var q in p.Questions)
                 {
                     // Participant 3 picks a side in the attention check (and is excluded); the others answer "tie" there.
@@ -273,11 +274,11 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var (id, token) = await world.OpenStudyAsync("best of three", trials: 3, attentionChecks: 1, design: "best-of-n", candidates: 3, questions: ["overall"]);
         using var p = new Participant(world.BaseAddress, token);
         await p.JoinOkAsync();
-        var comparisons = p.Trials.Where(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 3).ToList();
+        var shown = await world.MethodsShownAsync(id, p);
+        var comparisons = shown.Values.Where(methods => methods.Distinct().Count() == 3).ToList();
         Assert.Equal(3, comparisons.Count);
         // The one comparison of three methods is shown three times, each method once in each place.
-        var places = comparisons.Select(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).ToArray()).ToList();
-        for (int place = 0; place < 3; place++) Assert.Equal(3, places.Select(c => c[place]).Distinct().Count());
+        for (int place = 0; place < 3; place++) Assert.Equal(3, comparisons.Select(c => c[place]).Distinct().Count());
         foreach (var trial in p.Trials)
         {
             using var vote = await p.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", "tie");
