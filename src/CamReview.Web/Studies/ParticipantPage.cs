@@ -66,7 +66,7 @@ public static class ParticipantPage
                     <p>You have answered every question. Your completion code:</p>
                     <div class="d-flex flex-wrap align-items-center gap-2 mb-2">
                         <span class="completion-code" id="completion-code" data-testid="completion-code"></span>
-                        <button type="button" class="btn btn-outline-primary" id="copy-code" data-testid="copy-code"><i class="bi bi-clipboard" aria-hidden="true"></i> Copy</button>
+                        <button type="button" class="btn btn-primary" id="copy-code" data-testid="copy-code"><i class="bi bi-clipboard" aria-hidden="true"></i> Copy</button>
                     </div>
                     <p class="small text-body-secondary" id="copy-status" data-testid="copy-status" role="status"></p>
                 </section>
