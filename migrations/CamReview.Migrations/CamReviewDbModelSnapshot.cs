@@ -465,6 +465,20 @@ namespace CamReview.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MediaJobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MediaProfile")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MediaReadyUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MediaSecret")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -515,6 +529,9 @@ namespace CamReview.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("AssetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsTarget")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Key")
@@ -604,6 +621,9 @@ namespace CamReview.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowTarget")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("StudyId")

@@ -18,9 +18,11 @@ public sealed record ParticipantSession(
     string Participant, string State, string? Message, IReadOnlyList<QuestionDraft> Questions, bool AllowTie, bool AllowBothBad,
     bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode, [property: JsonIgnore] string MediaCookie);
 
-/// <summary>A trial: the reference and candidates (left to right) as media addresses, and the answers already given
-/// (question key → choice: the candidate's 0-based place, "tie" or "bothbad").</summary>
-public sealed record SessionTrial(int Trial, string Reference, string ReferencePoster, IReadOnlyList<string> Candidates, IReadOnlyDictionary<string, string> Answers);
+/// <summary>A trial: the reference, the pair's target image (when a question shows it) and the candidates (left to
+/// right) as media addresses, and the answers already given (question key → choice: the candidate's 0-based place,
+/// "tie" or "bothbad").</summary>
+public sealed record SessionTrial(int Trial, string Reference, string ReferencePoster, string? Target, IReadOnlyList<string> Candidates,
+    IReadOnlyDictionary<string, string> Answers);
 
 /// <summary>A new participant: the secret the browser keeps to resume (sent back in <see cref="ParticipantService.KeyHeader"/>).</summary>
 public sealed record JoinedParticipant(string Key, ParticipantSession Session);
@@ -113,37 +115,47 @@ public sealed class ParticipantService(
         var votes = await db.StudyVotes.AsNoTracking().Where(v => v.ParticipantId == participant.Id).ToListAsync(ct);
         var keyOf = questions.ToDictionary(q => q.Id, q => q.Key);
         var code = participant.CompletionCode ?? await CompleteIfDoneAsync(db, participant.Id, study.Id, ct);
-        string Address(StudyTrial t, int slot) => MediaPath(token, places.Single(p => p.Trial == t.Position && p.Slot == slot).Key);
+        // The target image of the trial's pair, when a question refers to it.
+        var showTarget = questions.Any(q => q.ShowTarget);
+        string? Address(StudyTrial t, int slot) => places.SingleOrDefault(p => p.Trial == t.Position && p.Slot == slot) is { } place ? MediaPath(token, place.Key) : null;
         return Result<ParticipantSession>.Ok(new ParticipantSession(
             participant.PublicId, study.State.ToString().ToLowerInvariant(),
             study.State != StudyState.Open ? StateMessage(study.State) : study.MediaReadyUtc is null ? MediaPreparing : null,
-            questions.Select(q => new QuestionDraft(q.Key, q.Text)).ToList(), study.AllowTie, study.AllowBothBad, study.WatchBeforeVoting,
-            trials.Select(t => new SessionTrial(t.Position, Address(t, StudyMediaKeys.ReferenceSlot), Address(t, StudyMediaKeys.ReferenceSlot) + "/poster",
-                StudyDesigner.Split(t.CandidateMediaIds).Select((_, slot) => Address(t, slot)).ToList(),
+            questions.Select(q => new QuestionDraft(q.Key, q.Text, q.ShowTarget)).ToList(), study.AllowTie, study.AllowBothBad, study.WatchBeforeVoting,
+            trials.Select(t => new SessionTrial(t.Position, Address(t, StudyMediaKeys.ReferenceSlot)!, Address(t, StudyMediaKeys.ReferenceSlot) + "/poster",
+                showTarget ? Address(t, StudyMediaKeys.TargetSlot) : null,
+                StudyDesigner.Split(t.CandidateMediaIds).Select((_, slot) => Address(t, slot)!).ToList(),
                 votes.Where(v => v.TrialId == t.Id).ToDictionary(v => keyOf[v.QuestionId], v => ChoiceText(v.Answer, v.ChosenPosition)))).ToList(),
             code, StudyMediaKeys.Cookie(study.MediaSecret ?? "", participant.PublicId)));
     }
 
-    /// <summary>A place on a participant's screen: a trial's reference (<see cref="StudyMediaKeys.ReferenceSlot"/>) or
-    /// candidate, the key it is fetched by, and the study video and encoding it shows.</summary>
-    private sealed record Place(int Trial, int Slot, string Key, string MediaKey, int Variant);
+    /// <summary>A place on a participant's screen: a trial's reference (<see cref="StudyMediaKeys.ReferenceSlot"/>), its
+    /// pair's target image (<see cref="StudyMediaKeys.TargetSlot"/>, with the poster file it is sent as) or a candidate;
+    /// the key it is fetched by, and the study video and encoding it shows.</summary>
+    private sealed record Place(int Trial, int Slot, string Key, string MediaKey, int Variant, string? TargetPoster = null);
 
-    private static async Task<IReadOnlyList<Place>> PlacesAsync(CamReviewDb db, Study study, int participantId, IReadOnlyList<StudyTrial> trials, CancellationToken ct)
+    private async Task<IReadOnlyList<Place>> PlacesAsync(CamReviewDb db, Study study, int participantId, IReadOnlyList<StudyTrial> trials, CancellationToken ct)
     {
         // A study opened by a release without per-participant keys gets its secret at the next start (StudyMediaPreparation).
         if (study.MediaSecret is not { } secret) return [];
-        var media = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id).ToDictionaryAsync(m => m.Id, m => (m.Key, Output: m.MethodName != null), ct);
+        var media = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id)
+            .ToDictionaryAsync(m => m.Id, m => (m.Key, Output: m.MethodName != null, m.PairId, m.IsTarget, Sha256: m.Asset != null ? m.Asset.Sha256 : null), ct);
+        var targets = media.Values.Where(m => m.IsTarget && m.PairId != null && m.Sha256 != null).ToDictionary(m => m.PairId!.Value);
         var outputVariants = StudyMediaPreparation.OutputVariants(study);
         var places = new List<Place>();
         foreach (var t in trials)
         {
+            var reference = media[t.ReferenceMediaId];
             places.Add(new Place(t.Position, StudyMediaKeys.ReferenceSlot, StudyMediaKeys.Key(secret, participantId, t.Position, StudyMediaKeys.ReferenceSlot),
-                media[t.ReferenceMediaId].Key, 0));
+                reference.Key, 0));
+            if (reference.PairId is { } pair && targets.TryGetValue(pair, out var target))
+                places.Add(new Place(t.Position, StudyMediaKeys.TargetSlot, StudyMediaKeys.Key(secret, participantId, t.Position, StudyMediaKeys.TargetSlot),
+                    target.Key, 0, MediaFiles.Poster(store.DataDir, target.Sha256!)));
             var check = t.Kind == TrialKind.AttentionCheck;
             var candidates = StudyDesigner.Split(t.CandidateMediaIds);
             for (int slot = 0; slot < candidates.Length; slot++)
             {
-                var (key, output) = media[candidates[slot]];
+                var (key, output, _, _, _) = media[candidates[slot]];
                 var variant = output ? StudyMediaKeys.Variant(secret, participantId, t.Position, slot, outputVariants, check) : 0;
                 places.Add(new Place(t.Position, slot, StudyMediaKeys.Key(secret, participantId, t.Position, slot), key, variant));
             }
@@ -215,9 +227,10 @@ public sealed class ParticipantService(
         return voter;
     }
 
-    /// <summary>A video (or its poster) of a study for the participant whose media cookie comes with the request, by
-    /// one of their keys: another participant's key, a key without the cookie, or a study whose videos are not ready
-    /// answer "not found" alike.</summary>
+    /// <summary>A video (or its poster, or a target image) of a study for the participant whose media cookie comes with
+    /// the request, by one of their keys: another participant's key, a key without the cookie, or a study whose videos
+    /// are not ready answer "not found" alike. A target image is always sent as its poster (a JPEG the portal wrote: no
+    /// tags of the uploaded file, at most <see cref="MediaFiles.PosterMaxSide"/> pixels a side).</summary>
     public async Task<Result<StudyMediaFile>> MediaAsync(string token, string key, string? cookie, bool poster, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(cookie)) return Result<StudyMediaFile>.NotFound();
@@ -232,15 +245,16 @@ public sealed class ParticipantService(
             if (participantId is not { } id) return Result<StudyMediaFile>.NotFound();
             var trials = await db.StudyTrials.AsNoTracking().Where(t => t.ParticipantId == id).ToListAsync(ct);
             // Fixed once the participant has joined (their trials never change, the study's videos are made once).
-            keys = new ParticipantMediaKeys(study.Id, (await PlacesAsync(db, study, id, trials, ct)).ToDictionary(p => p.Key, p => (p.MediaKey, p.Variant), StringComparer.Ordinal));
+            keys = new ParticipantMediaKeys(study.Id, (await PlacesAsync(db, study, id, trials, ct)).ToDictionary(p => p.Key, StringComparer.Ordinal));
             _mediaKeys.Set(cacheKey, keys, VoterEntry);
         }
-        if (!keys!.Files.TryGetValue(key, out var file)) return Result<StudyMediaFile>.NotFound();
-        var path = StudyMediaPreparation.FileOf(store.DataDir, keys.StudyId, file.MediaKey, file.Variant, poster);
-        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, poster ? "image/jpeg" : "video/mp4")) : Result<StudyMediaFile>.NotFound();
+        if (!keys!.Places.TryGetValue(key, out var place)) return Result<StudyMediaFile>.NotFound();
+        var path = place.TargetPoster ?? StudyMediaPreparation.FileOf(store.DataDir, keys.StudyId, place.MediaKey, place.Variant, poster);
+        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, poster || place.TargetPoster is not null ? "image/jpeg" : "video/mp4"))
+            : Result<StudyMediaFile>.NotFound();
     }
 
-    private sealed record ParticipantMediaKeys(int StudyId, IReadOnlyDictionary<string, (string MediaKey, int Variant)> Files);
+    private sealed record ParticipantMediaKeys(int StudyId, IReadOnlyDictionary<string, Place> Places);
 
     /// <summary>Gives the participant a completion code once every question of every trial is answered, when they have
     /// none yet. A vote that completes a session gets its code in its own transaction (<see cref="StudyWriter"/>); this

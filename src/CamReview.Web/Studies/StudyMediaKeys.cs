@@ -25,6 +25,9 @@ public static class StudyMediaKeys
     /// <summary>The place of a trial's reference (candidates are 0, 1, ...).</summary>
     public const int ReferenceSlot = -1;
 
+    /// <summary>The place of the target image of a trial's pair.</summary>
+    public const int TargetSlot = -2;
+
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The key (128 bits, base64url) of one place of one trial of a participant.</summary>
