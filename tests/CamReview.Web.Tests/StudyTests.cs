@@ -187,13 +187,15 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var shows = participant.Session.GetProperty("questions").EnumerateArray()
             .ToDictionary(q => q.GetProperty("key").GetString()!, q => q.GetProperty("showTarget").GetBoolean());
         Assert.Equal(new Dictionary<string, bool> { ["scene"] = true, ["motion"] = false, ["overall"] = false }, shows);
-        var target = Assert.Single(participant.Trials.Select(t => t.GetProperty("target").GetString()).Distinct())!;
-        Assert.Matches($"^p/{token}/media/[A-Za-z0-9_-]{{16,}}$", target);
+        // Every trial has a key of its own for the one target image, as for its videos.
+        var targets = participant.Trials.Select(t => t.GetProperty("target").GetString()!).ToList();
+        Assert.Equal(participant.Trials.Count(), targets.Distinct().Count());
+        Assert.All(targets, target => Assert.Matches($"^p/{token}/media/[A-Za-z0-9_-]{{16,}}$", target));
         var videos = participant.Trials.SelectMany(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Append(t.GetProperty("reference").GetString()));
-        Assert.DoesNotContain(target, videos);
+        Assert.Empty(targets.Intersect(videos));
 
         // Sent as the poster the portal wrote from the upload (a JPEG without the file's tags), with no name.
-        using var response = await participant.Http.GetAsync(target);
+        using var response = await participant.Http.GetAsync(targets[0]);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
         Assert.Null(response.Content.Headers.ContentDisposition);
@@ -208,6 +210,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         draft["questions"]![0]!["showTarget"] = false;
         var created = await admin.PostJsonOkAsync("api/studies", new { projectId = world.ProjectId, study = draft });
         await admin.PostJsonOkAsync($"api/studies/{created.GetProperty("id").GetInt32()}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, created.GetProperty("id").GetInt32());
         using var other = new Participant(world.BaseAddress, created.GetProperty("token").GetString()!);
         await other.JoinOkAsync();
         Assert.All(other.Trials, t => Assert.False(t.TryGetProperty("target", out _), "no target image")); // nulls are left out of the JSON
