@@ -208,6 +208,67 @@ public sealed class StudyMediaTests(StudyWorld world, ITestOutputHelper output) 
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task AStudyOpenedOnItsPageShowsTheVideosBeingPreparedThenTakesParticipants()
+    {
+        // Megamind.avi (270 frames) makes the preparation last long enough to be seen; screenshots go to
+        // CAMREVIEW_STUDY_SCREENSHOTS when it is set.
+        var megamind = TestMedia.OpenCvSample("Megamind.avi")
+            ?? throw new InvalidOperationException("Megamind.avi is one of OpenCV's samples: install Debian's opencv-doc (apt-get install opencv-doc).");
+        var shots = Environment.GetEnvironmentVariable("CAMREVIEW_STUDY_SCREENSHOTS");
+        if (shots is { Length: > 0 }) Directory.CreateDirectory(shots);
+        using var admin = await world.ClientAsync();
+        var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = $"Opening {Guid.NewGuid():N}"[..30] })).GetProperty("id").GetInt32();
+        var reference = (await admin.UploadOkAsync(project, "reference-video", await File.ReadAllBytesAsync(megamind), "Megamind.avi")).GetProperty("id").GetInt32();
+        var target = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(131), "target.png")).GetProperty("id").GetInt32();
+        var pair = (await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = reference, targetAssetId = target })).GetProperty("id").GetInt32();
+        string[] methods = ["MirrorGlide-34", "TiltShift-56"];
+        foreach (var (method, filter) in methods.Zip(["hflip", "vflip"]))
+            await admin.UploadOkAsync(project, "output", TestMedia.FromFfmpeg($"{method}.mp4", "-i", megamind, "-an", "-vf", $"{filter},scale=360:264", "-c:v", "libx264",
+                "-preset", "ultrafast", "-pix_fmt", "yuv420p"), $"{method}.mp4", new() { ["methodName"] = method, ["pairId"] = pair.ToString() });
+        var study = (await admin.PostJsonOkAsync("api/studies", new
+        {
+            projectId = project,
+            study = new
+            {
+                name = "Opened on its page", design = "pairwise", allowTie = true, trialsPerParticipant = 1, attentionChecks = 1, pairIds = new[] { pair }, methods,
+                instructions = "Compare the videos.", consentText = "Anonymous.", questions = new[] { new { key = "overall", text = "Which do you prefer?" } },
+            },
+        })).GetProperty("id").GetInt32();
+
+        var page = await world.SignedInPageAsync();
+        await page.SetViewportSizeAsync(1100, 800);
+        await page.GotoLiveAsync($"studies/{study}");
+        await page.GetByTestId("open-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("open");
+        // Five encodings of an 11-second clip: the progress bar shows them going, live.
+        await Assertions.Expect(page.GetByTestId("media-preparing")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('[data-testid=media-progress]'); return !bar || parseFloat(bar.textContent) > 0; }");
+        if (shots is { Length: > 0 }) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "study-preparing.png"), FullPage = true });
+        await Assertions.Expect(page.GetByTestId("media-ready")).ToContainTextAsync("videos of", new() { Timeout = 180_000 });
+        await Assertions.Expect(page.GetByTestId("media-preparing")).ToHaveCountAsync(0);
+        if (shots is { Length: > 0 }) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "study-ready.png"), FullPage = true });
+
+        // The participant link now takes a participant, whose videos play.
+        var participant = await world.NewPageAsync();
+        await participant.SetViewportSizeAsync(1100, 800);
+        await participant.GotoAsync(await page.GetByTestId("participant-link").InputValueAsync());
+        await participant.GetByTestId("consent-check").CheckAsync();
+        await participant.GetByTestId("start").ClickAsync();
+        await Assertions.Expect(participant.GetByTestId("candidate")).ToHaveCountAsync(2);
+        await participant.WaitForFunctionAsync("() => [...document.querySelectorAll('video')].every(v => v.readyState >= 2 && v.currentTime > 1.5)",
+            null, new() { Timeout = 60_000 });
+        var sizes = await participant.EvaluateAsync<int[][]>("() => [...document.querySelectorAll('video')].map(v => [v.videoWidth, v.videoHeight])");
+        Assert.Single(sizes.Select(size => $"{size[0]}x{size[1]}").Distinct());
+        if (shots is { Length: > 0 })
+        {
+            await participant.EvaluateAsync("() => document.querySelectorAll('video').forEach(v => v.pause())");
+            await participant.ScreenshotAsync(new() { Path = Path.Combine(shots, "participant-trial.png"), FullPage = true });
+        }
+        await participant.Context.CloseAsync();
+        await page.Context.CloseAsync();
+    }
+
     private static string KeyOf(string url) => url.TrimEnd('/').Split("/media/")[1].Split('/')[0];
 
     private static async Task<Served> FetchAsync(HttpClient http, string url)

@@ -138,8 +138,9 @@ public sealed class ParticipantService(
     {
         // A study opened by a release without per-participant keys gets its secret at the next start (StudyMediaPreparation).
         if (study.MediaSecret is not { } secret) return [];
-        var media = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id)
-            .ToDictionaryAsync(m => m.Id, m => (m.Key, Output: m.MethodName != null, m.PairId, m.IsTarget, Sha256: m.Asset != null ? m.Asset.Sha256 : null), ct);
+        var media = (await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id)
+                .Select(m => new { m.Id, m.Key, m.MethodName, m.PairId, m.IsTarget, Sha256 = m.Asset != null ? m.Asset.Sha256 : null }).ToListAsync(ct))
+            .ToDictionary(m => m.Id, m => (m.Key, Output: m.MethodName != null, m.PairId, m.IsTarget, m.Sha256));
         var targets = media.Values.Where(m => m.IsTarget && m.PairId != null && m.Sha256 != null).ToDictionary(m => m.PairId!.Value);
         var outputVariants = StudyMediaPreparation.OutputVariants(study);
         var places = new List<Place>();
