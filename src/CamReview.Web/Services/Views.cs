@@ -87,6 +87,9 @@ public static class AssetKinds
         _ => kind.ToString(),
     };
 
+    /// <summary>The heading of a project's assets of this kind: outputs rendered here and imported ones together.</summary>
+    public static string Heading(this AssetKind kind) => kind == AssetKind.Output ? "Outputs" : kind.Label() + "s";
+
     /// <summary>The wire name: reference-video, target-image, depth-map, output.</summary>
     public static string Slug(this AssetKind kind) => kind switch
     {
