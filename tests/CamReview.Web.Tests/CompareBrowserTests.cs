@@ -53,6 +53,7 @@ public sealed partial class DemoContentTests
         // Measured once playing has settled: on a loaded machine the first few milliseconds after the click can
         // catch one video a little behind before the viewer pulls it back.
         await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-playing", "true");
+        await Assertions.Expect(page.GetByTestId("play")).ToHaveAccessibleNameAsync("Pause");
         await Task.Delay(150);
         var spreads = new List<double>();
         var seen = new HashSet<double>();
@@ -69,6 +70,7 @@ public sealed partial class DemoContentTests
         // Pause, then step frame by frame with the keyboard: every video shows the same frame.
         await page.Keyboard.PressAsync(" ");
         await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-playing", "false");
+        await Assertions.Expect(page.GetByTestId("play")).ToHaveAccessibleNameAsync("Play");
         await page.Keyboard.PressAsync("Home");
         for (var i = 0; i < 5; i++) await page.Keyboard.PressAsync("ArrowRight");
         await Assertions.Expect(page.GetByTestId("time")).ToContainTextAsync("frame 5");
@@ -81,6 +83,22 @@ public sealed partial class DemoContentTests
         await page.Keyboard.PressAsync("d");
         await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-layout", "difference");
         await page.WaitForFunctionAsync("() => document.querySelector('.difference-canvas').width > 0");
+        // Two outputs at first (sources 1 and 2: the reference is another scene); A never shows what B shows.
+        var sideA = page.Locator("[data-action='source-a']");
+        var sideB = page.Locator("[data-action='source-b']");
+        await Assertions.Expect(sideA).ToHaveValueAsync("1");
+        await Assertions.Expect(sideB).ToHaveValueAsync("2");
+        await page.Keyboard.PressAsync("b");
+        await Assertions.Expect(sideB).ToHaveValueAsync("3");
+        await page.Keyboard.PressAsync("a");
+        await page.Keyboard.PressAsync("a");
+        await Assertions.Expect(sideA).ToHaveValueAsync("4");
+        for (var i = 0; i < 2 * DemoContent.Renders.Length + 2; i++)
+        {
+            await page.Keyboard.PressAsync(i % 2 == 0 ? "a" : "b");
+            Assert.NotEqual(await sideA.InputValueAsync(), await sideB.InputValueAsync());
+        }
+        await Assertions.Expect(sideB.Locator($"option[value='{await sideA.InputValueAsync()}']")).ToHaveJSPropertyAsync("disabled", true);
         await page.Context.CloseAsync();
     }
 
