@@ -132,6 +132,8 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/account/login", Access.Public, "account/login"),
         new("GET", "/setup", Access.NotFound, "setup"),
         new("GET", "/error", Access.Public, "error"),
+        // The metric reference: the metric help of share pages links here, for readers without an account.
+        new("GET", "/help/metrics", Access.Public, "help/metrics"),
         new("GET", "/not-found", Access.NotFound, "not-found"),
         // With a passphrase, the share page asks for it (401) until this browser has unlocked it.
         new("GET", "/share/{Token}", Access.UnlockedShare, "share/{share}"),
