@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 
 namespace CamReview.Web.Tests;
@@ -57,7 +58,8 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
         Assert.Equal($"study-{id}-report.html", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         var html = await response.Content.ReadAsStringAsync();
 
-        // Nothing to run and nothing to fetch; the user texts only as text.
+        // Nothing to run and nothing to fetch (the file's own policy forbids both); the user texts only as text.
+        Assert.Contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\" />", html);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(new Regex("https?:", RegexOptions.IgnoreCase), html);
@@ -103,5 +105,26 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
         foreach (var method in methods) Assert.Contains(labels, l => l.Contains(method, StringComparison.Ordinal));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-study-report.png"), FullPage = true });
         await page.Context.CloseAsync();
+
+        // The same report printed by Chromium.
+        using var pdf = await admin.Http.GetAsync($"api/studies/{id}/report.pdf");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.StartsWith("%PDF-", text);
+        Assert.Matches(@"/Type\s*/Page\b", text);
+        await File.WriteAllBytesAsync(Path.Combine(Path.GetTempPath(), "camreview-study-report.pdf"), bytes);
+    }
+
+    [Fact]
+    public async Task WithoutChromiumThePdfIsRefusedWithTheReason()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CamReview:Reports:Chromium"] = "/nonexistent/chromium" }).Build();
+        var printer = new Studies.ReportPrinter(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<Studies.ReportPrinter>.Instance);
+        var result = await printer.PdfAsync("<!DOCTYPE html><p>report</p>");
+        Assert.Equal(Services.ResultStatus.Unavailable, result.Status);
+        Assert.Contains("not installed at /nonexistent/chromium", result.Error);
     }
 }

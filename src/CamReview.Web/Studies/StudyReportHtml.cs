@@ -8,7 +8,7 @@ namespace CamReview.Web.Studies;
 
 /// <summary>A study's results as one self-contained HTML file: design, participants and exclusions, per-question
 /// statistics and charts (inline SVG). No script, no style sheet or font to fetch, no address of anything: it opens
-/// offline, and prints. Every text that came from users (names, questions, methods, pairs) is HTML-encoded.</summary>
+/// offline, and prints. Its own Content-Security-Policy forbids scripts and fetching anything, wherever it is opened. Every text that came from users (names, questions, methods, pairs) is HTML-encoded.</summary>
 public static class StudyReportHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -24,6 +24,7 @@ public static class StudyReportHtml
             <html lang="en">
             <head>
             <meta charset="utf-8" />
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>{{E(study.Name)}}: study results</title>
             <style>
