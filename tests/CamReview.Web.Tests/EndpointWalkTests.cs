@@ -188,6 +188,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/studies/{studyId:int}", Access.Viewer, "api/studies/{study}"),
         new("GET", "/api/studies/{studyId:int}/results", Access.Viewer, "api/studies/{study}/results"),
         new("GET", "/api/studies/{studyId:int}/export/{table}.csv", Access.Viewer, "api/studies/{study}/export/votes.csv"),
+        new("GET", "/api/studies/{studyId:int}/report.html", Access.Viewer, "api/studies/{study}/report.html"),
         new("GET", "/p/{token}/", Access.StudyLink, "p/{ptoken}"),
         new("GET", "/p/{token}/media/{key}", Access.StudyLink, "p/{ptoken}/media/{mediakey}"),
         new("GET", "/p/{token}/media/{key}/poster", Access.StudyLink, "p/{ptoken}/media/{mediakey}/poster"),
