@@ -241,9 +241,10 @@ public sealed class StudyMediaTests(StudyWorld world, ITestOutputHelper output) 
         await page.GotoLiveAsync($"studies/{study}");
         await page.GetByTestId("open-study").ClickAsync();
         await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("open");
-        // Five encodings of an 11-second clip: the progress bar shows them going, live.
+        // Five encodings of an 11-second clip (queued behind the outputs' scores): the progress bar shows them going, live.
         await Assertions.Expect(page.GetByTestId("media-preparing")).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('[data-testid=media-progress]'); return !bar || parseFloat(bar.textContent) > 0; }");
+        await page.WaitForFunctionAsync("() => { const bar = document.querySelector('[data-testid=media-progress]'); return !bar || parseFloat(bar.textContent) > 0; }",
+            null, new() { Timeout = 180_000 });
         if (shots is { Length: > 0 }) await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "study-preparing.png"), FullPage = true });
         await Assertions.Expect(page.GetByTestId("media-ready")).ToContainTextAsync("videos of", new() { Timeout = 180_000 });
         await Assertions.Expect(page.GetByTestId("media-preparing")).ToHaveCountAsync(0);

@@ -410,7 +410,9 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Equal(("Alpha", "Beta", 1), (pairResult.GetProperty("a").GetString(), pairResult.GetProperty("b").GetString(),
             pairResult.GetProperty("aWins").GetInt32() + pairResult.GetProperty("bWins").GetInt32()));
 
+        Assert.True(Directory.Exists(Data.MediaFiles.StudyFolder(world.DataDir, study)), "a closed study keeps its participants' videos");
         using (var deleted = await admin.Http.DeleteAsync($"api/projects/{project}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.False(Directory.Exists(Data.MediaFiles.StudyFolder(world.DataDir, study)), "they go with the study");
         Assert.Equal(0, world.CountRows("Studies", $"\"Id\" = {study}"));
         Assert.Equal(0, world.CountRows("StudyMedia", $"\"StudyId\" = {study}"));
         Assert.Equal(0, world.CountRows("StudyParticipants", $"\"StudyId\" = {study}"));

@@ -118,25 +118,25 @@ public sealed class RateLimitedStudyWorld : StudyWorld
 /// media cookie kept as a browser keeps it.</summary>
 public sealed class Participant : IDisposable
 {
-    private readonly string token;
+    private readonly string _token;
     private readonly HttpClientHandler _handler = new() { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
 
     public Participant(Uri baseAddress, string token)
     {
-        this.token = token;
+        _token = token;
         Http = new HttpClient(_handler) { BaseAddress = baseAddress };
     }
 
     public HttpClient Http { get; }
 
     /// <summary>The Cookie header this participant's browser sends with the study's media requests.</summary>
-    public string MediaCookie => _handler.CookieContainer.GetCookieHeader(new Uri(Http.BaseAddress!, $"p/{token}/media/"));
+    public string MediaCookie => _handler.CookieContainer.GetCookieHeader(new Uri(Http.BaseAddress!, $"p/{_token}/media/"));
     public string? Key { get; private set; }
     public JsonElement Session { get; private set; }
 
     public async Task<HttpResponseMessage> JoinAsync()
     {
-        var response = await Http.PostAsync($"p/{token}/api/participants", null);
+        var response = await Http.PostAsync($"p/{_token}/api/participants", null);
         if (response.StatusCode == HttpStatusCode.Created)
         {
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -154,14 +154,14 @@ public sealed class Participant : IDisposable
 
     public Task<HttpResponseMessage> VoteAsync(int trial, string question, string choice, double? responseMs = 1234)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"p/{token}/api/votes") { Content = JsonContent.Create(new { trial, question, choice, responseMs }) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"p/{_token}/api/votes") { Content = JsonContent.Create(new { trial, question, choice, responseMs }) };
         if (Key is not null) request.Headers.Add("X-Participant-Key", Key);
         return Http.SendAsync(request);
     }
 
     public async Task<JsonElement> SessionAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"p/{token}/api/session");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"p/{_token}/api/session");
         request.Headers.Add("X-Participant-Key", Key);
         using var response = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
