@@ -120,6 +120,24 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
     }
 
     [Fact]
+    public async Task TheStudyPageDownloadsTheReportAsHtmlAndPdf()
+    {
+        var (id, _) = await world.OpenStudyAsync("Downloaded report", trials: 3, attentionChecks: 0);
+        var page = await world.SignedInPageAsync("vic@camreview.test", StudyWorld.Password); // a Viewer may download it
+        await page.GotoLiveAsync($"studies/{id}");
+        var html = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-report").ClickAsync());
+        Assert.Equal($"study-{id}-report.html", html.SuggestedFilename);
+        var text = await File.ReadAllTextAsync((await html.PathAsync())!);
+        Assert.StartsWith("<!DOCTYPE html>", text);
+        Assert.Contains("<h1>Downloaded report</h1>", text);
+        var pdf = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-report-pdf").ClickAsync());
+        Assert.Equal($"study-{id}-report.pdf", pdf.SuggestedFilename);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync((await pdf.PathAsync())!)));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-study-page-report-buttons.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task WithoutChromiumThePdfIsRefusedWithTheReason()
     {
         var configuration = new ConfigurationBuilder()

@@ -273,6 +273,11 @@ let enlarged = null;
 
 function enlargeable(figure) {
   figure.onclick = () => { if (!enlarged) enlarge(figure); };
+  // Keyboards too: the tile takes the focus, and Enter or Space enlarges it.
+  figure.tabIndex = 0;
+  figure.onkeydown = e => {
+    if ((e.key === 'Enter' || e.key === ' ') && !enlarged) { e.preventDefault(); enlarge(figure); }
+  };
 }
 
 function enlarge(figure) {
