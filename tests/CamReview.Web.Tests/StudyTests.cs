@@ -319,8 +319,9 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         async Task<int> CreateAsync(string name) => (await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = project,
+            // Its participant answers at once: the answer-time rules are off.
             study = new { name, design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
-                questions = new[] { new { key = "overall", text = "Which?" } } },
+                questions = new[] { new { key = "overall", text = "Which?" } }, flagFastAnswers = false },
         })).GetProperty("id").GetInt32();
         var study = await CreateAsync("doomed");
         var sketch = await CreateAsync("sketch"); // stays a draft
@@ -389,7 +390,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
             {
                 projectId = project,
                 study = new { name, design, candidatesPerTrial = candidates, trialsPerParticipant = trials, attentionChecks = 0, pairIds = new[] { pair }, methods = names,
-                    questions = new[] { new { key = "overall", text = "Which?" } } },
+                    questions = new[] { new { key = "overall", text = "Which?" } }, flagFastAnswers = false },
             })).GetProperty("id").GetInt32();
             await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
             var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}")).GetProperty("token").GetString()!;
