@@ -108,7 +108,7 @@ public sealed class Participant(Uri baseAddress, string token, IPAddress? from =
         AllowAutoRedirect = false,
         ConnectCallback = from is null ? null : async (context, ct) =>
         {
-            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            var socket = new System.Net.Sockets.Socket(from.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
             try
             {
                 socket.Bind(new IPEndPoint(from, 0));

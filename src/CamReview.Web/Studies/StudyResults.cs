@@ -105,14 +105,14 @@ public sealed class StudyResults(IDbContextFactory<CamReviewDb> dbs, StudyServic
         return Result<InclusionRow>.Ok((await InclusionsAsync(db, studyId, ct)).Single(i => i.Id == existing));
     }
 
-    /// <summary>Withdraws an inclusion: its participants are excluded again by their flags.</summary>
+    /// <summary>Withdraws an inclusion: its participants are excluded again by their flags. One withdrawn before is no
+    /// error (false: there was nothing left to withdraw).</summary>
     public async Task<Result<bool>> WithdrawAsync(ClaimsPrincipal user, int studyId, int inclusionId, CancellationToken ct = default)
     {
         var (allowed, _) = await studies.AccessAsync(user, studyId, Permission.ManageStudies, ct);
         if (!allowed.Allowed) return allowed.Deny<bool>();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await db.StudyInclusions.Where(i => i.StudyId == studyId && i.Id == inclusionId).ExecuteDeleteAsync(ct) == 0)
-            return Result<bool>.Fail("This study has no such inclusion.", ResultStatus.NotFound);
+        if (await db.StudyInclusions.Where(i => i.StudyId == studyId && i.Id == inclusionId).ExecuteDeleteAsync(ct) == 0) return Result<bool>.Ok(false);
         events.Raise(studyId);
         return Result<bool>.Ok(true);
     }
