@@ -229,7 +229,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
 
         using var vic = await world.ClientAsync("vic@camreview.test", StudyWorld.Password);
         var csv = await vic.Http.GetStringAsync($"api/studies/{id}/export/votes.csv");
-        Assert.StartsWith("participant,trial,question,options,choice,response_ms\n", csv);
+        Assert.StartsWith("participant,trial,question,options,choice,response_ms,panel_id,excluded,included_anyway\n", csv);
         Assert.Equal(8 * 6 * 3, csv.Trim().Split('\n').Length - 1); // attention checks are not comparisons
         var results = await vic.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}/results");
         var excluded = results.GetProperty("excluded").EnumerateArray().Select(e => e.GetString()!).ToList();
