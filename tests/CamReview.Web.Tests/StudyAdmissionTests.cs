@@ -218,7 +218,7 @@ public sealed class StudyAdmissionTests(StudyWorld world) : IClassFixture<StudyW
         Assert.Contains("before their videos could have played once", fast.GetProperty("reason").GetString());
         Assert.Contains("its clips last ", fast.GetProperty("reason").GetString());
         Assert.Equal(ParticipantQuality.AttentionCheck, Row(results, careless).GetProperty("flags")[0].GetProperty("code").GetString());
-        Assert.Equal([hurried, careless], results.GetProperty("excluded").EnumerateArray().Select(e => e.GetString()).Order());
+        Assert.Equal(new[] { hurried, careless }.Order(), results.GetProperty("excluded").EnumerateArray().Select(e => e.GetString()!).Order());
         Assert.Equal(2 * 3, results.GetProperty("analysis").GetProperty("votes").GetInt32());
         Assert.StartsWith("4 participants, 2 excluded (failed an attention check: 1; answered before the videos could have played: 1)", results.GetProperty("summary").GetString());
 

@@ -242,7 +242,8 @@ async function submit() {
       return fail(result.data.error ?? `The server answered ${result.status}.`);
     }
     trial.answers[q.key] = result.data.choice;
-    if (result.data.completionCode) session.completionCode = result.data.completionCode;
+    // The last answer: the session brings the completion code with the study's completion link.
+    if (result.data.completionCode) return refresh();
   }
   render();
 }
