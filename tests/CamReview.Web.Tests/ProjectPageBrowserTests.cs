@@ -10,7 +10,7 @@ namespace CamReview.Web.Tests;
 public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
     [Fact]
-    public async Task UploadingThroughThePageShowsProgressAndThumbnailsThenAPairIsMade()
+    public async Task UploadingThroughThePageShowsProgressAndThumbnailsThenAPairIsMadeAndTheProjectDeleted()
     {
         var page = await portal.SignedInPageAsync();
         var projectId = await CreateProjectThroughThePageAsync(page, "Dolly shots");
@@ -85,6 +85,15 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
         await Assertions.Expect(images.GetByTestId("asset")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("no-pairs")).ToBeVisibleAsync();
         await Assertions.Expect(videos.GetByTestId("asset")).ToHaveCountAsync(1);
+
+        // Deleting the project says what goes with it, then leaves for the project list.
+        await page.GetByTestId("delete-project").ClickAsync();
+        var projectDialog = page.GetByTestId("delete-project-dialog");
+        await Assertions.Expect(projectDialog).ToContainTextAsync($"Its 2 files and 0 pairs are deleted for everyone in team \"{PortalFixture.AdminTeam}\".");
+        await projectDialog.GetByTestId("delete-project-dialog-confirm").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects$"));
+        await Assertions.Expect(page.GetByTestId("project-list").GetByRole(AriaRole.Link, new() { Name = "Dolly shots" })).ToHaveCountAsync(0);
+        await using (var db = portal.OpenDb()) Assert.False(await db.Projects.AnyAsync(p => p.Id == projectId));
         await page.Context.CloseAsync();
     }
 

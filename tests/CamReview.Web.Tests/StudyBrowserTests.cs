@@ -333,7 +333,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
     }
 
     [Fact]
-    public async Task TheDeleteDialogNamesTheOpenStudyThatShowsTheAssetAndOffersOnlyCancel()
+    public async Task TheDeleteDialogsNameTheOpenStudyThatShowsTheAssetAndOfferOnlyCancel()
     {
         var (id, _) = await world.OpenStudyAsync("Shown right now");
         var page = await world.SignedInPageAsync();
@@ -346,6 +346,16 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-delete-blocked.png") });
         await dialog.GetByTestId("delete-asset-dialog-cancel").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
+
+        // The project that holds it cannot be deleted either, and says why.
+        await page.GetByTestId("delete-project").ClickAsync();
+        var projectDialog = page.GetByTestId("delete-project-dialog");
+        await Assertions.Expect(projectDialog.GetByTestId("blocking-studies")).ToContainTextAsync("Shown right now");
+        await Assertions.Expect(projectDialog.Locator($"a[href='studies/{id}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(projectDialog.GetByTestId("delete-project-dialog-confirm")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-delete-project-blocked.png") });
+        await projectDialog.GetByTestId("delete-project-dialog-cancel").ClickAsync();
+        await Assertions.Expect(projectDialog).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
 }

@@ -342,7 +342,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
     }
 
     [Fact]
-    public async Task DeletingAnOutputKeepsTheResultsAndDeletingTheProjectDeletesItsStudies()
+    public async Task DeletingAnOutputKeepsTheResultsAndDeletingTheProjectWaitsForItsStudiesToCloseThenDeletesThem()
     {
         using var admin = await world.ClientAsync();
         var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = "Short-lived" })).GetProperty("id").GetInt32();
@@ -382,6 +382,10 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
                 Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
                 Assert.Contains($"the study \"doomed\" ({state}) shows it to participants. Close the study first", await PortalClient.ErrorOf(refused));
             }
+            using var projectRefused = await admin.Http.DeleteAsync($"api/projects/{project}");
+            Assert.Equal(HttpStatusCode.Conflict, projectRefused.StatusCode);
+            Assert.Equal($"Project \"Short-lived\" cannot be deleted: the study \"doomed\" ({state}) takes participants. Close it first.",
+                await PortalClient.ErrorOf(projectRefused));
         }
         Assert.Equal(2, world.CountRows("Assets", $"\"ProjectId\" = {project} AND \"MethodName\" IS NOT NULL"));
 
