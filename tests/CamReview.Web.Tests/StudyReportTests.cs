@@ -33,7 +33,7 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
                 name = studyName, design = "pairwise", candidatesPerTrial = 2, allowTie = true, allowBothBad = false, trialsPerParticipant = 3,
                 attentionChecks = 1, watchBeforeVoting = true, instructions = "Compare.", consentText = "Anonymous.", pairIds = new[] { pair }, methods,
                 questions = new[] { new { key = "overall", text = "Which <u>one</u> do you prefer?" } },
-                flagFastAnswers = false, // the scripted participants answer at once
+                flagFastAnswers = false, sharedAddressLimit = 0, // the scripted participants answer at once, all from this machine
             },
         });
         var id = study.GetProperty("id").GetInt32();
