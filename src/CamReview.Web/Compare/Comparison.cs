@@ -37,7 +37,9 @@ public sealed record ReviewView(ReviewStatus Status, string? Reviewer, DateTime?
     public static readonly ReviewView Pending = new(ReviewStatus.Pending, null, null);
 }
 
-public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc)
+/// <summary>A comment as pages show it; <see cref="AuthorId"/> only decides who may delete it and is never sent out.</summary>
+public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc,
+    [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null)
 {
     /// <summary>m:ss.s, as players show time.</summary>
     public string TimeCode => $"{(int)(TimeSeconds / 60)}:{TimeSeconds % 60:00.0}";

@@ -70,7 +70,7 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
     internal static IQueryable<CommentView> CommentQuery(CamReviewDb db, int pairId, int? commentId = null) =>
         db.Comments.AsNoTracking().Where(c => c.PairId == pairId && (commentId == null || c.Id == commentId)).OrderBy(c => c.TimeSeconds).ThenBy(c => c.Id)
             .Select(c => new CommentView(c.Id, c.PairId, c.AssetId, c.Asset != null ? c.Asset.MethodName : null, c.TimeSeconds, c.Body,
-                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc));
+                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc, c.AuthorUserId));
 
     /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric (named by the
     /// catalogue's keys: "pce", "pce_reason").</summary>
