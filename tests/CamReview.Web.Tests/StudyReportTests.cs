@@ -33,6 +33,7 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
                 name = studyName, design = "pairwise", candidatesPerTrial = 2, allowTie = true, allowBothBad = false, trialsPerParticipant = 3,
                 attentionChecks = 1, watchBeforeVoting = true, instructions = "Compare.", consentText = "Anonymous.", pairIds = new[] { pair }, methods,
                 questions = new[] { new { key = "overall", text = "Which <u>one</u> do you prefer?" } },
+                flagFastAnswers = false, sharedAddressLimit = 0, // the scripted participants answer at once, all from this machine
             },
         });
         var id = study.GetProperty("id").GetInt32();
@@ -76,7 +77,8 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
         var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}/results");
         var analysis = results.GetProperty("analysis");
         Assert.Contains($"4 joined, 4 completed, 1 excluded", html);
-        Assert.Contains("picked a side in 1 attention check", html);
+        Assert.Contains("picked a side in 1 of 1 attention checks", html);
+        Assert.Contains("4 participants, 1 excluded (failed an attention check: 1).", html);
         foreach (var p in analysis.GetProperty("questions")[0].GetProperty("pairs").EnumerateArray())
             if (p.GetProperty("winRateA").ValueKind == JsonValueKind.Number)
                 Assert.Contains(p.GetProperty("winRateA").GetDouble().ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), html);
