@@ -40,7 +40,7 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         var methodOf = await MethodsByKeyAsync(openId);
 
         // Twelve people, each from an address of their own, who watch the clips and mostly prefer the better method.
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => HonestAsync(openToken, methodOf, IPAddress.Parse($"127.0.0.{10 + i}"), seed: i)));
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => HonestAsync(openId, openToken, IPAddress.Parse($"127.0.0.{10 + i}"), seed: i)));
         Assert.Equal(TrueRanking, await PublishedRankingAsync(openId));
         var honestCount = world.CountRows("StudyParticipants", $"\"StudyId\" = {openId}");
 
@@ -81,15 +81,17 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         // 5. Careful scripts with leaked invitations: they tell attention checks apart by identical media addresses or
         //    identical byte sizes (a range request gives a file's size), answer repeated comparisons consistently, vote for
         //    the target by the address or the size of its video (a rival knows their own output), at an honest pace and
-        //    from addresses of their own. On an open link no rule flags them; what stops them is admission: a study by
-        //    invitation admits one participant per code, a code used again resumes its participant, and codes cannot be
-        //    guessed. They hold 3 codes, use them again and guess 8 more.
+        //    from addresses of their own. Study media defeat both tricks: every place of every trial has an address of its
+        //    own (no address repeats, the study's own names for its videos open nothing) and every video has one size (so
+        //    the size rule takes every trial for a check, and they answer "no preference" throughout). What bounds their
+        //    number is admission: a study by invitation admits one participant per code, a code used again resumes its
+        //    participant, and codes cannot be guessed. They hold 3 codes, use them again and guess 8 more.
         var (closedId, closedToken) = await world.OpenStudyAsync("bots by invitation", trials: 3, attentionChecks: 1, questions: ["overall"],
             admission: Settings("invitation"));
         var closedMethods = await MethodsByKeyAsync(closedId);
         using var admin = await world.ClientAsync();
         var codes = (await admin.PostJsonOkAsync($"api/studies/{closedId}/invitations", new { count = 15 })).GetProperty("codes").EnumerateArray().Select(c => c.GetString()!).ToList();
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => HonestAsync(closedToken, closedMethods, IPAddress.Parse($"127.0.0.{30 + i}"), seed: 100 + i, code: codes[i])));
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => HonestAsync(closedId, closedToken, IPAddress.Parse($"127.0.0.{30 + i}"), seed: 100 + i, code: codes[i])));
         Assert.Equal(TrueRanking, await PublishedRankingAsync(closedId));
         var leaked = codes.Skip(12).ToList();
         Assert.All(await Task.WhenAll(leaked.Select((code, i) => BotAsync(closedToken, closedMethods, IPAddress.Parse($"127.0.4.{i + 1}"), "detector", tried, code: code))),
@@ -124,7 +126,8 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         output.WriteLine($"by invitation: {closed.GetProperty("summary").GetString()}");
     }
 
-    /// <summary>Which method each media key of a study shows (what the people in the test see on the screen).</summary>
+    /// <summary>The study's own names for its videos and their methods: the most a rival could learn of the study (they
+    /// are no participant's media addresses, so they open nothing).</summary>
     private async Task<Dictionary<string, string?>> MethodsByKeyAsync(int studyId)
     {
         await using var db = world.OpenDb();
@@ -136,24 +139,25 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
     private static bool IsCheck(JsonElement trial) => trial.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 1;
 
     /// <summary>A person: watches each trial, answers "no preference" where both videos are the same, and prefers the
-    /// better method of the true ranking 9 times in 10.</summary>
-    private async Task HonestAsync(string token, Dictionary<string, string?> methodOf, IPAddress from, int seed, string? code = null)
+    /// better method of the true ranking 9 times in 10 (what they see on the screen, from the database).</summary>
+    private async Task HonestAsync(int studyId, string token, IPAddress from, int seed, string? code = null)
     {
         var random = new Random(seed);
         using var p = new Participant(world.BaseAddress, token, from);
         await p.JoinOkAsync(code: code);
+        var shown = await world.MethodsShownAsync(studyId, p);
         foreach (var trial in p.Trials)
         {
             await Task.Delay(Watch + TimeSpan.FromMilliseconds(random.Next(1000)));
-            var sides = trial.GetProperty("candidates").EnumerateArray().Select(c => methodOf[KeyOf(c.GetString()!)]!).ToList();
+            var sides = shown[trial.GetProperty("trial").GetInt32()];
             var better = Array.IndexOf(TrueRanking, sides[0]) < Array.IndexOf(TrueRanking, sides[1]) ? 0 : 1;
-            var choice = IsCheck(trial) ? "tie" : (random.NextDouble() < 0.9 ? better : 1 - better).ToString();
+            var choice = sides[0] == sides[1] ? "tie" : (random.NextDouble() < 0.9 ? better : 1 - better).ToString();
             using var vote = await p.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", choice, random.Next(1500, 4000));
             Assert.Equal(HttpStatusCode.Created, vote.StatusCode);
         }
     }
 
-    /// <summary>A script: joins (false when refused), finds attention checks and repeats by identical media addresses
+    /// <summary>A script: joins (false when refused), looks for attention checks and repeats by identical media addresses
     /// or sizes, and votes for the target (by its address or its size) or "no preference".</summary>
     private async Task<bool> BotAsync(string token, Dictionary<string, string?> methodOf, IPAddress from, string kind, ConcurrentDictionary<string, ConcurrentBag<string>> tried,
         bool pace = true, bool alwaysTie = false, string? forwardedFor = null, string? code = null)
@@ -163,7 +167,7 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         using (var join = await p.JoinAsync(code: code))
             if (join.StatusCode != HttpStatusCode.Created) return false;
         tried.GetOrAdd(kind, _ => []).Add(p.Session.GetProperty("participant").GetString()!);
-        // The rival's own output: seen once, it is known by its address (the same for every participant) and its size.
+        // The rival's own output, by the study's name for it and the size that name gives (none: it opens nothing).
         var targetKey = methodOf.Single(m => m.Value == Target).Key;
         var sizes = new Dictionary<string, long>();
         async Task<long> SizeAsync(string path)
