@@ -143,7 +143,7 @@ public sealed class CameraPathSyntheticTests(CameraPathClips clips, ITestOutputH
             Vec3 trueStep = poses[k].R.Transpose() * (poses[k + 1].C - poses[k].C);
             // The truth at scale 1: the scene and the steps scale together, so Pi does not change.
             truths[k] = clips.FeatureTruthParallax(k, trueStep.Norm / scale, seed);
-            output.WriteLine($"pair {k}: share {p.HomographyShare:F3} model {p.CameraModel} Pi {p.Parallax:F5} (truth {truths[k]:F5}, error {(p.Parallax / truths[k] - 1) * 100:F1}%, pixel-median truth {Synthetic3DScene.TrueParallax(depths[k], trueStep.Norm):F5}) rot {p.Rotation} dir {p.TranslationDirection} (truth {trueStep.Normalized()}) {p.CameraPathReason}");
+            output.WriteLine($"pair {k}: model {p.CameraModel} Pi {p.Parallax:F5} (truth {truths[k]:F5}, error {(p.Parallax / truths[k] - 1) * 100:F1}%, pixel-median truth {Synthetic3DScene.TrueParallax(depths[k], trueStep.Norm):F5}) rot {p.Rotation} dir {p.TranslationDirection} (truth {trueStep.Normalized()}) {p.CameraPathReason}");
         }
         // Every pair of this strong-parallax move is measurable: none may be flagged or explained away.
         Assert.Equal(a.Pairs.Count, a.CameraPath!.PairsWithParallax);
@@ -229,7 +229,7 @@ public sealed class CameraPathSyntheticTests(CameraPathClips clips, ITestOutputH
         var truth = TrajectoryPresets.Create(preset, CameraPathClips.W, CameraPathClips.H, speed, CameraPathClips.Frames);
         foreach (var p in a.Pairs)
         {
-            output.WriteLine($"pair {p.Index}: share {p.HomographyShare:F3} model {p.CameraModel} Pi {p.Parallax} rot {p.Rotation} focal {p.FocalScale:F4} {p.CameraPathReason}");
+            output.WriteLine($"pair {p.Index}: model {p.CameraModel} Pi {p.Parallax} rot {p.Rotation} focal {p.FocalScale:F4} {p.CameraPathReason}");
             Assert.Equal(CameraPairModel.ParallaxFree, p.CameraModel);
             Assert.Equal(0.0, p.Parallax);
             Assert.Null(p.TranslationDirection);
