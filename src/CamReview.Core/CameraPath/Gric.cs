@@ -27,8 +27,10 @@ public static class Gric
     /// parameters, from the squared geometric residuals of every correspondence (pixels^2) and the noise standard
     /// deviation <paramref name="sigma"/> (pixels). With the rival model's residuals (<paramref name="rival"/>, its
     /// dimension <paramref name="rivalDimension"/>), a correspondence the rival explains (within its own cap) is not
-    /// an outlier and pays its full residual rather than the cap: the far wall behind a near plane is parallax
-    /// against the plane's homography, not a gross mismatch, however few of the tracks it holds.
+    /// an outlier and pays its full residual rather than the cap, up to <see cref="RivalCapFactor"/> times the cap:
+    /// the far wall behind a near plane is parallax against the plane's homography, not a gross mismatch, however few
+    /// of the tracks it holds; the bound keeps a few mismatched tracks that happen to lie on an epipolar line (a
+    /// mirrored border, a reflection) from deciding alone.
     /// </summary>
     public static double Score(IReadOnlyList<double> squaredResiduals, double sigma, int modelDimension, int parameters,
         IReadOnlyList<double>? rival = null, int rivalDimension = 0)
@@ -44,10 +46,13 @@ public static class Gric
         {
             double e2 = squaredResiduals[i] / s2;
             bool explainedByRival = rival is not null && rival[i] / s2 <= Cap(rivalDimension);
-            sum += !double.IsFinite(e2) ? cap : explainedByRival ? e2 : Math.Min(e2, cap);
+            sum += !double.IsFinite(e2) ? cap : Math.Min(e2, explainedByRival ? RivalCapFactor * cap : cap);
         }
         return sum + Math.Log(DataDimension) * modelDimension * n + Math.Log(DataDimension * Math.Max(n, 1)) * parameters;
     }
+
+    /// <summary>See <see cref="Score"/>.</summary>
+    public const double RivalCapFactor = 10;
 
     /// <summary>Torr's cap lambda3 (r - d) on a correspondence's cost: beyond it, an outlier.</summary>
     public static double Cap(int modelDimension) => 2.0 * (DataDimension - modelDimension);
