@@ -517,6 +517,9 @@ namespace CamReview.Migrations
                     b.Property<int?>("AssetId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsTarget")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -604,6 +607,9 @@ namespace CamReview.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShowTarget")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("StudyId")

@@ -26,6 +26,9 @@ public sealed class ReleaseUpgradeTests : IDisposable
         ["Users"] = 1, ["__EFMigrationsHistory"] = 5, ["__EFMigrationsLock"] = 0,
     };
 
+    // Rows that migrations after the release add to its tables: the target image of the study's one pair.
+    private static readonly Dictionary<string, long> UpgradeAdds = new() { ["StudyMedia"] = 1 };
+
     private readonly TempDataDir _data = new();
 
     public ReleaseUpgradeTests() =>
@@ -51,10 +54,12 @@ public sealed class ReleaseUpgradeTests : IDisposable
             Assert.Equal(known, await db.Database.GetAppliedMigrationsAsync());
         }
 
-        // Every table keeps its rows; the history gains only migrations added after the release.
+        // Every table keeps its rows; the history gains only migrations added after the release, and the study its
+        // pair's target image (StudyTargetImages).
         var after = await RowCountsAsync();
         var added = after["__EFMigrationsHistory"] - before["__EFMigrationsHistory"];
-        Assert.All(before.Where(t => t.Key != "__EFMigrationsHistory"), t => Assert.Equal((t.Key, t.Value), (t.Key, after[t.Key])));
+        Assert.All(before.Where(t => t.Key != "__EFMigrationsHistory"),
+            t => Assert.Equal((t.Key, t.Value + UpgradeAdds.GetValueOrDefault(t.Key)), (t.Key, after[t.Key])));
         await using (var db = _data.OpenDb()) Assert.Equal(db.Database.GetMigrations().Count() - ReleaseMigrations.Length, added);
         Assert.Equal(["ok"], await _data.ScalarsAsync("PRAGMA integrity_check"));
         Assert.Empty(await _data.ScalarsAsync("SELECT * FROM pragma_foreign_key_check"));
@@ -106,6 +111,12 @@ public sealed class ReleaseUpgradeTests : IDisposable
         Assert.Equal(new Dictionary<VoteAnswer, int> { [VoteAnswer.Pick] = 780, [VoteAnswer.Tie] = 127, [VoteAnswer.BothBad] = 29 }, votes);
         Assert.Equal(24, await db.StudyParticipants.CountAsync(p => p.StudyId == study.Id));
         Assert.True(await db.StudyVotes.Where(v => v.Answer == VoteAnswer.Pick).AllAsync(v => v.ChosenPosition != null));
+
+        // The study shows its pair's target image now, under a key of its own, with the scene question only.
+        var target = await db.StudyMedia.SingleAsync(m => m.StudyId == study.Id && m.IsTarget);
+        Assert.Equal((pair.Id, pair.TargetAssetId, (string?)null), (target.PairId, target.AssetId, target.MethodName));
+        Assert.Matches("^[0-9a-f]{32}$", target.Key);
+        Assert.Equal(["scene"], study.Questions.Where(q => q.ShowTarget).Select(q => q.Key));
     }
 
     [Fact]
@@ -135,7 +146,8 @@ public sealed class ReleaseUpgradeTests : IDisposable
                 ["Teams"] = (await db.Teams.ToListAsync()).Count,
                 ["Users"] = (await db.Users.ToListAsync()).Count,
             };
-            Assert.Equal(ReleaseRowCounts.Where(t => !t.Key.StartsWith("__", StringComparison.Ordinal)).ToDictionary(), loaded);
+            Assert.Equal(ReleaseRowCounts.Where(t => !t.Key.StartsWith("__", StringComparison.Ordinal))
+                .ToDictionary(t => t.Key, t => t.Value + UpgradeAdds.GetValueOrDefault(t.Key)), loaded);
 
             // Queries across the relations the pages use: outputs with scores per method, votes per question.
             var perMethod = await db.Assets.Where(a => a.Kind == AssetKind.Output)

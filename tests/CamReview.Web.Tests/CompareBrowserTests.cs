@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CamReview.Data.Entities;
+using CamReview.Pipeline.Score;
 using CamReview.Web.Demo;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
@@ -52,6 +53,7 @@ public sealed partial class DemoContentTests
         // Measured once playing has settled: on a loaded machine the first few milliseconds after the click can
         // catch one video a little behind before the viewer pulls it back.
         await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-playing", "true");
+        await Assertions.Expect(page.GetByTestId("play")).ToHaveAccessibleNameAsync("Pause");
         await Task.Delay(150);
         var spreads = new List<double>();
         var seen = new HashSet<double>();
@@ -68,6 +70,7 @@ public sealed partial class DemoContentTests
         // Pause, then step frame by frame with the keyboard: every video shows the same frame.
         await page.Keyboard.PressAsync(" ");
         await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-playing", "false");
+        await Assertions.Expect(page.GetByTestId("play")).ToHaveAccessibleNameAsync("Play");
         await page.Keyboard.PressAsync("Home");
         for (var i = 0; i < 5; i++) await page.Keyboard.PressAsync("ArrowRight");
         await Assertions.Expect(page.GetByTestId("time")).ToContainTextAsync("frame 5");
@@ -80,6 +83,22 @@ public sealed partial class DemoContentTests
         await page.Keyboard.PressAsync("d");
         await Assertions.Expect(page.Locator(".comparison-viewer")).ToHaveAttributeAsync("data-layout", "difference");
         await page.WaitForFunctionAsync("() => document.querySelector('.difference-canvas').width > 0");
+        // Two outputs at first (sources 1 and 2: the reference is another scene); A never shows what B shows.
+        var sideA = page.Locator("[data-action='source-a']");
+        var sideB = page.Locator("[data-action='source-b']");
+        await Assertions.Expect(sideA).ToHaveValueAsync("1");
+        await Assertions.Expect(sideB).ToHaveValueAsync("2");
+        await page.Keyboard.PressAsync("b");
+        await Assertions.Expect(sideB).ToHaveValueAsync("3");
+        await page.Keyboard.PressAsync("a");
+        await page.Keyboard.PressAsync("a");
+        await Assertions.Expect(sideA).ToHaveValueAsync("4");
+        for (var i = 0; i < 2 * DemoContent.Renders.Length + 2; i++)
+        {
+            await page.Keyboard.PressAsync(i % 2 == 0 ? "a" : "b");
+            Assert.NotEqual(await sideA.InputValueAsync(), await sideB.InputValueAsync());
+        }
+        await Assertions.Expect(sideB.Locator($"option[value='{await sideA.InputValueAsync()}']")).ToHaveJSPropertyAsync("disabled", true);
         await page.Context.CloseAsync();
     }
 
@@ -103,9 +122,36 @@ public sealed partial class DemoContentTests
 
         if (Environment.GetEnvironmentVariable("CAMREVIEW_COMPARE_SCREENSHOT") is { Length: > 0 } shot)
             await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
-        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("figure[data-plot^='tradeoff'] [data-action='export-png']").ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("figure[data-plot^='tradeoff'] [data-action='export'][data-format='png']").ClickAsync());
         var png = await File.ReadAllBytesAsync(await download.PathAsync());
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        var svgDownload = await page.RunAndWaitForDownloadAsync(() => page.Locator("figure[data-plot^='tradeoff'] [data-action='export'][data-format='svg']").ClickAsync());
+        var svg = await File.ReadAllTextAsync(await svgDownload.PathAsync());
+        Assert.StartsWith("<svg", svg);
+        Assert.Contains("Scene preservation (higher is better)", svg);
+
+        // One colour per method: the table's swatch is the colour of the method's curve and of its trade-off diamond.
+        var figures = await page.EvaluateAsync<JsonElement>("""
+            () => Object.fromEntries([...document.querySelectorAll('figure.plot')].map(f => [f.dataset.plot.split('-')[0],
+                JSON.parse(f.querySelector('script.plot-figure').textContent).data.map(t => [t.name, (t.line || t.marker).color])]))
+            """);
+        foreach (var row in await rows.AllAsync())
+        {
+            var method = (await row.Locator("th").InnerTextAsync()).Trim();
+            var swatch = await row.GetByTestId("method-colour").EvaluateAsync<string>("e => e.style.background");
+            foreach (var figure in new[] { "motion", "camera", "tradeoff" })
+            {
+                var colours = figures.GetProperty(figure).EnumerateArray().Where(t => t[0].GetString() == method).Select(t => t[1].GetString()).Distinct().ToList();
+                Assert.Equal([HexToRgb(Assert.Single(colours)!)], [swatch]);
+            }
+        }
+        // A reason every output shares is written once, as a footnote, not in every cell; the metrics are explained on the page.
+        var footnotes = page.GetByTestId("metric-footnotes").Locator("li");
+        var texts = await footnotes.AllInnerTextsAsync();
+        Assert.Equal(texts.Distinct().Count(), texts.Count);
+        await Assertions.Expect(page.GetByTestId("metric-reason").First).ToHaveTextAsync("—");
+        await page.GetByTestId("metric-help").Locator("summary").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("metric-help")).ToContainTextAsync("RotErr (°) · lower is better");
 
         var csv = await page.APIRequest.GetAsync($"api/pairs/{pairId}/metrics.csv");
         var lines = (await csv.TextAsync()).TrimEnd('\n').Split('\n');
@@ -117,6 +163,9 @@ public sealed partial class DemoContentTests
         Assert.All(outputs, o => Assert.True(o.GetProperty("metrics").GetProperty("cameraScore").GetProperty("value").GetDouble() >= 0));
         await page.Context.CloseAsync();
     }
+
+    private static string HexToRgb(string hex) =>
+        $"rgb({Convert.ToInt32(hex[1..3], 16)}, {Convert.ToInt32(hex[3..5], 16)}, {Convert.ToInt32(hex[5..7], 16)})";
 
     [Fact]
     public async Task CommentsAppearLiveForOtherViewersAndSeekTheirPlayers()
@@ -168,6 +217,17 @@ public sealed partial class DemoContentTests
         await Assertions.Expect(guest.GetByTestId("player")).ToHaveCountAsync(1 + DemoContent.Renders.Length);
         await guest.WaitForFunctionAsync($"() => {GridVideos}.every(v => v.readyState >= 2)");
         await Assertions.Expect(guest.Locator("figure[data-plot^='motion'] .plot-canvas")).ToHaveAttributeAsync("data-traces", new Regex(@"^\d+$"));
+        // Only this comparison: neither the project's name nor the project-wide trade-off of its other pairs.
+        await Assertions.Expect(guest.Locator("main")).Not.ToContainTextAsync(DemoContent.ProjectName);
+        await Assertions.Expect(guest.Locator("figure[data-plot^='tradeoff-pair-'] figcaption")).ToHaveTextAsync(new Regex("^Trade-off of these outputs"));
+        var sharedJson = JsonDocument.Parse(await (await guest.APIRequest.GetAsync($"share/{token}/metrics.json")).TextAsync()).RootElement;
+        Assert.False(sharedJson.GetProperty("pair").TryGetProperty("project", out _));
+        // The metric help reaches the metric reference, open without an account, with every metric of the catalogue.
+        await guest.GetByTestId("metric-help").Locator("summary").ClickAsync();
+        var reference = await guest.Context.RunAndWaitForPageAsync(() => guest.GetByTestId("metric-help").Locator("a[href='help/metrics#rotErr']").ClickAsync());
+        await Assertions.Expect(reference.GetByTestId("metric-reference")).ToHaveCountAsync(MetricCatalogue.All.Count);
+        await Assertions.Expect(reference.Locator("#rotErr")).ToContainTextAsync("A sum: compare it between clips of the same length only.");
+        await reference.CloseAsync();
         await Assertions.Expect(guest.GetByTestId("add-comment")).ToHaveCountAsync(0);
         await Assertions.Expect(guest.GetByTestId("review-select")).ToHaveCountAsync(0);
         var mediaUrl = await guest.GetByTestId("player").First.GetAttributeAsync("src");

@@ -132,6 +132,8 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/account/login", Access.Public, "account/login"),
         new("GET", "/setup", Access.NotFound, "setup"),
         new("GET", "/error", Access.Public, "error"),
+        // The metric reference: the metric help of share pages links here, for readers without an account.
+        new("GET", "/help/metrics", Access.Public, "help/metrics"),
         new("GET", "/not-found", Access.NotFound, "not-found"),
         // With a passphrase, the share page asks for it (401) until this browser has unlocked it.
         new("GET", "/share/{Token}", Access.UnlockedShare, "share/{share}"),
@@ -186,6 +188,8 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/studies/{studyId:int}", Access.Viewer, "api/studies/{study}"),
         new("GET", "/api/studies/{studyId:int}/results", Access.Viewer, "api/studies/{study}/results"),
         new("GET", "/api/studies/{studyId:int}/export/{table}.csv", Access.Viewer, "api/studies/{study}/export/votes.csv"),
+        new("GET", "/api/studies/{studyId:int}/report.html", Access.Viewer, "api/studies/{study}/report.html"),
+        new("GET", "/api/studies/{studyId:int}/report.pdf", Access.Viewer, "api/studies/{study}/report.pdf"),
         new("GET", "/p/{token}/", Access.StudyLink, "p/{ptoken}"),
         new("GET", "/p/{token}/media/{key}", Access.StudyLink, "p/{ptoken}/media/{mediakey}"),
         new("GET", "/p/{token}/media/{key}/poster", Access.StudyLink, "p/{ptoken}/media/{mediakey}/poster"),

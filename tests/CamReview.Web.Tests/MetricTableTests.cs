@@ -46,6 +46,41 @@ public sealed class MetricTableTests
     }
 
     [Fact]
+    public void AReasonSharedByEveryOutputIsOneFootnoteAndEachMethodKeepsOneColour()
+    {
+        const string noTranslation = "neither trajectory translates (rotation/zoom only): translations cannot be normalized by their largest norm";
+        var json = $$$"""{"transErr": null, "transErrReason": "{{{noTranslation}}}", "sceneSimilarity": {"value": 0.8, "encoder": "classical:rgb"}}""";
+        var comparison = ComparisonOf(Output(1, "beta", 0.01, json), Output(2, "alpha", 0.02, json), Output(3, "gamma", null, json));
+        var table = comparison.Metrics;
+        MetricCell Cell(int row, string key) => table.Rows[row].Cells[Array.FindIndex(MetricTable.AllColumns, c => c.Key == key)];
+
+        // Each distinct text once, numbered in order of appearance; every cell that shares it points at the same number.
+        Assert.Equal(table.Footnotes.Distinct().Count(), table.Footnotes.Count);
+        var transErr = table.Footnotes.ToList().IndexOf(noTranslation) + 1;
+        Assert.True(transErr > 0);
+        Assert.All(table.Rows.Select((_, r) => Cell(r, "transErr")), c => Assert.Equal(transErr, c.Footnote));
+        Assert.Equal(table.Footnotes.ToList().IndexOf("classical fallback (classical:rgb)") + 1, Cell(0, "sceneSimilarity").Footnote);
+        Assert.Equal(table.Footnotes.ToList().IndexOf("no usable pair") + 1, Cell(2, "cameraScore").Footnote);
+        Assert.Null(Cell(0, "cameraScore").Footnote);
+
+        // Colours follow the method names in order, whatever the order of the outputs, and match the comparison's.
+        Assert.Equal([MethodColours.Palette[1], MethodColours.Palette[0], MethodColours.Palette[2]], table.Rows.Select(r => r.Colour));
+        Assert.All(table.Rows, r => Assert.Equal(comparison.Colours.Of(r.Output.Method), r.Colour));
+    }
+
+    [Theory]
+    [InlineData("cameraScore", 1.785e-6, "1.785e-6")]
+    [InlineData("cameraScore", 0.0002438, "2.438e-4")]
+    [InlineData("cameraScore", 0, "0")]
+    [InlineData("rotErr", 207.49, "207.49")]
+    [InlineData("rotErr", 6.2344, "6.23")]
+    [InlineData("pce", 0, "0.000")]
+    [InlineData("sceneSimilarity", 0.85134, "0.851")]
+    [InlineData("flicker", 0.93534, "0.9353")]
+    public void EveryValueOfAMetricIsWrittenAlike(string key, double value, string written) =>
+        Assert.Equal(written, CamReview.Pipeline.Score.MetricCatalogue.Find(key)!.Format(value));
+
+    [Fact]
     public void TheCsvExportQuotesTextDefusesFormulasAndKeepsReasons()
     {
         var comparison = ComparisonOf(

@@ -66,9 +66,12 @@ public class PortalFixture : IAsyncLifetime
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A page in a browser context of its own (<paramref name="options"/>: a phone's viewport, touch, ...).</summary>
+    public async Task<IPage> NewPageAsync(BrowserNewContextOptions? options = null)
     {
-        var context = await (await BrowserAsync()).NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString() });
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = BaseAddress.ToString();
+        var context = await (await BrowserAsync()).NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
         return page;

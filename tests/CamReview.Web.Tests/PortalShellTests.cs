@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,6 +121,11 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
         await page.Locator("#project-description").FillAsync("Arc shots around a statue");
         await page.GetByTestId("create-project").ClickAsync();
 
+        // The new project opens, ready for its uploads, and is on the list.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/projects/\d+$"));
+        await page.GotoLiveAsync("projects");
+        await WaitForCircuitAsync(page);
         await Assertions.Expect(page.GetByTestId("project-list")).ToContainTextAsync(name);
         await using (var db = portal.OpenDb())
         {

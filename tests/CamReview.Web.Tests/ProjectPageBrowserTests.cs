@@ -10,7 +10,7 @@ namespace CamReview.Web.Tests;
 public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixture<PortalFixture>
 {
     [Fact]
-    public async Task UploadingThroughThePageShowsProgressAndThumbnailsThenAPairIsMade()
+    public async Task UploadingThroughThePageShowsProgressAndThumbnailsThenAPairIsMadeAndTheProjectDeleted()
     {
         var page = await portal.SignedInPageAsync();
         var projectId = await CreateProjectThroughThePageAsync(page, "Dolly shots");
@@ -85,6 +85,15 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
         await Assertions.Expect(images.GetByTestId("asset")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByTestId("no-pairs")).ToBeVisibleAsync();
         await Assertions.Expect(videos.GetByTestId("asset")).ToHaveCountAsync(1);
+
+        // Deleting the project says what goes with it, then leaves for the project list.
+        await page.GetByTestId("delete-project").ClickAsync();
+        var projectDialog = page.GetByTestId("delete-project-dialog");
+        await Assertions.Expect(projectDialog).ToContainTextAsync($"Its 2 files and 0 pairs are deleted for everyone in team \"{PortalFixture.AdminTeam}\".");
+        await projectDialog.GetByTestId("delete-project-dialog-confirm").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects$"));
+        await Assertions.Expect(page.GetByTestId("project-list").GetByRole(AriaRole.Link, new() { Name = "Dolly shots" })).ToHaveCountAsync(0);
+        await using (var db = portal.OpenDb()) Assert.False(await db.Projects.AnyAsync(p => p.Id == projectId));
         await page.Context.CloseAsync();
     }
 
@@ -157,12 +166,34 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
         await Assertions.Expect(vera.GetByTestId("assets-target-image").GetByTestId("asset-name")).ToHaveTextAsync("vera.png");
         await Assertions.Expect(vera.GetByTestId("delete-asset")).ToHaveCountAsync(0);
 
+        int pairId;
         await using (var db = portal.OpenDb())
         {
             var user = await db.Users.SingleAsync(u => u.Email == "vera@camreview.test");
             Assert.False(user.MustChangePassword);
             Assert.Equal(TeamRole.Reviewer, (await db.TeamMembers.SingleAsync(m => m.UserId == user.Id)).Role);
+
+            // A pair of her image (its reference's file need not be there) with a comment of the owner's and one of hers.
+            var image = await db.Assets.SingleAsync(a => a.ProjectId == projectId && a.DisplayName == "vera.png");
+            var admin = await db.Users.SingleAsync(u => u.Email == PortalFixture.AdminEmail);
+            var pair = new Pair { ProjectId = projectId, Name = "comments", ReferenceAssetId = image.Id, TargetAssetId = image.Id, CreatedUtc = DateTime.UtcNow };
+            db.Pairs.Add(pair);
+            await db.SaveChangesAsync();
+            db.Comments.AddRange(
+                new Comment { PairId = pair.Id, TimeSeconds = 0, Body = "the owner's note", AuthorUserId = admin.Id, CreatedUtc = DateTime.UtcNow },
+                new Comment { PairId = pair.Id, TimeSeconds = 0.5, Body = "vera's note", AuthorUserId = user.Id, CreatedUtc = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+            pairId = pair.Id;
         }
+
+        // A Reviewer may delete her own comments, not others': only hers has a delete button; the owner sees both.
+        await vera.GotoLiveAsync($"projects/{projectId}/pairs/{pairId}/compare");
+        await Assertions.Expect(vera.GetByTestId("add-comment")).ToBeEnabledAsync();
+        await Assertions.Expect(vera.GetByTestId("comment").Filter(new() { HasText = "vera's note" }).GetByTestId("delete-comment")).ToHaveCountAsync(1);
+        await Assertions.Expect(vera.GetByTestId("comment").Filter(new() { HasText = "the owner's note" }).GetByTestId("delete-comment")).ToHaveCountAsync(0);
+        await owner.GotoLiveAsync($"projects/{projectId}/pairs/{pairId}/compare");
+        await Assertions.Expect(owner.GetByTestId("add-comment")).ToBeEnabledAsync();
+        await Assertions.Expect(owner.GetByTestId("delete-comment")).ToHaveCountAsync(2);
         await owner.Context.CloseAsync();
         await vera.Context.CloseAsync();
     }
@@ -173,7 +204,6 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("create-project")).ToBeEnabledAsync();
         await page.Locator("#project-name").FillAsync(name);
         await page.GetByTestId("create-project").ClickAsync();
-        await page.GetByTestId("project-list").GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
         return int.Parse(new Uri(page.Url).Segments.Last());
     }

@@ -256,6 +256,54 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
     }
 
     [Fact]
+    public async Task TheBuilderShowsWholeQuestionsChoosesWhichShowTheTargetAndPlansTheSampleSize()
+    {
+        var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GotoLiveAsync($"studies/new/{world.ProjectId}");
+        var wordings = page.GetByTestId("question-text");
+        await Assertions.Expect(wordings).ToHaveCountAsync(3);
+        // Multi-line fields that show all of their wording, the default scene question showing the target image.
+        Assert.Equal("TEXTAREA", await wordings.First.EvaluateAsync<string>("e => e.tagName"));
+        var longer = "Overall, taking the camera move, the scene and any flicker or smearing into account, which of the two videos would you rather keep?";
+        await wordings.Nth(2).FillAsync(longer);
+        foreach (var wording in await wordings.AllAsync())
+            Assert.True(await wording.EvaluateAsync<bool>("e => e.scrollHeight <= e.clientHeight + 2"), $"all of \"{await wording.InputValueAsync()}\" shows");
+        var showTarget = page.GetByTestId("question-show-target");
+        await Assertions.Expect(showTarget.Nth(0)).ToBeCheckedAsync();
+        await Assertions.Expect(showTarget.Nth(1)).Not.ToBeCheckedAsync();
+        await Assertions.Expect(showTarget.Nth(2)).Not.ToBeCheckedAsync();
+        await showTarget.Nth(2).CheckAsync();
+
+        // The planner: 0.6 against 0.5, power 0.8, alpha 0.05, a fifth of ties: 199 decisive votes, 249 votes; 3 trials
+        // over 3 comparisons give each pair of methods 1 vote per participant.
+        var participants = page.GetByTestId("plan-participants");
+        await Assertions.Expect(participants).ToHaveTextAsync("249 participants");
+        await Assertions.Expect(page.GetByTestId("plan-decisive")).ToHaveTextAsync("199");
+        await page.GetByTestId("study-trials").FillAsync("6");
+        await page.GetByTestId("study-trials").BlurAsync();
+        await Assertions.Expect(participants).ToHaveTextAsync("125 participants");
+        await page.GetByTestId("plan-bonferroni").CheckAsync();
+        await Assertions.Expect(page.GetByTestId("plan-decisive")).Not.ToHaveTextAsync("199");
+        await page.GetByTestId("plan-bonferroni").UncheckAsync();
+        await page.GetByTestId("plan-win-rate").FillAsync("0.5");
+        await Assertions.Expect(page.GetByTestId("plan-result")).ToContainTextAsync("Cannot plan: the true win rate must be between 0 and 1 and not 0.5.");
+        await page.GetByTestId("plan-win-rate").FillAsync("0.7");
+        await Assertions.Expect(page.GetByTestId("plan-decisive")).ToHaveTextAsync("49");
+        await page.GetByTestId("planner").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-builder-planner.png"), FullPage = true });
+
+        await page.GetByTestId("study-name").FillAsync("Planned");
+        await page.GetByTestId("save-study").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("draft");
+        await using var db = world.OpenDb();
+        var study = await db.Studies.Include(s => s.Questions).SingleAsync(s => s.Name == "Planned");
+        Assert.Equal(["scene", "overall"], study.Questions.OrderBy(q => q.Position).Where(q => q.ShowTarget).Select(q => q.Key));
+        Assert.Equal(longer, study.Questions.Single(q => q.Key == "overall").Text);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task TheBuilderShowsTheWordsThatNameAMethodAndWhere()
     {
         var page = await world.SignedInPageAsync("rita@camreview.test", StudyWorld.Password);
@@ -285,7 +333,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
     }
 
     [Fact]
-    public async Task TheDeleteDialogNamesTheOpenStudyThatShowsTheAssetAndOffersOnlyCancel()
+    public async Task TheDeleteDialogsNameTheOpenStudyThatShowsTheAssetAndOfferOnlyCancel()
     {
         var (id, _) = await world.OpenStudyAsync("Shown right now");
         var page = await world.SignedInPageAsync();
@@ -298,6 +346,16 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-delete-blocked.png") });
         await dialog.GetByTestId("delete-asset-dialog-cancel").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
+
+        // The project that holds it cannot be deleted either, and says why.
+        await page.GetByTestId("delete-project").ClickAsync();
+        var projectDialog = page.GetByTestId("delete-project-dialog");
+        await Assertions.Expect(projectDialog.GetByTestId("blocking-studies")).ToContainTextAsync("Shown right now");
+        await Assertions.Expect(projectDialog.Locator($"a[href='studies/{id}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(projectDialog.GetByTestId("delete-project-dialog-confirm")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-delete-project-blocked.png") });
+        await projectDialog.GetByTestId("delete-project-dialog-cancel").ClickAsync();
+        await Assertions.Expect(projectDialog).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
 }

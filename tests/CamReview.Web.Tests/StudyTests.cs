@@ -178,6 +178,43 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
     }
 
     [Fact]
+    public async Task TheTargetImageComesWithTheQuestionsThatShowItUnderAKeyOfItsOwnAsTheJpegThePortalWrote()
+    {
+        // The draft leaves showTarget out: the scene question shows the target image, the others do not.
+        var (_, token) = await world.OpenStudyAsync("target shown", trials: 3, attentionChecks: 1);
+        using var participant = new Participant(world.BaseAddress, token);
+        await participant.JoinOkAsync();
+        var shows = participant.Session.GetProperty("questions").EnumerateArray()
+            .ToDictionary(q => q.GetProperty("key").GetString()!, q => q.GetProperty("showTarget").GetBoolean());
+        Assert.Equal(new Dictionary<string, bool> { ["scene"] = true, ["motion"] = false, ["overall"] = false }, shows);
+        var target = Assert.Single(participant.Trials.Select(t => t.GetProperty("target").GetString()).Distinct())!;
+        Assert.Matches($"^p/{token}/media/[A-Za-z0-9_-]{{16,}}$", target);
+        var videos = participant.Trials.SelectMany(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Append(t.GetProperty("reference").GetString()));
+        Assert.DoesNotContain(target, videos);
+
+        // Sent as the poster the portal wrote from the upload (a JPEG without the file's tags), with no name.
+        using var response = await participant.Http.GetAsync(target);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(response.Content.Headers.ContentDisposition);
+        string sha;
+        await using (var db = world.OpenDb())
+            sha = await db.Pairs.Where(p => p.Id == world.PairId).Select(p => p.TargetAsset.Sha256).SingleAsync();
+        Assert.Equal(await File.ReadAllBytesAsync(Data.MediaFiles.Poster(world.DataDir, sha)), await response.Content.ReadAsByteArrayAsync());
+
+        // Without a question that shows it, the session names no target image; showTarget can turn the default off.
+        using var admin = await world.ClientAsync();
+        var draft = JsonSerializer.SerializeToNode(world.Draft("no target", trials: 2, attentionChecks: 0))!;
+        draft["questions"]![0]!["showTarget"] = false;
+        var created = await admin.PostJsonOkAsync("api/studies", new { projectId = world.ProjectId, study = draft });
+        await admin.PostJsonOkAsync($"api/studies/{created.GetProperty("id").GetInt32()}/state", new { state = "open" });
+        using var other = new Participant(world.BaseAddress, created.GetProperty("token").GetString()!);
+        await other.JoinOkAsync();
+        Assert.All(other.Trials, t => Assert.False(t.TryGetProperty("target", out _), "no target image")); // nulls are left out of the JSON
+        Assert.All(other.Session.GetProperty("questions").EnumerateArray(), q => Assert.False(q.GetProperty("showTarget").GetBoolean()));
+    }
+
+    [Fact]
     public async Task OrderAndPlacementAreBalancedAcrossParticipants()
     {
         // 3 comparisons, 3 trials each: over 6 participants every comparison is at every position twice and has each
@@ -305,7 +342,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
     }
 
     [Fact]
-    public async Task DeletingAnOutputKeepsTheResultsAndDeletingTheProjectDeletesItsStudies()
+    public async Task DeletingAnOutputKeepsTheResultsAndDeletingTheProjectWaitsForItsStudiesToCloseThenDeletesThem()
     {
         using var admin = await world.ClientAsync();
         var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = "Short-lived" })).GetProperty("id").GetInt32();
@@ -344,6 +381,10 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
                 Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
                 Assert.Contains($"the study \"doomed\" ({state}) shows it to participants. Close the study first", await PortalClient.ErrorOf(refused));
             }
+            using var projectRefused = await admin.Http.DeleteAsync($"api/projects/{project}");
+            Assert.Equal(HttpStatusCode.Conflict, projectRefused.StatusCode);
+            Assert.Equal($"Project \"Short-lived\" cannot be deleted: the study \"doomed\" ({state}) takes participants. Close it first.",
+                await PortalClient.ErrorOf(projectRefused));
         }
         Assert.Equal(2, world.CountRows("Assets", $"\"ProjectId\" = {project} AND \"MethodName\" IS NOT NULL"));
 

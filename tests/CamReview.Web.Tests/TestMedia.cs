@@ -136,6 +136,23 @@ public static class TestMedia
         return System.IO.File.ReadAllBytes(path);
     }
 
+    /// <summary>A file of OpenCV's samples in Debian's opencv-doc (Megamind.avi, tree.avi, fruits.jpg, ...); null
+    /// where the package is not installed.</summary>
+    public static string? OpenCvSample(string name)
+    {
+        var path = Path.Combine("/usr/share/doc/opencv-doc/examples/data", name);
+        return System.IO.File.Exists(path) ? path : null;
+    }
+
+    /// <summary>A file written by the ffmpeg command: <paramref name="args"/> (inputs, filters, codec), then the output
+    /// named <paramref name="name"/>.</summary>
+    public static byte[] FromFfmpeg(string name, params string[] args)
+    {
+        var path = Path.Combine(Folder.Value, $"{Guid.NewGuid():N}-{name}");
+        Ffmpeg([.. args, path]);
+        return System.IO.File.ReadAllBytes(path);
+    }
+
     private static void Ffmpeg(params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };

@@ -40,6 +40,7 @@ function unanswered(trial) {
 
 function render() {
   if (session.completionCode) {
+    closeEnlarged();
     $('completion-code').textContent = session.completionCode;
     show('done');
     return;
@@ -79,18 +80,25 @@ function preload(trial) {
 }
 
 function showTrial(trial) {
+  closeEnlarged();
   show('trial');
   progress();
   $('error').hidden = true;
   const reference = $('reference');
   reference.src = trial.reference;
   reference.poster = trial.referencePoster;
+  // The pair's target image, when a question refers to it (the session names it only then).
+  $('target-tile').hidden = !trial.target;
+  $('sources').classList.toggle('with-target', !!trial.target);
+  if (trial.target) $('target').src = trial.target;
+  else $('target').removeAttribute('src');
   const candidates = $('candidates');
   candidates.replaceChildren();
   const videos = [reference];
   trial.candidates.forEach((src, i) => {
     const figure = document.createElement('figure');
-    figure.className = 'mb-0';
+    figure.className = 'tile mb-0';
+    figure.dataset.testid = 'candidate-tile';
     const caption = document.createElement('figcaption');
     caption.textContent = letters[i];
     const v = video(src);
@@ -99,6 +107,7 @@ function showTrial(trial) {
     candidates.append(figure);
     videos.push(v);
   });
+  document.querySelectorAll('#trial figure.tile').forEach(enlargeable);
   current = { trial, shownAt: performance.now(), watched: !session.watchBeforeVoting, videos };
   $('watch-note').hidden = current.watched;
   renderQuestions(trial);
@@ -142,6 +151,7 @@ function renderQuestions(trial) {
     const legend = document.createElement('legend');
     legend.textContent = q.text;
     fieldset.append(legend);
+    if (q.showTarget && trial.target) fieldset.append(targetThumb(trial.target, q.key));
     const choices = document.createElement('div');
     choices.className = 'choices';
     const options = trial.candidates.map((_, i) => [String(i), letters[i]]);
@@ -176,6 +186,23 @@ function renderQuestions(trial) {
     form.append(fieldset);
   }
   updateNext();
+}
+
+// A small copy of the target image beside a question that refers to it (the image itself may be scrolled away on a
+// phone); a tap shows it enlarged.
+function targetThumb(src, questionKey) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'target-thumb';
+  button.dataset.testid = `question-target-${questionKey}`;
+  const img = document.createElement('img');
+  img.src = src;
+  img.alt = 'The target image';
+  const label = document.createElement('span');
+  label.textContent = 'Target image (tap to enlarge)';
+  button.append(img, label);
+  button.onclick = () => enlarge($('target-tile'));
+  return button;
 }
 
 function chosen(questionKey) {
@@ -239,6 +266,60 @@ async function start() {
   render();
 }
 
+// --- Enlarging: a tap shows one tile (a video or the target image) over the whole screen. The tile itself is
+// restyled, never moved or copied, so its video keeps playing in step with the others and the reference's end still
+// unlocks the answers; Close (or the browser's back button) returns to the trial as it was.
+let enlarged = null;
+
+function enlargeable(figure) {
+  figure.onclick = () => { if (!enlarged) enlarge(figure); };
+}
+
+function enlarge(figure) {
+  if (enlarged) return;
+  enlarged = figure;
+  figure.classList.add('enlarged');
+  document.body.classList.add('has-enlarged');
+  $('enlarged-caption').textContent = figure.querySelector('figcaption').textContent;
+  $('enlarged-bar').hidden = false;
+  history.pushState({ enlarged: true }, '');
+}
+
+function closeEnlarged() {
+  if (!enlarged) return;
+  enlarged.classList.remove('enlarged');
+  enlarged = null;
+  document.body.classList.remove('has-enlarged');
+  $('enlarged-bar').hidden = true;
+}
+
+window.addEventListener('popstate', closeEnlarged);
+$('close-enlarged').onclick = () => { if (enlarged) history.back(); };
+document.addEventListener('keydown', e => { if (e.key === 'Escape' && enlarged) history.back(); });
+
+// --- The completion code: copied with the clipboard API where the browser allows it, else selected for the
+// participant's own copy command.
+async function copyCode() {
+  const code = $('completion-code');
+  const status = $('copy-status');
+  try {
+    await navigator.clipboard.writeText(code.textContent);
+    status.textContent = 'Copied.';
+    return;
+  } catch {
+    // No clipboard API (e.g. a page not served over HTTPS) or no permission: select the text instead.
+  }
+  const range = document.createRange();
+  range.selectNodeContents(code);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  let copied = false;
+  try { copied = document.execCommand('copy'); } catch { copied = false; }
+  status.textContent = copied ? 'Copied.' : 'The code is selected: copy it with your device\'s copy command.';
+}
+
+$('copy-code').onclick = copyCode;
 $('consent-check').onchange = e => { $('start').disabled = !e.target.checked; };
 $('start').onclick = start;
 $('next').onclick = submit;

@@ -67,6 +67,25 @@ public static class Binomial
         return Math.Min(1, total);
     }
 
+    /// <summary>P(X &lt;= k) for X ~ Binomial(n, p), summed over the short side of the mode (the other side as
+    /// 1 minus its tail), so the cost is O(√n) terms.</summary>
+    public static double LowerTailProbability(long k, long n, double p)
+    {
+        CheckNp(n, p);
+        if (k < 0) return 0;
+        if (k >= n) return 1;
+        return k < n * p ? LowerTail(k, n, p, 1 - p) : Math.Max(0, 1 - UpperTail(k + 1, n, p, 1 - p));
+    }
+
+    /// <summary>P(X &gt;= k) for X ~ Binomial(n, p), like <see cref="LowerTailProbability"/>.</summary>
+    public static double UpperTailProbability(long k, long n, double p)
+    {
+        CheckNp(n, p);
+        if (k <= 0) return 1;
+        if (k > n) return 0;
+        return k > n * p ? UpperTail(k, n, p, 1 - p) : Math.Max(0, 1 - LowerTail(k - 1, n, p, 1 - p));
+    }
+
     /// <summary>log(n!) for n &gt;= 0: exact for n &lt;= 15, Stirling's series with Loader's error term above.</summary>
     public static double LogFactorial(long n)
     {

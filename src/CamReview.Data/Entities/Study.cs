@@ -81,10 +81,14 @@ public sealed class StudyQuestion
     public int Position { get; set; }
     public required string Key { get; set; }
     public required string Text { get; set; }
+
+    /// <summary>The question refers to the pair's target image: participants see it with every trial.</summary>
+    public bool ShowTarget { get; set; }
 }
 
-/// <summary>A video a study shows: a pair's reference (no <see cref="MethodName"/>) or an output of it. Participants
-/// fetch it by <see cref="Key"/>, an opaque random name, never by asset id or method. The method name is kept here so
+/// <summary>A video a study shows: a pair's reference (no <see cref="MethodName"/>) or an output of it; or, with
+/// <see cref="IsTarget"/>, the pair's target image. Participants fetch it by <see cref="Key"/>, an opaque random name,
+/// never by asset id or method. The method name is kept here so
 /// results survive the deletion of the output or the pair (the ids are then cleared).</summary>
 public sealed class StudyMedia
 {
@@ -97,6 +101,9 @@ public sealed class StudyMedia
     public int? AssetId { get; set; }
     public Asset? Asset { get; set; }
     public string? MethodName { get; set; }
+
+    /// <summary>The pair's target image (no method), shown with the questions that refer to it.</summary>
+    public bool IsTarget { get; set; }
 }
 
 /// <summary>Someone who opened the participant link. Anonymous: <see cref="PublicId"/> names them in results and

@@ -17,14 +17,30 @@ public readonly record struct MetricReading(double? Value, string? Reason, strin
 /// <param name="Label">How people read it ("CameraScore", "Scene preservation").</param>
 /// <param name="Unit">The unit of its value, where it has one ("°").</param>
 /// <param name="Better">Which way it improves.</param>
-/// <param name="Description">One sentence for tooltips.</param>
-public sealed record MetricDefinition(string Key, string Label, string? Unit, Better Better, string Description)
+/// <param name="Description">One sentence for tooltips and the metric help.</param>
+/// <param name="Decimals">Digits shown after the point (of the mantissa when <paramref name="Scientific"/>): every value of
+/// a metric is written alike, in tables, hover boxes and exports meant for reading.</param>
+/// <param name="Scientific">Values span decades (CameraScore): written as mantissa and exponent, 1.785e-6.</param>
+public sealed record MetricDefinition(string Key, string Label, string? Unit, Better Better, string Description, int Decimals, bool Scientific = false)
 {
+    /// <summary>The value as tables show it: "1.785e-6", "0.851", "6.23" (and an exact 0 of a scientific one as "0").</summary>
+    public string Format(double value) => value == 0 && Scientific ? "0" :
+        value.ToString(Scientific ? $"0.{new string('0', Decimals)}e+0" : $"0.{new string('0', Decimals)}", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The same format for plotly's hover boxes (d3-format).</summary>
+    public string D3Format => $".{Decimals}{(Scientific ? "e" : "f")}";
+
+    /// <summary>How it is computed, in Unicode (the metric reference page and exports' documentation).</summary>
+    public string Formula { get; init; } = "";
+
+    /// <summary>"lower is better" / "higher is better".</summary>
+    public string Direction => Better == Better.Lower ? "lower is better" : "higher is better";
+
     /// <summary>The label with its unit: "RotErr (°)".</summary>
     public string Heading => Unit is null ? Label : $"{Label} ({Unit})";
 
     /// <summary>A plot axis: "CameraScore (lower is better)".</summary>
-    public string AxisTitle => $"{Heading} ({(Better == Better.Lower ? "lower" : "higher")} is better)";
+    public string AxisTitle => $"{Heading} ({Direction})";
 
     internal Func<ScoreResult, MetricReading> Reader { get; init; } = _ => default;
 
@@ -73,32 +89,67 @@ public static class MetricCatalogue
     public const string NotInThisVersion = "not computed by this version of the scorer";
 
     public static readonly MetricDefinition CameraScore = new("cameraScore", "CameraScore", null, Better.Lower,
-        "CamMimic CameraScore on normalized homographies: 0 = the reference's motion")
-    { Reader = s => new(s.CameraScore, s.CameraScoreReason, null) };
+        "CamMimic CameraScore: mean squared Frobenius distance between the reference's and the output's normalized frame-to-frame homographies; 0 = the reference's motion",
+        Decimals: 3, Scientific: true)
+    {
+        Formula = "CameraScore = (1/N) Σᵢ ‖H_R,i − H_G,i‖²_F over the N consecutive frame pairs of the reference R and the output G; "
+            + "each homography in normalized image coordinates (centre 0, half the longer side 1) and scaled so that H₃₃ = 1. "
+            + "Clips of different lengths are sampled to the shorter one; pairs unusable on either side (a cut, a black frame) are left out and counted.",
+        Reader = s => new(s.CameraScore, s.CameraScoreReason, null),
+    };
 
     public static readonly MetricDefinition Pce = new("pce", "PCE", null, Better.Lower,
-        "Parallax consistency error: mean |log ratio| of parallax numbers, 0 = the same parallax")
-    { Reader = s => new(s.Pce, s.PceReason, null) };
+        "Parallax consistency error: mean |log ratio| of the reference's and the output's parallax numbers; 0 = the same parallax",
+        Decimals: 3)
+    {
+        Formula = "PCE = mean over frame pairs of |ln(max(Π_G, ε) / max(Π_R, ε))|, ε = 10⁻³, where Π is the parallax number of a frame pair "
+            + "(how much near and far points move apart, from the estimated camera path).",
+        Reader = s => new(s.Pce, s.PceReason, null),
+    };
 
     public static readonly MetricDefinition RotErr = new("rotErr", "RotErr", "°", Better.Lower,
-        "CamI2V rotation error: summed geodesic angle between camera orientations")
-    { Reader = s => s.RotErr is { } angle ? new(angle.Degrees, null, "degrees") : new(null, s.RotErrReason, null) };
+        "CamI2V rotation error: geodesic angle between the reference's and the output's camera orientations, summed over frames",
+        Decimals: 2)
+    {
+        Formula = "RotErr = Σ over frames of arccos((tr(R_Rᵀ R_G) − 1) / 2), with both camera paths relative to their first frame, in degrees. "
+            + "A sum: compare it between clips of the same length only.",
+        Reader = s => s.RotErr is { } angle ? new(angle.Degrees, null, "degrees") : new(null, s.RotErrReason, null),
+    };
 
     public static readonly MetricDefinition TransErr = new("transErr", "TransErr", null, Better.Lower,
-        "CamI2V translation error between scale-normalised camera centres")
-    { Reader = s => new(s.TransErr, s.TransErrReason, null) };
+        "CamI2V translation error: distance between scale-normalised camera centres, summed over frames",
+        Decimals: 3)
+    {
+        Formula = "TransErr = Σ over frames of ‖c_R − c_G‖, the camera centres of each path divided by that path's largest centre norm; "
+            + "none when a path has no translation (rotation or zoom only). A sum: compare it between clips of the same length only.",
+        Reader = s => new(s.TransErr, s.TransErrReason, null),
+    };
 
     public static readonly MetricDefinition SceneSimilarity = new("sceneSimilarity", "Scene preservation", null, Better.Higher,
-        "Mean cosine similarity of the target image and each frame's embedding")
-    { Reader = s => new(s.SceneSimilarity?.Value, s.SceneSimilarity?.Reason, EncoderNote(s.SceneSimilarity?.Encoder)) };
+        "Mean cosine similarity of the target image's and each output frame's embedding; 1 = the target's scene throughout",
+        Decimals: 3)
+    {
+        Formula = "Scene preservation = mean over up to 32 output frames of cos(e(target), e(frame)), with e the configured image encoder "
+            + "(an ONNX model such as DINO); without one, a labelled classical fallback (colour and gradient histograms) whose values are not "
+            + "comparable with an encoder's.",
+        Reader = s => new(s.SceneSimilarity?.Value, s.SceneSimilarity?.Reason, EncoderNote(s.SceneSimilarity?.Encoder)),
+    };
 
     public static readonly MetricDefinition Flicker = new("flicker", "Flicker", null, Better.Higher,
-        "VBench temporal flickering: 1 = no change between frames, higher is steadier")
-    { Reader = s => new(s.Flicker?.Value, s.Flicker?.Reason, null) };
+        "VBench temporal flickering: 1 = no change between frames, higher is steadier",
+        Decimals: 4)
+    {
+        Formula = "Flicker = (255 − mean |frame_i+1 − frame_i|) / 255 over every pair of consecutive frames, all three channels, 8-bit.",
+        Reader = s => new(s.Flicker?.Value, s.Flicker?.Reason, null),
+    };
 
     public static readonly MetricDefinition SubjectConsistency = new("subjectConsistency", "Subject consistency", null, Better.Higher,
-        "VBench subject consistency: mean cosine of each frame's embedding with the first and the previous frame's (learned encoder only)")
-    { Reader = s => new(s.SubjectConsistency?.Value, s.SubjectConsistency?.Reason, EncoderNote(s.SubjectConsistency?.Encoder)) };
+        "VBench subject consistency: mean cosine of each frame's embedding with the first and the previous frame's (learned encoder only)",
+        Decimals: 3)
+    {
+        Formula = "Subject consistency = mean over frames i ≥ 1 of (max(0, cos(f_i, f_i−1)) + max(0, cos(f_i, f_0))) / 2 on the encoder's features.",
+        Reader = s => new(s.SubjectConsistency?.Value, s.SubjectConsistency?.Reason, EncoderNote(s.SubjectConsistency?.Encoder)),
+    };
 
     /// <summary>Every metric, in the order tables show them.</summary>
     public static IReadOnlyList<MetricDefinition> All { get; } = [CameraScore, Pce, RotErr, TransErr, SceneSimilarity, Flicker, SubjectConsistency];

@@ -6,13 +6,25 @@ using CamReview.Web.Services;
 namespace CamReview.Web.Compare;
 
 /// <summary>Everything the compare page shows of a pair: its media, its outputs with their metrics, review decisions
-/// and motion curves, the project's other scored outputs (for the trade-off plot) and the comments.</summary>
+/// and motion curves, the scored outputs of the trade-off plot and the comments. For team members
+/// <see cref="ProjectPoints"/> are the project's scored outputs and <see cref="ProjectName"/> is set; through a share
+/// link (<see cref="IsShared"/>) the comparison shows only its own pair: the points are its outputs and the project
+/// stays unnamed.</summary>
 public sealed record Comparison(
-    int ProjectId, string ProjectName, PairView Pair, AssetView Reference, AssetView Target,
+    int ProjectId, string? ProjectName, PairView Pair, AssetView Reference, AssetView Target,
     IReadOnlyList<ComparedOutput> Outputs, IReadOnlyList<ProjectPoint> ProjectPoints, IReadOnlyList<CommentView> Comments)
 {
+    public bool IsShared => ProjectName is null;
+
+    /// <summary>One colour per method across everything the comparison draws (the project's methods, so a method keeps
+    /// its colour from pair to pair).</summary>
+    public MethodColours Colours { get; } = ColoursOf(ProjectPoints, Outputs);
+
     /// <summary>The metric table: one row per output, the best value of each column marked.</summary>
-    public MetricTable Metrics { get; } = MetricTable.Of(Outputs);
+    public MetricTable Metrics { get; } = MetricTable.Of(Outputs, ColoursOf(ProjectPoints, Outputs));
+
+    private static MethodColours ColoursOf(IReadOnlyList<ProjectPoint> points, IReadOnlyList<ComparedOutput> outputs) =>
+        new(points.Select(p => p.Method).Concat(outputs.Select(o => o.Method)));
 }
 
 public sealed record ComparedOutput(AssetView Asset, ScoreView? Score, ReviewView Review, StoredMotion? Motion)
@@ -25,7 +37,9 @@ public sealed record ReviewView(ReviewStatus Status, string? Reviewer, DateTime?
     public static readonly ReviewView Pending = new(ReviewStatus.Pending, null, null);
 }
 
-public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc)
+/// <summary>A comment as pages show it; <see cref="AuthorId"/> only decides who may delete it and is never sent out.</summary>
+public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc,
+    [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null)
 {
     /// <summary>m:ss.s, as players show time.</summary>
     public string TimeCode => $"{(int)(TimeSeconds / 60)}:{TimeSeconds % 60:00.0}";
@@ -34,17 +48,23 @@ public sealed record CommentView(int Id, int PairId, int? AssetId, string? Metho
 /// <summary>One scored output of the project, a point of the CameraScore / scene preservation trade-off.</summary>
 public sealed record ProjectPoint(int PairId, string PairName, int AssetId, string Method, double? CameraScore, double? SceneSimilarity);
 
-public sealed record MetricCell(double? Value, string? Reason, string? Note, bool IsBest);
+/// <summary>A value, or none with its reason; <see cref="Footnote"/> numbers the reason (or the note on how the value
+/// was obtained) among the table's <see cref="MetricTable.Footnotes"/>: a reason that every output of a column shares
+/// is written once under the table, not in every cell.</summary>
+public sealed record MetricCell(double? Value, string? Reason, string? Note, bool IsBest, int? Footnote = null);
 
-public sealed record MetricRow(ComparedOutput Output, IReadOnlyList<MetricCell> Cells);
+public sealed record MetricRow(ComparedOutput Output, string Colour, IReadOnlyList<MetricCell> Cells);
 
-/// <summary>The metric table: a column per compared metric of <see cref="MetricCatalogue"/>, a row per output.</summary>
-public sealed record MetricTable(IReadOnlyList<MetricDefinition> Columns, IReadOnlyList<MetricRow> Rows)
+/// <summary>The metric table: a column per compared metric of <see cref="MetricCatalogue"/>, a row per output;
+/// <see cref="Footnotes"/> are the distinct reasons of missing values and notes of present ones, in the order they first
+/// appear.</summary>
+public sealed record MetricTable(IReadOnlyList<MetricDefinition> Columns, IReadOnlyList<MetricRow> Rows, IReadOnlyList<string> Footnotes)
 {
     public static readonly MetricDefinition[] AllColumns = [.. MetricCatalogue.Compared];
 
-    public static MetricTable Of(IReadOnlyList<ComparedOutput> outputs)
+    public static MetricTable Of(IReadOnlyList<ComparedOutput> outputs, MethodColours? colours = null)
     {
+        colours ??= new MethodColours(outputs.Select(o => o.Method));
         var values = outputs.Select(o => AllColumns.Select(c => o.Score?.Read(c) ?? new MetricReading(null, "not scored yet", null)).ToArray()).ToArray();
         var best = AllColumns.Select((c, i) =>
         {
@@ -53,11 +73,21 @@ public sealed record MetricTable(IReadOnlyList<MetricDefinition> Columns, IReadO
             if (present.Count < 2 || present.Min() == present.Max()) return (double?)null;
             return c.Better == Better.Lower ? present.Min() : present.Max();
         }).ToArray();
-        var rows = outputs.Select((o, r) => new MetricRow(o, AllColumns.Select((_, i) =>
+        var footnotes = new List<string>();
+        int? FootnoteOf(string? text)
+        {
+            if (text is null) return null;
+            var at = footnotes.IndexOf(text);
+            if (at < 0) { footnotes.Add(text); at = footnotes.Count - 1; }
+            return at + 1;
+        }
+        var rows = outputs.Select((o, r) => new MetricRow(o, colours.Of(o.Method), AllColumns.Select((_, i) =>
         {
             var (value, reason, note) = values[r][i];
-            return new MetricCell(value, reason, note, value is { } v && best[i] is { } b && v == b);
+            // A note on how a value was obtained (a classical fallback) is footnoted like a reason; "degrees" is a unit.
+            var footnote = value is null ? reason : note is "degrees" ? null : note;
+            return new MetricCell(value, reason, note, value is { } v && best[i] is { } b && v == b, FootnoteOf(footnote));
         }).ToArray())).ToArray();
-        return new MetricTable(AllColumns, rows);
+        return new MetricTable(AllColumns, rows, footnotes);
     }
 }

@@ -23,19 +23,20 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
     {
         var allowed = await access.PairAsync(user, pairId, Permission.ViewProject, ct);
         if (!allowed.Allowed) return allowed.Deny<(Comparison, TeamRole)>();
-        var comparison = await LoadAsync(pairId, ct);
+        var comparison = await LoadAsync(pairId, shared: false, ct);
         return comparison is null ? Result<(Comparison, TeamRole)>.NotFound() : Result<(Comparison, TeamRole)>.Ok((comparison, allowed.Membership!.Role));
     }
 
-    /// <summary>The comparison a valid share link points at (the link is checked by <see cref="ShareLinkService"/>).</summary>
-    public Task<Comparison?> GetSharedAsync(int pairId, CancellationToken ct = default) => LoadAsync(pairId, ct);
+    /// <summary>The comparison a valid share link points at (the link is checked by <see cref="ShareLinkService"/>): its
+    /// pair only, nothing of the rest of the project, not even its name.</summary>
+    public Task<Comparison?> GetSharedAsync(int pairId, CancellationToken ct = default) => LoadAsync(pairId, shared: true, ct);
 
-    private async Task<Comparison?> LoadAsync(int pairId, CancellationToken ct)
+    private async Task<Comparison?> LoadAsync(int pairId, bool shared, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var pair = await db.Pairs.AsNoTracking().Where(p => p.Id == pairId).Select(PairService.ToView).SingleOrDefaultAsync(ct);
         if (pair is null) return null;
-        var projectName = await db.Projects.Where(p => p.Id == pair.ProjectId).Select(p => p.Name).SingleAsync(ct);
+        var projectName = shared ? null : await db.Projects.Where(p => p.Id == pair.ProjectId).Select(p => p.Name).SingleAsync(ct);
         var media = await db.Assets.AsNoTracking().Where(a => a.Id == pair.ReferenceAssetId || a.Id == pair.TargetAssetId)
             .Select(AssetService.ToView).ToDictionaryAsync(a => a.Id, ct);
         var outputs = await db.Assets.AsNoTracking().Where(a => a.PairId == pairId && a.Kind == AssetKind.Output)
@@ -55,7 +56,7 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
         }).ToList();
 
         var points = await db.OutputScores.AsNoTracking()
-            .Where(s => s.Asset.ProjectId == pair.ProjectId && s.Asset.PairId != null)
+            .Where(s => s.Asset.ProjectId == pair.ProjectId && s.Asset.PairId != null && (!shared || s.Asset.PairId == pairId))
             .Select(s => new { s.AssetId, PairId = s.Asset.PairId!.Value, PairName = s.Asset.Pair!.Name, s.Asset.MethodName, s.Asset.DisplayName, s.CameraScore, s.ResultJson })
             .ToListAsync(ct);
         var projectPoints = points.Select(p => new ProjectPoint(p.PairId, p.PairName, p.AssetId, p.MethodName ?? p.DisplayName, p.CameraScore,
@@ -69,7 +70,7 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
     internal static IQueryable<CommentView> CommentQuery(CamReviewDb db, int pairId, int? commentId = null) =>
         db.Comments.AsNoTracking().Where(c => c.PairId == pairId && (commentId == null || c.Id == commentId)).OrderBy(c => c.TimeSeconds).ThenBy(c => c.Id)
             .Select(c => new CommentView(c.Id, c.PairId, c.AssetId, c.Asset != null ? c.Asset.MethodName : null, c.TimeSeconds, c.Body,
-                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc));
+                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc, c.AuthorUserId));
 
     /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric (named by the
     /// catalogue's keys: "pce", "pce_reason").</summary>

@@ -62,8 +62,18 @@ public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessSer
         return Result<ProjectSummary>.Ok(await Summaries(db, user.UserId()!.Value, db.Projects.Where(p => p.Id == project.Id)).SingleAsync(ct));
     }
 
-    /// <summary>Deletes a project with its pairs and assets (owners only; the page asks for confirmation, showing
-    /// what it holds). Media files shared with other projects stay.</summary>
+    /// <summary>The project's studies, for the delete dialog (owners only, like deleting).</summary>
+    public async Task<Result<IReadOnlyList<StudyUse>>> StudiesAsync(ClaimsPrincipal user, int projectId, CancellationToken ct = default)
+    {
+        var allowed = await access.ProjectAsync(user, projectId, Permission.DeleteProject, ct);
+        if (!allowed.Allowed) return allowed.Deny<IReadOnlyList<StudyUse>>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return Result<IReadOnlyList<StudyUse>>.Ok(await StudiesOf(db, projectId).ToListAsync(ct));
+    }
+
+    /// <summary>Deletes a project with its pairs, assets and studies (owners only; the page asks for confirmation,
+    /// showing what it holds). Refused while one of its studies is open or paused: participants may be taking it,
+    /// and deleting it would drop their answers. Media files shared with other projects stay.</summary>
     public async Task<Result<ProjectSummary>> DeleteAsync(ClaimsPrincipal user, int projectId, CancellationToken ct = default)
     {
         var allowed = await access.ProjectAsync(user, projectId, Permission.DeleteProject, ct);
@@ -74,6 +84,8 @@ public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessSer
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var summary = await Summaries(db, user.UserId()!.Value, db.Projects.Where(p => p.Id == projectId)).SingleOrDefaultAsync(ct);
             if (summary is null) return Result<ProjectSummary>.NotFound();
+            var running = (await StudiesOf(db, projectId).ToListAsync(ct)).Where(s => s.IsRunning).ToList();
+            if (running.Count > 0) return Result<ProjectSummary>.Fail(BlockedMessage(summary.Name, running), ResultStatus.Conflict);
             var assetIds = await db.Assets.Where(a => a.ProjectId == projectId).Select(a => a.Id).ToListAsync(ct);
             var pairIds = await db.Pairs.Where(p => p.ProjectId == projectId).Select(p => p.Id).ToListAsync(ct);
             var files = await AssetService.DeleteRowsAsync(db, assetIds, pairIds, ct);
@@ -83,6 +95,14 @@ public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessSer
             return Result<ProjectSummary>.Ok(summary);
         }
     }
+
+    private static IQueryable<StudyUse> StudiesOf(CamReviewDb db, int projectId) =>
+        db.Studies.AsNoTracking().Where(s => s.ProjectId == projectId).OrderBy(s => s.Id).Select(s => new StudyUse(s.Id, s.Name, s.State));
+
+    internal static string BlockedMessage(string project, IReadOnlyList<StudyUse> running) =>
+        $"Project \"{project}\" cannot be deleted: {(running.Count == 1 ? "the study" : "the studies")} "
+        + $"{string.Join(", ", running.Select(s => $"\"{s.Name}\" ({s.State.ToString().ToLowerInvariant()})"))} "
+        + $"{(running.Count == 1 ? "takes" : "take")} participants. Close {(running.Count == 1 ? "it" : "them")} first.";
 
     private static IQueryable<ProjectSummary> Summaries(CamReviewDb db, int userId, IQueryable<Project> projects) =>
         from p in projects.AsNoTracking()

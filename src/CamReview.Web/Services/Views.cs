@@ -37,15 +37,19 @@ public sealed record PairView(
 /// results (the method names are stored with its votes) and is listed for information only.</summary>
 public sealed record AssetDependents(AssetView Asset, IReadOnlyList<PairView> Pairs, IReadOnlyList<AssetView> Outputs, IReadOnlyList<StudyUse> Studies, string Token)
 {
-    public IEnumerable<StudyUse> Blocking => Studies.Where(s => s.State is StudyState.Open or StudyState.Paused);
+    public IEnumerable<StudyUse> Blocking => Studies.Where(s => s.IsRunning);
     public IEnumerable<StudyUse> Drafts => Studies.Where(s => s.State == StudyState.Draft);
     public IEnumerable<StudyUse> Closed => Studies.Where(s => s.State == StudyState.Closed);
     public bool IsBlocked => Blocking.Any();
     public bool Any => Pairs.Count > 0 || Outputs.Count > 0 || Drafts.Any();
 }
 
-/// <summary>A study that shows an asset (see <see cref="AssetDependents"/>).</summary>
-public sealed record StudyUse(int Id, string Name, StudyState State);
+/// <summary>A study that shows an asset (see <see cref="AssetDependents"/>) or of a project to delete.</summary>
+public sealed record StudyUse(int Id, string Name, StudyState State)
+{
+    /// <summary>Open or paused: participants may be taking it, so what it shows stays.</summary>
+    public bool IsRunning => State is StudyState.Open or StudyState.Paused;
+}
 
 public sealed record TeamSummary(int Id, string Name, TeamRole Role, int MemberCount, int ProjectCount);
 
@@ -82,6 +86,9 @@ public static class AssetKinds
         AssetKind.Output => "Imported output",
         _ => kind.ToString(),
     };
+
+    /// <summary>The heading of a project's assets of this kind: outputs rendered here and imported ones together.</summary>
+    public static string Heading(this AssetKind kind) => kind == AssetKind.Output ? "Outputs" : kind.Label() + "s";
 
     /// <summary>The wire name: reference-video, target-image, depth-map, output.</summary>
     public static string Slug(this AssetKind kind) => kind switch

@@ -17,6 +17,7 @@ public static class ParticipantPage
             <base href="/" />
             <title>Video study</title>
             <link rel="stylesheet" href="lib/bootstrap/bootstrap.min.css" />
+            <link rel="stylesheet" href="lib/bootstrap-icons/bootstrap-icons.min.css" />
             <link rel="stylesheet" href="css/participant.css" />
         </head>
         <body>
@@ -36,11 +37,22 @@ public static class ParticipantPage
                         <div class="progress-bar" id="progress-bar"></div>
                     </div>
                     <p class="small text-body-secondary mb-2" id="progress-text" data-testid="progress-text"></p>
-                    <figure class="reference mb-2">
-                        <figcaption class="small fw-semibold">Reference</figcaption>
-                        <video id="reference" muted playsinline preload="auto" data-testid="reference"></video>
-                    </figure>
+                    <!-- Each tile enlarges to the whole screen on a tap (participant.js: Enlarging). -->
+                    <div class="sources mb-2" id="sources">
+                        <figure class="tile mb-0" id="reference-tile">
+                            <figcaption>Reference</figcaption>
+                            <video id="reference" muted playsinline preload="auto" data-testid="reference"></video>
+                        </figure>
+                        <figure class="tile mb-0" id="target-tile" hidden>
+                            <figcaption>Target image</figcaption>
+                            <img id="target" alt="The target image" data-testid="target-image" />
+                        </figure>
+                    </div>
                     <div class="candidates mb-2" id="candidates"></div>
+                    <div class="enlarged-bar" id="enlarged-bar" data-testid="enlarged-bar" hidden>
+                        <span class="fw-semibold" id="enlarged-caption"></span>
+                        <button type="button" class="btn btn-light" id="close-enlarged" data-testid="close-enlarged"><i class="bi bi-x-lg" aria-hidden="true"></i> Close</button>
+                    </div>
                     <div class="d-flex gap-2 mb-3">
                         <button type="button" class="btn btn-sm btn-outline-secondary" id="replay" data-testid="replay">Replay</button>
                         <span class="small text-body-secondary align-self-center" id="watch-note" data-testid="watch-note" hidden>Watch the videos to the end once to answer.</span>
@@ -52,7 +64,11 @@ public static class ParticipantPage
                 <section id="done" hidden>
                     <h1 class="h4">Thank you!</h1>
                     <p>You have answered every question. Your completion code:</p>
-                    <p class="completion-code" id="completion-code" data-testid="completion-code"></p>
+                    <div class="d-flex flex-wrap align-items-center gap-2 mb-2">
+                        <span class="completion-code" id="completion-code" data-testid="completion-code"></span>
+                        <button type="button" class="btn btn-primary" id="copy-code" data-testid="copy-code"><i class="bi bi-clipboard" aria-hidden="true"></i> Copy</button>
+                    </div>
+                    <p class="small text-body-secondary" id="copy-status" data-testid="copy-status" role="status"></p>
                 </section>
                 <section id="message" hidden>
                     <div class="alert alert-info" role="status" id="message-text" data-testid="message"></div>

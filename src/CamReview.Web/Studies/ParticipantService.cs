@@ -16,9 +16,11 @@ public sealed record ParticipantSession(
     string Participant, string State, string? Message, IReadOnlyList<QuestionDraft> Questions, bool AllowTie, bool AllowBothBad,
     bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode);
 
-/// <summary>A trial: the reference and candidates (left to right) as media addresses, and the answers already given
-/// (question key → choice: the candidate's 0-based place, "tie" or "bothbad").</summary>
-public sealed record SessionTrial(int Trial, string Reference, string ReferencePoster, IReadOnlyList<string> Candidates, IReadOnlyDictionary<string, string> Answers);
+/// <summary>A trial: the reference, the pair's target image (when a question shows it) and the candidates (left to
+/// right) as media addresses, and the answers already given (question key → choice: the candidate's 0-based place,
+/// "tie" or "bothbad").</summary>
+public sealed record SessionTrial(int Trial, string Reference, string ReferencePoster, string? Target, IReadOnlyList<string> Candidates,
+    IReadOnlyDictionary<string, string> Answers);
 
 /// <summary>A new participant: the secret the browser keeps to resume (sent back in <see cref="ParticipantService.KeyHeader"/>).</summary>
 public sealed record JoinedParticipant(string Key, ParticipantSession Session);
@@ -99,15 +101,22 @@ public sealed class ParticipantService(
         if (participant is null) return Result<ParticipantSession>.Fail(UnknownParticipant, ResultStatus.NotFound);
         var study = participant.Study;
         var questions = await db.StudyQuestions.AsNoTracking().Where(q => q.StudyId == study.Id).OrderBy(q => q.Position).ToListAsync(ct);
-        var media = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id).ToDictionaryAsync(m => m.Id, m => m.Key, ct);
+        var studyMedia = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id).Select(m => new { m.Id, m.Key, m.PairId, m.IsTarget }).ToListAsync(ct);
+        var media = studyMedia.ToDictionary(m => m.Id, m => m.Key);
+        // The target image of the reference's pair, when a question refers to it.
+        var pairOf = studyMedia.ToDictionary(m => m.Id, m => m.PairId);
+        var targets = questions.Any(q => q.ShowTarget)
+            ? studyMedia.Where(m => m.IsTarget && m.PairId != null).ToDictionary(m => m.PairId!.Value, m => MediaPath(token, m.Key))
+            : [];
         var trials = await db.StudyTrials.AsNoTracking().Where(t => t.ParticipantId == participant.Id).OrderBy(t => t.Position).ToListAsync(ct);
         var votes = await db.StudyVotes.AsNoTracking().Where(v => v.ParticipantId == participant.Id).ToListAsync(ct);
         var keyOf = questions.ToDictionary(q => q.Id, q => q.Key);
         var code = participant.CompletionCode ?? await CompleteIfDoneAsync(db, participant.Id, study.Id, ct);
         return Result<ParticipantSession>.Ok(new ParticipantSession(
             participant.PublicId, study.State.ToString().ToLowerInvariant(), study.State == StudyState.Open ? null : StateMessage(study.State),
-            questions.Select(q => new QuestionDraft(q.Key, q.Text)).ToList(), study.AllowTie, study.AllowBothBad, study.WatchBeforeVoting,
+            questions.Select(q => new QuestionDraft(q.Key, q.Text, q.ShowTarget)).ToList(), study.AllowTie, study.AllowBothBad, study.WatchBeforeVoting,
             trials.Select(t => new SessionTrial(t.Position, MediaPath(token, media[t.ReferenceMediaId]), MediaPath(token, media[t.ReferenceMediaId]) + "/poster",
+                pairOf[t.ReferenceMediaId] is { } pair ? targets.GetValueOrDefault(pair) : null,
                 StudyDesigner.Split(t.CandidateMediaIds).Select(id => MediaPath(token, media[id])).ToList(),
                 votes.Where(v => v.TrialId == t.Id).ToDictionary(v => keyOf[v.QuestionId], v => ChoiceText(v.Answer, v.ChosenPosition)))).ToList(),
             code));
@@ -177,14 +186,17 @@ public sealed class ParticipantService(
         return voter;
     }
 
-    /// <summary>A video (or its poster) of a study that participants may see: by its opaque key, never a name.</summary>
+    /// <summary>A video (or its poster) of a study that participants may see: by its opaque key, never a name. A
+    /// target image is always sent as its poster (a JPEG the portal wrote: no tags of the uploaded file, at most
+    /// <see cref="MediaFiles.PosterMaxSide"/> pixels a side).</summary>
     public async Task<Result<StudyMediaFile>> MediaAsync(string token, string key, bool poster, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var asset = await db.StudyMedia.AsNoTracking()
             .Where(m => m.Key == key && m.Study.Token == token && m.Study.State != StudyState.Draft && m.Asset != null)
-            .Select(m => new { m.Asset!.Sha256, m.Asset.MediaType }).SingleOrDefaultAsync(ct);
+            .Select(m => new { m.Asset!.Sha256, m.Asset.MediaType, m.IsTarget }).SingleOrDefaultAsync(ct);
         if (asset is null) return Result<StudyMediaFile>.NotFound();
+        poster |= asset.IsTarget;
         var (path, type) = poster ? (MediaFiles.Poster(store.DataDir, asset.Sha256), "image/jpeg") : (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType);
         return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type, asset.Sha256)) : Result<StudyMediaFile>.NotFound();
     }

@@ -31,6 +31,7 @@ public static class StudyEndpoints
         services.AddSingleton<StudyService>();
         services.AddSingleton<ParticipantService>();
         services.AddSingleton<StudyResults>();
+        services.AddSingleton<ReportPrinter>();
         services.AddSingleton<DemoStudy>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<StudyOptions>>((limiter, studyOptions) =>
@@ -81,6 +82,15 @@ public static class StudyEndpoints
             ApiResults.From(await studies.SetStateAsync(http.User, studyId, body.State, ct)));
         api.MapGet("/studies/{studyId:int}/results", async (int studyId, HttpContext http, StudyResults results, CancellationToken ct) =>
             ApiResults.From(await results.ReportAsync(http.User, studyId, ct)));
+        api.MapGet("/studies/{studyId:int}/report.html", async (int studyId, HttpContext http, StudyResults results, CancellationToken ct) =>
+            ApiResults.From(await results.ReportHtmlAsync(http.User, studyId, ct),
+                html => Results.File(System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", $"study-{studyId}-report.html")));
+        api.MapGet("/studies/{studyId:int}/report.pdf", async (int studyId, HttpContext http, StudyResults results, ReportPrinter printer, CancellationToken ct) =>
+        {
+            var html = await results.ReportHtmlAsync(http.User, studyId, ct);
+            if (!html.Succeeded) return ApiResults.From(html);
+            return ApiResults.From(await printer.PdfAsync(html.Value!, ct), pdf => Results.File(pdf, "application/pdf", $"study-{studyId}-report.pdf"));
+        });
         api.MapGet("/studies/{studyId:int}/export/{table}.csv", async (int studyId, string table, HttpContext http, StudyResults results, CancellationToken ct) =>
             ApiResults.From(await results.ExportAsync(http.User, studyId, table, ct),
                 csv => Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"study-{studyId}-{table}.csv")));

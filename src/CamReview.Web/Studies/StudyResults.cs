@@ -46,6 +46,17 @@ public sealed class StudyResults(IDbContextFactory<CamReviewDb> dbs, StudyServic
         return Result<StudyReport>.Ok(new StudyReport(details.Value!, analysis, participants, set.Excluded, details.Value!.Draft.Methods, _clock.GetUtcNow().UtcDateTime));
     }
 
+    /// <summary>The results as one self-contained HTML file (<see cref="StudyReportHtml"/>).</summary>
+    public async Task<Result<string>> ReportHtmlAsync(ClaimsPrincipal user, int studyId, CancellationToken ct = default)
+    {
+        var report = await ReportAsync(user, studyId, ct);
+        if (!report.Succeeded) return report.Cast<string>();
+        var pairIds = report.Value!.Study.Draft.PairIds;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pairNames = await db.Pairs.AsNoTracking().Where(p => pairIds.Contains(p.Id)).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct);
+        return Result<string>.Ok(StudyReportHtml.Render(report.Value, pairNames));
+    }
+
     /// <summary>One of <see cref="Exports"/> as CSV text.</summary>
     public async Task<Result<string>> ExportAsync(ClaimsPrincipal user, int studyId, string table, CancellationToken ct = default)
     {

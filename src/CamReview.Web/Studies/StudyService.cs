@@ -11,7 +11,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Web.Studies;
 
-public sealed record QuestionDraft(string Key, string Text);
+/// <summary>A question: its short name (exports), its wording, and whether participants see the pair's target image
+/// with it (<see cref="ShowTarget"/>; left out, it is shown for the question "scene" only).</summary>
+public sealed record QuestionDraft(string Key, string Text, bool? ShowTarget = null)
+{
+    /// <summary>The question that asks about the target image by default.</summary>
+    public const string SceneKey = "scene";
+}
 
 /// <summary>What the study builder submits.</summary>
 public sealed record StudyDraft(
@@ -21,9 +27,9 @@ public sealed record StudyDraft(
 {
     public static readonly IReadOnlyList<QuestionDraft> DefaultQuestions =
     [
-        new("scene", "Which video keeps the scene of the target image best (same place, objects and look)?"),
-        new("motion", "Which video follows the camera move of the reference most faithfully?"),
-        new("overall", "Overall, which video do you prefer?"),
+        new(QuestionDraft.SceneKey, "Which video keeps the scene of the target image best (same place, objects and look)?", ShowTarget: true),
+        new("motion", "Which video follows the camera move of the reference most faithfully?", ShowTarget: false),
+        new("overall", "Overall, which video do you prefer?", ShowTarget: false),
     ];
 
     public static StudyDraft Default(string name) => new(name, StudyDesign.Pairwise, 2, AllowTie: true, AllowBothBad: true, TrialsPerParticipant: 6,
@@ -144,9 +150,9 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
                 && current.AllowBothBad == next.AllowBothBad && current.TrialsPerParticipant == next.TrialsPerParticipant
                 && current.AttentionChecks == next.AttentionChecks && current.WatchBeforeVoting == next.WatchBeforeVoting
                 && current.PairIds.SequenceEqual(next.PairIds) && current.Methods.SequenceEqual(next.Methods)
-                && current.Questions.Select(q => q.Key).SequenceEqual(next.Questions.Select(q => q.Key));
+                && current.Questions.Select(q => (q.Key, q.ShowTarget)).SequenceEqual(next.Questions.Select(q => (q.Key, q.ShowTarget)));
             if (!sameDesign)
-                return Result<StudyDetails>.Fail("This study has been opened: only its name, instructions, consent text and the wording of its questions can change.",
+                return Result<StudyDetails>.Fail("This study has been opened: only its name, instructions, consent text and the wording of its questions can change (not which of them show the target image).",
                     ResultStatus.Conflict);
             study.Name = next.Name!;
             study.Instructions = next.Instructions;
@@ -228,7 +234,7 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
     /// <summary>The comparisons a study's media make, in the study's dealt order.</summary>
     internal static IReadOnlyList<ComparisonItem> ComparisonsOf(Study study)
     {
-        var references = study.Media.Where(m => m.MethodName is null).ToList();
+        var references = study.Media.Where(m => m.MethodName is null && !m.IsTarget).ToList();
         var items = StudyDesigner.Comparisons(references.Select(r => (r.Id,
             (IReadOnlyList<(int, string)>)study.Media.Where(m => m.MethodName is not null && m.PairId == r.PairId && r.PairId != null)
                 .Select(m => (m.Id, m.MethodName!)).ToList())), study.CandidatesPerTrial);
@@ -237,11 +243,12 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
 
     private static StudyDraft ToDraft(Study s) => new(s.Name, s.Design, s.CandidatesPerTrial, s.AllowTie, s.AllowBothBad, s.TrialsPerParticipant,
         s.AttentionChecks, s.WatchBeforeVoting, s.Instructions, s.ConsentText,
-        s.Media.Where(m => m.MethodName is null && m.PairId != null).Select(m => m.PairId!.Value).Order().ToList(),
+        s.Media.Where(m => m.MethodName is null && !m.IsTarget && m.PairId != null).Select(m => m.PairId!.Value).Order().ToList(),
         s.Media.Where(m => m.MethodName is not null).Select(m => m.MethodName!).Distinct().Order(StringComparer.Ordinal).ToList(),
-        s.Questions.OrderBy(q => q.Position).Select(q => new QuestionDraft(q.Key, q.Text)).ToList());
+        s.Questions.OrderBy(q => q.Position).Select(q => new QuestionDraft(q.Key, q.Text, q.ShowTarget)).ToList());
 
-    private sealed record CheckedDraft(StudyDraft Draft, IReadOnlyList<(int PairId, int ReferenceId, IReadOnlyList<(string Method, int AssetId)> Outputs)> Media);
+    private sealed record CheckedDraft(StudyDraft Draft,
+        IReadOnlyList<(int PairId, int ReferenceId, int TargetId, IReadOnlyList<(string Method, int AssetId)> Outputs)> Media);
 
     private static void Apply(Study study, CheckedDraft checkedDraft)
     {
@@ -257,10 +264,13 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         study.Instructions = d.Instructions;
         study.ConsentText = d.ConsentText;
         for (int i = 0; i < d.Questions.Count; i++)
-            study.Questions.Add(new StudyQuestion { Position = i + 1, Key = d.Questions[i].Key, Text = d.Questions[i].Text });
-        foreach (var (pairId, referenceId, outputs) in checkedDraft.Media)
+            study.Questions.Add(new StudyQuestion { Position = i + 1, Key = d.Questions[i].Key, Text = d.Questions[i].Text, ShowTarget = d.Questions[i].ShowTarget == true });
+        foreach (var (pairId, referenceId, targetId, outputs) in checkedDraft.Media)
         {
             study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = referenceId });
+            // Every pair's target image gets its key (unused while no question shows it), so that the choice of
+            // questions that show it never changes the media of a study.
+            study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = targetId, IsTarget = true });
             foreach (var (method, assetId) in outputs)
                 study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = assetId, MethodName = method });
         }
@@ -315,7 +325,7 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             if (!QuestionKey().IsMatch(key)) return Invalid($"A question's short name (\"{key}\") is 1 to 32 lower-case letters, digits or '-'.");
             if (text.Length == 0 || text.Length > CamReviewDb.QuestionMaxLength) return Invalid($"Question \"{key}\" needs a wording of 1 to {CamReviewDb.QuestionMaxLength} characters.");
             if (questions.Any(e => e.Key == key)) return Invalid($"Two questions are named \"{key}\".");
-            questions.Add(new QuestionDraft(key, text));
+            questions.Add(new QuestionDraft(key, text, q.ShowTarget ?? key == QuestionDraft.SceneKey));
         }
 
         var pairIds = (draft.PairIds ?? []).Distinct().Order().ToList();
@@ -327,7 +337,7 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             if (m.Contains(';') || VoteChoice.IsReserved(m))
                 return Invalid($"The method \"{m}\" cannot be in a study: a method name may not contain ';' nor be \"tie\" or \"bothbad\" (they are answers).");
         }
-        var pairs = await db.Pairs.AsNoTracking().Where(p => p.ProjectId == projectId && pairIds.Contains(p.Id)).Select(p => new { p.Id, p.Name, p.ReferenceAssetId }).ToListAsync(ct);
+        var pairs = await db.Pairs.AsNoTracking().Where(p => p.ProjectId == projectId && pairIds.Contains(p.Id)).Select(p => new { p.Id, p.Name, p.ReferenceAssetId, p.TargetAssetId }).ToListAsync(ct);
         if (pairs.Count != pairIds.Count) return Invalid("Choose pairs of this project.");
         var outputs = await db.Assets.AsNoTracking()
             .Where(a => a.ProjectId == projectId && a.Kind == AssetKind.Output && a.PairId != null && pairIds.Contains(a.PairId.Value) && methods.Contains(a.MethodName!))
@@ -340,10 +350,10 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         var mentions = MethodMentions.Find(MethodMentions.ParticipantTexts(instructions, consent, questions.Select(q => (q.Key, (string?)q.Text))), methods);
         if (mentions.Count > 0) return Invalid(MethodMentions.Describe(mentions));
 
-        var media = pairs.OrderBy(p => p.Id).Select(p => (p.Id, p.ReferenceAssetId,
+        var media = pairs.OrderBy(p => p.Id).Select(p => (p.Id, p.ReferenceAssetId, p.TargetAssetId,
             (IReadOnlyList<(string, int)>)outputs.Where(o => o.PairId == p.Id).GroupBy(o => o.Method).Select(g => (g.Key, g.First().Id)).OrderBy(o => o.Key, StringComparer.Ordinal).ToList()))
             .ToList();
-        if (media.All(p => p.Item3.Count < perTrial))
+        if (media.All(p => p.Item4.Count < perTrial))
             return Invalid($"No chosen pair has outputs of {perTrial} of the chosen methods: there is nothing to compare.");
         return Result<CheckedDraft>.Ok(new CheckedDraft(
             draft with

@@ -8,6 +8,10 @@ public static class Format
 {
     public static string Bytes(long bytes) => Media.UploadReceiver.FormatBytes(bytes);
 
+    /// <summary>"1 file", "3 files", "2 studies".</summary>
+    public static string Count(int n, string one, string? many = null) =>
+        n == 1 ? $"1 {one}" : $"{n.ToString(CultureInfo.InvariantCulture)} {many ?? one + "s"}";
+
     public static string Fps(double? fps) => fps?.ToString("0.##", CultureInfo.InvariantCulture) ?? "";
 
     public static string Facts(AssetView a)

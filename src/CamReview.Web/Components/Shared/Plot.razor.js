@@ -24,10 +24,10 @@ export async function draw(figureElement) {
   await Plotly.react(canvas, figure.data, layout, { responsive: true, displaylogo: false });
   figureElement.dataset.drawnJson = json;
   canvas.dataset.traces = String(figure.data.length);
-  const button = figureElement.querySelector('[data-action="export-png"]');
-  if (button && !button.dataset.wired) {
+  for (const button of figureElement.querySelectorAll('[data-action="export"]')) {
+    if (button.dataset.wired) continue;
     button.dataset.wired = 'true';
-    button.addEventListener('click', () => exportPng(figureElement));
+    button.addEventListener('click', () => exportImage(figureElement, button.dataset.format));
   }
 }
 
@@ -35,10 +35,15 @@ export async function drawAll(root) {
   await Promise.all([...root.querySelectorAll('figure.plot')].map(draw));
 }
 
-export async function exportPng(figureElement) {
+// The figure at its on-screen size (so nothing that fits on screen is cut), PNG at twice the pixels for print.
+export async function exportImage(figureElement, format) {
   const Plotly = await loadPlotly();
   const canvas = figureElement.querySelector('.plot-canvas');
-  await Plotly.downloadImage(canvas, { format: 'png', filename: figureElement.dataset.plot || 'plot', width: 1200, height: 700, scale: 1 });
+  const { width, height } = canvas.getBoundingClientRect();
+  await Plotly.downloadImage(canvas, {
+    format, filename: figureElement.dataset.plot || 'plot',
+    width: Math.max(640, Math.round(width)), height: Math.max(360, Math.round(height)), scale: format === 'png' ? 2 : 1,
+  });
 }
 
 export function purge(figureElement) {

@@ -215,6 +215,7 @@ class Viewer {
   sources() { return [...this.root.querySelectorAll('video[data-source]')]; }
 
   applySources() {
+    this.exclusiveSides();
     const pick = (action, fallback) => {
       const select = this.root.querySelector(`[data-action="${action}"]`);
       return this.sources()[select ? parseInt(select.value, 10) : fallback];
@@ -263,15 +264,31 @@ class Viewer {
   }
 
   setPlayIcon() {
-    const icon = this.root.querySelector('[data-action="play"] i');
-    if (icon) icon.className = this.playing ? 'bi bi-pause-fill' : 'bi bi-play-fill';
+    const button = this.root.querySelector('[data-action="play"]');
+    if (!button) return;
+    button.querySelector('i').className = this.playing ? 'bi bi-pause-fill' : 'bi bi-play-fill';
+    // What the button does now, for screen readers.
+    button.setAttribute('aria-label', this.playing ? 'Pause' : 'Play');
   }
 
+  // The next source on a side, skipping the one the other side shows (disabled in its list).
   cycle(action) {
     const select = this.root.querySelector(`[data-action="${action}"]`);
     if (!select) return;
-    select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+    const n = select.options.length;
+    for (let step = 1; step < n; step++) {
+      const next = (select.selectedIndex + step) % n;
+      if (!select.options[next].disabled) { select.selectedIndex = next; break; }
+    }
     this.applySources();
+  }
+
+  // A and B never show the same source: each list disables what the other side shows.
+  exclusiveSides() {
+    const a = this.root.querySelector('[data-action="source-a"]'), b = this.root.querySelector('[data-action="source-b"]');
+    if (!a || !b) return;
+    for (const o of a.options) o.disabled = o.value === b.value;
+    for (const o of b.options) o.disabled = o.value === a.value;
   }
 
   onKey(e) {
