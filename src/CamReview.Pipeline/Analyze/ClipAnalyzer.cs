@@ -23,8 +23,10 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 /// pair (2-NN + ratio test) and fits the homography (MAGSAC++ by default), then applies
 /// <see cref="PairReliability"/>. A frame's features are released as soon as both of its pairs are done, so
 /// memory stays bounded (a few frames in flight) whatever the clip length; the full-resolution frame is
-/// released right after it is shrunk (the analysis-size gray frame is kept with the features when the camera path,
-/// which tracks the matches on it, is on).</item>
+/// released right after it is shrunk.</item>
+/// <item>With the camera path on, each analysis-size gray frame also goes, in frame order, to the feature tracker
+/// (<see cref="PointTrackBuilder"/>, which keeps only its anchor frames); once every frame is in,
+/// <see cref="CameraPathEstimator"/> poses the clip from the tracks and gives every pair its camera motion.</item>
 /// <item>Pixel homographies are converted from the analysis size to the original resolution
 /// (<see cref="MediaInput.PixelScale"/>), checked with <see cref="HomographyCheck"/>, normalized, and
 /// summarized (<see cref="MotionSummary"/>, <see cref="MotionClassifier"/>).</item>
