@@ -431,6 +431,13 @@ namespace CamReview.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Admission")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Link");
+
                     b.Property<bool>("AllowBothBad")
                         .HasColumnType("INTEGER");
 
@@ -461,6 +468,9 @@ namespace CamReview.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FlagFastAnswers")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Instructions")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -473,10 +483,24 @@ namespace CamReview.Migrations
                     b.Property<DateTime?>("OpenedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PanelIdParameter")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ProjectId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("RepeatedTrials")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReturnUrlTemplate")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SharedAddressLimit")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("State")
@@ -508,6 +532,80 @@ namespace CamReview.Migrations
                     b.ToTable("Studies");
                 });
 
+            modelBuilder.Entity("CamReview.Data.Entities.StudyInclusion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Flag")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("IncludedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("IncludedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ParticipantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StudyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncludedByUserId");
+
+                    b.HasIndex("ParticipantId");
+
+                    b.HasIndex("StudyId", "ParticipantId", "Flag")
+                        .IsUnique();
+
+                    b.ToTable("StudyInclusions");
+                });
+
+            modelBuilder.Entity("CamReview.Data.Entities.StudyInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ParticipantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RevokedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StudyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("ParticipantId")
+                        .IsUnique()
+                        .HasFilter("\"ParticipantId\" IS NOT NULL");
+
+                    b.HasIndex("StudyId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("StudyInvitations");
+                });
+
             modelBuilder.Entity("CamReview.Data.Entities.StudyMedia", b =>
                 {
                     b.Property<int>("Id")
@@ -516,6 +614,9 @@ namespace CamReview.Migrations
 
                     b.Property<int?>("AssetId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double?>("DurationMs")
+                        .HasColumnType("REAL");
 
                     b.Property<bool>("IsTarget")
                         .HasColumnType("INTEGER");
@@ -555,6 +656,10 @@ namespace CamReview.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AddressHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("CompletedUtc")
                         .HasColumnType("TEXT");
 
@@ -573,6 +678,10 @@ namespace CamReview.Migrations
                     b.Property<int>("Ordinal")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PanelId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PublicId")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -588,6 +697,10 @@ namespace CamReview.Migrations
 
                     b.HasIndex("StudyId", "Ordinal")
                         .IsUnique();
+
+                    b.HasIndex("StudyId", "PanelId")
+                        .IsUnique()
+                        .HasFilter("\"PanelId\" IS NOT NULL");
 
                     b.HasIndex("StudyId", "PublicId")
                         .IsUnique();
@@ -651,6 +764,9 @@ namespace CamReview.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ReferenceMediaId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RepeatOf")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -1079,6 +1195,56 @@ namespace CamReview.Migrations
                     b.Navigation("Project");
                 });
 
+            modelBuilder.Entity("CamReview.Data.Entities.StudyInclusion", b =>
+                {
+                    b.HasOne("CamReview.Data.Entities.User", "IncludedBy")
+                        .WithMany()
+                        .HasForeignKey("IncludedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("CamReview.Data.Entities.StudyParticipant", "Participant")
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("CamReview.Data.Entities.Study", "Study")
+                        .WithMany()
+                        .HasForeignKey("StudyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("IncludedBy");
+
+                    b.Navigation("Participant");
+
+                    b.Navigation("Study");
+                });
+
+            modelBuilder.Entity("CamReview.Data.Entities.StudyInvitation", b =>
+                {
+                    b.HasOne("CamReview.Data.Entities.User", "CreatedBy")
+                        .WithMany()
+                        .HasForeignKey("CreatedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("CamReview.Data.Entities.StudyParticipant", "Participant")
+                        .WithMany()
+                        .HasForeignKey("ParticipantId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("CamReview.Data.Entities.Study", "Study")
+                        .WithMany("Invitations")
+                        .HasForeignKey("StudyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("CreatedBy");
+
+                    b.Navigation("Participant");
+
+                    b.Navigation("Study");
+                });
+
             modelBuilder.Entity("CamReview.Data.Entities.StudyMedia", b =>
                 {
                     b.HasOne("CamReview.Data.Entities.Asset", "Asset")
@@ -1234,6 +1400,8 @@ namespace CamReview.Migrations
 
             modelBuilder.Entity("CamReview.Data.Entities.Study", b =>
                 {
+                    b.Navigation("Invitations");
+
                     b.Navigation("Media");
 
                     b.Navigation("Participants");

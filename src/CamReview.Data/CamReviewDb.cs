@@ -16,6 +16,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int StudyTextMaxLength = 4000;
     public const int QuestionMaxLength = 500;
     public const int UserAgentMaxLength = 200;
+    public const int PanelParameterMaxLength = 32;
+    public const int PanelIdMaxLength = 64;
+    public const int ReturnUrlMaxLength = 500;
 
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<User> Users => Set<User>();
@@ -36,6 +39,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<StudyParticipant> StudyParticipants => Set<StudyParticipant>();
     public DbSet<StudyTrial> StudyTrials => Set<StudyTrial>();
     public DbSet<StudyVote> StudyVotes => Set<StudyVote>();
+    public DbSet<StudyInvitation> StudyInvitations => Set<StudyInvitation>();
+    public DbSet<StudyInclusion> StudyInclusions => Set<StudyInclusion>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -200,6 +205,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
             e.Property(s => s.Instructions).HasMaxLength(StudyTextMaxLength);
             e.Property(s => s.ConsentText).HasMaxLength(StudyTextMaxLength);
+            e.Property(s => s.Admission).HasConversion<string>().HasMaxLength(16).HasDefaultValue(StudyAdmission.Link);
+            e.Property(s => s.PanelIdParameter).HasMaxLength(PanelParameterMaxLength);
+            e.Property(s => s.ReturnUrlTemplate).HasMaxLength(ReturnUrlMaxLength);
             e.HasOne(s => s.Project).WithMany().HasForeignKey(s => s.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(s => s.CreatedBy).WithMany().HasForeignKey(s => s.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(s => s.Token).IsUnique();
@@ -230,6 +238,10 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(p => p.PublicId).HasMaxLength(16);
             e.Property(p => p.KeyHash).HasMaxLength(64);
             e.Property(p => p.CompletionCode).HasMaxLength(16);
+            e.Property(p => p.PanelId).HasMaxLength(PanelIdMaxLength);
+            e.Property(p => p.AddressHash).HasMaxLength(64);
+            // One participant per panel id: the same person joining again resumes.
+            e.HasIndex(p => new { p.StudyId, p.PanelId }).IsUnique().HasFilter("\"PanelId\" IS NOT NULL");
             e.HasOne(p => p.Study).WithMany(s => s.Participants).HasForeignKey(p => p.StudyId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(p => p.KeyHash).IsUnique();
             e.HasIndex(p => new { p.StudyId, p.Ordinal }).IsUnique();
@@ -253,6 +265,26 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.HasOne(v => v.Question).WithMany().HasForeignKey(v => v.QuestionId).OnDelete(DeleteBehavior.Cascade);
             // One vote per participant, trial and question: a second submission can never be stored.
             e.HasIndex(v => new { v.ParticipantId, v.TrialId, v.QuestionId }).IsUnique();
+        });
+
+        model.Entity<StudyInvitation>(e =>
+        {
+            e.Property(i => i.Code).HasMaxLength(16);
+            e.HasOne(i => i.Study).WithMany(s => s.Invitations).HasForeignKey(i => i.StudyId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.CreatedBy).WithMany().HasForeignKey(i => i.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(i => i.Participant).WithMany().HasForeignKey(i => i.ParticipantId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(i => new { i.StudyId, i.Code }).IsUnique();
+            // A code admits one participant.
+            e.HasIndex(i => i.ParticipantId).IsUnique().HasFilter("\"ParticipantId\" IS NOT NULL");
+        });
+
+        model.Entity<StudyInclusion>(e =>
+        {
+            e.Property(i => i.Flag).HasMaxLength(32);
+            e.HasOne(i => i.Study).WithMany().HasForeignKey(i => i.StudyId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.Participant).WithMany().HasForeignKey(i => i.ParticipantId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(i => i.IncludedBy).WithMany().HasForeignKey(i => i.IncludedByUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(i => new { i.StudyId, i.ParticipantId, i.Flag }).IsUnique();
         });
     }
 }

@@ -59,6 +59,9 @@ public sealed class EndpointWalkWorld : StudyWorld
         var trial = participant.Session.GetProperty("trials")[0];
         Ids["trial"] = trial.GetProperty("trial").GetInt32().ToString();
         Ids["mediakey"] = trial.GetProperty("reference").GetString()!.TrimEnd('/').Split('/')[^1];
+        Ids["participant"] = participant.Session.GetProperty("participant").GetString()!;
+        Ids["code"] = (await admin.PostJsonOkAsync($"api/studies/{studyId}/invitations", new { count = 1 })).GetProperty("codes")[0].GetString()!;
+        Ids["inclusion"] = Id(await admin.PostJsonOkAsync($"api/studies/{studyId}/inclusions", new { flag = "too-fast" }));
 
         // The guest opens the locked link with its passphrase in a browser-like session and keeps the unlock cookie.
         using var guest = PortalClient.Anonymous(BaseAddress);
@@ -189,16 +192,23 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/studies/{studyId:int}/results", Access.Viewer, "api/studies/{study}/results"),
         new("GET", "/api/studies/{studyId:int}/export/{table}.csv", Access.Viewer, "api/studies/{study}/export/votes.csv"),
         new("GET", "/api/studies/{studyId:int}/report.html", Access.Viewer, "api/studies/{study}/report.html"),
+        new("GET", "/api/studies/{studyId:int}/report.pdf", Access.Viewer, "api/studies/{study}/report.pdf"),
         new("GET", "/p/{token}/", Access.StudyLink, "p/{ptoken}"),
         new("GET", "/p/{token}/media/{key}", Access.StudyLink, "p/{ptoken}/media/{mediakey}"),
         new("GET", "/p/{token}/media/{key}/poster", Access.StudyLink, "p/{ptoken}/media/{mediakey}/poster"),
         new("GET", "/p/{token}/api/session", Access.ParticipantKey, "p/{ptoken}/api/session"),
         new("POST", "/p/{token}/api/votes", Access.ParticipantKey, "p/{ptoken}/api/votes", new { trial = "{trial}", question = "overall", choice = "0", responseMs = 900 }),
         new("POST", "/p/{token}/api/participants", Access.StudyLink, "p/{ptoken}/api/participants"),
+        new("POST", "/api/studies/{studyId:int}/invitations", Access.Reviewer, "api/studies/{study}/invitations", new { count = 2 }),
+        new("GET", "/api/studies/{studyId:int}/invitations.csv", Access.Reviewer, "api/studies/{study}/invitations.csv"),
+        new("POST", "/api/studies/{studyId:int}/inclusions", Access.Reviewer, "api/studies/{study}/inclusions", new { participant = "{participant}" }),
 
         // Changes and removals, last.
         new("PUT", "/api/studies/{studyId:int}", Access.Reviewer, "api/studies/{study}", "{draft}"),
         new("POST", "/api/studies/{studyId:int}/state", Access.Reviewer, "api/studies/{study}/state", new { state = "paused" }),
+        new("DELETE", "/api/studies/{studyId:int}/invitations/{code}", Access.Reviewer, "api/studies/{study}/invitations/{code}"),
+        new("POST", "/api/studies/{studyId:int}/invitations/revoke-unused", Access.Reviewer, "api/studies/{study}/invitations/revoke-unused"),
+        new("DELETE", "/api/studies/{studyId:int}/inclusions/{inclusionId:int}", Access.Reviewer, "api/studies/{study}/inclusions/{inclusion}"),
         new("POST", "/api/share-links/{linkId:int}/revoke", Access.Reviewer, "api/share-links/{link}/revoke"),
         // A comment is deleted by its author or an Owner; this one is the administrator's.
         new("DELETE", "/api/comments/{commentId:int}", Access.Owner, "api/comments/{comment}"),

@@ -101,6 +101,17 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
             var answer = page.Locator("#q-overall-0");
             await Assertions.Expect(answer).ToBeDisabledAsync();
             await Assertions.Expect(page.Locator("#watch-note")).ToBeVisibleAsync();
+            if (trial == 1)
+            {
+                // From the keyboard: Enter enlarges a candidate, Escape returns to the trial.
+                var tile = page.GetByTestId("candidate-tile").First;
+                await tile.FocusAsync();
+                await page.Keyboard.PressAsync("Enter");
+                await Assertions.Expect(page.GetByTestId("enlarged-bar")).ToBeVisibleAsync();
+                await page.Keyboard.PressAsync("Escape");
+                await Assertions.Expect(page.GetByTestId("enlarged-bar")).ToBeHiddenAsync();
+                await Assertions.Expect(page.GetByTestId("progress-text")).ToHaveTextAsync("Trial 1 of 2");
+            }
             await Assertions.Expect(answer).ToBeEnabledAsync(new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("#watch-note")).ToBeHiddenAsync();
             await page.GetByTestId("answer-overall-0").ClickAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Playwright;
 
 namespace CamReview.Web.Tests;
@@ -32,6 +33,7 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
                 name = studyName, design = "pairwise", candidatesPerTrial = 2, allowTie = true, allowBothBad = false, trialsPerParticipant = 3,
                 attentionChecks = 1, watchBeforeVoting = true, instructions = "Compare.", consentText = "Anonymous.", pairIds = new[] { pair }, methods,
                 questions = new[] { new { key = "overall", text = "Which <u>one</u> do you prefer?" } },
+                flagFastAnswers = false, sharedAddressLimit = 0, // the scripted participants answer at once, all from this machine
             },
         });
         var id = study.GetProperty("id").GetInt32();
@@ -57,7 +59,8 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
         Assert.Equal($"study-{id}-report.html", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         var html = await response.Content.ReadAsStringAsync();
 
-        // Nothing to run and nothing to fetch; the user texts only as text.
+        // Nothing to run and nothing to fetch (the file's own policy forbids both); the user texts only as text.
+        Assert.Contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\" />", html);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(new Regex("https?:", RegexOptions.IgnoreCase), html);
@@ -72,7 +75,8 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
         var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}/results");
         var analysis = results.GetProperty("analysis");
         Assert.Contains($"4 joined, 4 completed, 1 excluded", html);
-        Assert.Contains("picked a side in 1 attention check", html);
+        Assert.Contains("picked a side in 1 of 1 attention checks", html);
+        Assert.Contains("4 participants, 1 excluded (failed an attention check: 1).", html);
         foreach (var p in analysis.GetProperty("questions")[0].GetProperty("pairs").EnumerateArray())
             if (p.GetProperty("winRateA").ValueKind == JsonValueKind.Number)
                 Assert.Contains(p.GetProperty("winRateA").GetDouble().ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), html);
@@ -103,5 +107,44 @@ public sealed class StudyReportTests(StudyWorld world) : IClassFixture<StudyWorl
         foreach (var method in methods) Assert.Contains(labels, l => l.Contains(method, StringComparison.Ordinal));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-study-report.png"), FullPage = true });
         await page.Context.CloseAsync();
+
+        // The same report printed by Chromium.
+        using var pdf = await admin.Http.GetAsync($"api/studies/{id}/report.pdf");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.StartsWith("%PDF-", text);
+        Assert.Matches(@"/Type\s*/Page\b", text);
+        await File.WriteAllBytesAsync(Path.Combine(Path.GetTempPath(), "camreview-study-report.pdf"), bytes);
+    }
+
+    [Fact]
+    public async Task TheStudyPageDownloadsTheReportAsHtmlAndPdf()
+    {
+        var (id, _) = await world.OpenStudyAsync("Downloaded report", trials: 3, attentionChecks: 0);
+        var page = await world.SignedInPageAsync("vic@camreview.test", StudyWorld.Password); // a Viewer may download it
+        await page.GotoLiveAsync($"studies/{id}");
+        var html = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-report").ClickAsync());
+        Assert.Equal($"study-{id}-report.html", html.SuggestedFilename);
+        var text = await File.ReadAllTextAsync((await html.PathAsync())!);
+        Assert.StartsWith("<!DOCTYPE html>", text);
+        Assert.Contains("<h1>Downloaded report</h1>", text);
+        var pdf = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-report-pdf").ClickAsync());
+        Assert.Equal($"study-{id}-report.pdf", pdf.SuggestedFilename);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync((await pdf.PathAsync())!)));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-study-page-report-buttons.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WithoutChromiumThePdfIsRefusedWithTheReason()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CamReview:Reports:Chromium"] = "/nonexistent/chromium" }).Build();
+        var printer = new Studies.ReportPrinter(configuration, Microsoft.Extensions.Logging.Abstractions.NullLogger<Studies.ReportPrinter>.Instance);
+        var result = await printer.PdfAsync("<!DOCTYPE html><p>report</p>");
+        Assert.Equal(Services.ResultStatus.Unavailable, result.Status);
+        Assert.Contains("not installed at /nonexistent/chromium", result.Error);
     }
 }

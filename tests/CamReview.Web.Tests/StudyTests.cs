@@ -266,7 +266,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
 
         using var vic = await world.ClientAsync("vic@camreview.test", StudyWorld.Password);
         var csv = await vic.Http.GetStringAsync($"api/studies/{id}/export/votes.csv");
-        Assert.StartsWith("participant,trial,question,options,choice,response_ms\n", csv);
+        Assert.StartsWith("participant,trial,question,options,choice,response_ms,panel_id,excluded,included_anyway\n", csv);
         Assert.Equal(8 * 6 * 3, csv.Trim().Split('\n').Length - 1); // attention checks are not comparisons
         var results = await vic.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}/results");
         var excluded = results.GetProperty("excluded").EnumerateArray().Select(e => e.GetString()!).ToList();
@@ -356,8 +356,9 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         async Task<int> CreateAsync(string name) => (await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = project,
+            // Its participant answers at once: the answer-time rules are off.
             study = new { name, design = "pairwise", trialsPerParticipant = 1, pairIds = new[] { pair }, methods = new[] { "Alpha", "Beta" },
-                questions = new[] { new { key = "overall", text = "Which?" } } },
+                questions = new[] { new { key = "overall", text = "Which?" } }, flagFastAnswers = false },
         })).GetProperty("id").GetInt32();
         var study = await CreateAsync("doomed");
         var sketch = await CreateAsync("sketch"); // stays a draft
@@ -430,7 +431,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
             {
                 projectId = project,
                 study = new { name, design, candidatesPerTrial = candidates, trialsPerParticipant = trials, attentionChecks = 0, pairIds = new[] { pair }, methods = names,
-                    questions = new[] { new { key = "overall", text = "Which?" } } },
+                    questions = new[] { new { key = "overall", text = "Which?" } }, flagFastAnswers = false },
             })).GetProperty("id").GetInt32();
             await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
             var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}")).GetProperty("token").GetString()!;

@@ -44,27 +44,40 @@ public class StudyWorld : PortalFixture
 
     /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator.</summary>
     public async Task<(int Id, string Token)> OpenStudyAsync(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
-        string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false)
+        string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false, object? admission = null)
     {
         using var admin = await ClientAsync();
+        var draft = Draft(name, trials, attentionChecks, allowTie, allowBothBad, design, candidates, questions, watchBeforeVoting);
         var study = await admin.PostJsonOkAsync("api/studies", new
         {
             projectId = ProjectId,
-            study = Draft(name, trials, attentionChecks, allowTie, allowBothBad, design, candidates, questions, watchBeforeVoting),
+            study = admission is null ? draft : Merge(draft, admission),
         });
         var id = study.GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
         return (id, study.GetProperty("token").GetString()!);
     }
 
-    /// <summary>A study over all three methods of the pair, as the builder sends it.</summary>
+    /// <summary>A study over all three methods of the pair, as the builder sends it. Its scripted participants answer at
+    /// once and all from this machine, so the answer-time and shared-address rules are off (the admission tests turn them on).</summary>
     public object Draft(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
         string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false) => new
     {
         name, design, candidatesPerTrial = candidates, allowTie, allowBothBad, trialsPerParticipant = trials, attentionChecks,
         watchBeforeVoting, instructions = "Compare the videos.", consentText = "Anonymous.", pairIds = new[] { PairId }, methods = Methods,
         questions = (questions ?? ["scene", "motion", "overall"]).Select(q => new { key = q, text = $"Which is best for {q}?" }).ToArray(),
+        flagFastAnswers = false, sharedAddressLimit = 0,
     };
+
+    /// <summary>A draft with some of its fields replaced (admission and quality settings, say).</summary>
+    public static Dictionary<string, object?> Merge(object draft, object changes)
+    {
+        var merged = JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(draft, JsonOptions))!;
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(changes, JsonOptions))!) merged[key] = value;
+        return merged;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Rows of a table, counted in the database file itself (a connection of its own, not the portal's).</summary>
     public long CountRows(string table, string where = "1 = 1")
@@ -83,16 +96,40 @@ public sealed class RateLimitedStudyWorld : StudyWorld
     protected override IEnumerable<string> Limits => ["--CamReview:Studies:JoinsPerMinute=3", "--CamReview:Studies:VotesPerMinute=5"];
 }
 
-/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal.</summary>
-public sealed class Participant(Uri baseAddress, string token) : IDisposable
+/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal; from a loopback address
+/// of its own (<paramref name="from"/>, e.g. 127.0.0.7) when given, as a separate machine would be.</summary>
+public sealed class Participant(Uri baseAddress, string token, IPAddress? from = null) : IDisposable
 {
-    public HttpClient Http { get; } = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    public HttpClient Http { get; } = new(Handler(from)) { BaseAddress = baseAddress };
+
+    private static HttpMessageHandler Handler(IPAddress? from) => new SocketsHttpHandler
+    {
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        ConnectCallback = from is null ? null : async (context, ct) =>
+        {
+            var socket = new System.Net.Sockets.Socket(from.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
     public string? Key { get; private set; }
     public JsonElement Session { get; private set; }
 
-    public async Task<HttpResponseMessage> JoinAsync()
+    public async Task<HttpResponseMessage> JoinAsync(string? code = null, string? panelId = null)
     {
-        var response = await Http.PostAsync($"p/{token}/api/participants", null);
+        var response = code is null && panelId is null
+            ? await Http.PostAsync($"p/{token}/api/participants", null)
+            : await Http.PostAsJsonAsync($"p/{token}/api/participants", new { code, panelId });
         if (response.StatusCode == HttpStatusCode.Created)
         {
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -102,9 +139,9 @@ public sealed class Participant(Uri baseAddress, string token) : IDisposable
         return response;
     }
 
-    public async Task JoinOkAsync()
+    public async Task JoinOkAsync(string? code = null, string? panelId = null)
     {
-        using var response = await JoinAsync();
+        using var response = await JoinAsync(code, panelId);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"join: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 

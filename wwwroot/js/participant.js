@@ -3,7 +3,12 @@
 // Every address and answer here is opaque: candidates are "A", "B", ... and their videos have random names.
 const root = document.getElementById('study');
 const token = root.dataset.token;
-const storageKey = `camreview.study.${token}`;
+// An invitation code (?code=) and a recruiting panel's participant id (the parameter the study names, e.g. PROLIFIC_PID)
+// come with the link; each code or panel id keeps its own key, so people sharing a browser do not resume each other.
+const params = new URLSearchParams(location.search);
+const linkCode = params.get('code');
+const panelId = root.dataset.panelParameter ? params.get(root.dataset.panelParameter) : null;
+const storageKey = [`camreview.study.${token}`, linkCode && `code.${linkCode.toUpperCase()}`, panelId && `panel.${panelId}`].filter(Boolean).join('.');
 const $ = id => document.getElementById(id);
 const letters = 'ABCDEFGH';
 
@@ -42,6 +47,9 @@ function render() {
   if (session.completionCode) {
     closeEnlarged();
     $('completion-code').textContent = session.completionCode;
+    const back = $('return-link');
+    back.hidden = !session.returnUrl;
+    if (session.returnUrl) back.href = session.returnUrl;
     show('done');
     return;
   }
@@ -234,7 +242,8 @@ async function submit() {
       return fail(result.data.error ?? `The server answered ${result.status}.`);
     }
     trial.answers[q.key] = result.data.choice;
-    if (result.data.completionCode) session.completionCode = result.data.completionCode;
+    // The last answer: the session brings the completion code with the study's completion link.
+    if (result.data.completionCode) return refresh();
   }
   render();
 }
@@ -255,9 +264,18 @@ async function refresh() {
 
 async function start() {
   $('start').disabled = true;
-  const result = await call('POST', 'participants');
+  $('join-error').hidden = true;
+  const code = $('invitation-code').value.trim() || null;
+  const result = await call('POST', 'participants', { code, panelId });
   if (!result.ok) {
     $('start').disabled = false;
+    // A missing or wrong code can be typed (again) here; anything else ends the visit.
+    if (result.status === 400 || result.status === 403) {
+      $('code-field').hidden = false;
+      $('join-error').textContent = result.data.error;
+      $('join-error').hidden = false;
+      return;
+    }
     return message(result.data.error);
   }
   key = result.data.key;
@@ -273,6 +291,11 @@ let enlarged = null;
 
 function enlargeable(figure) {
   figure.onclick = () => { if (!enlarged) enlarge(figure); };
+  // Keyboards too: the tile takes the focus, and Enter or Space enlarges it.
+  figure.tabIndex = 0;
+  figure.onkeydown = e => {
+    if ((e.key === 'Enter' || e.key === ' ') && !enlarged) { e.preventDefault(); enlarge(figure); }
+  };
 }
 
 function enlarge(figure) {
@@ -320,6 +343,9 @@ async function copyCode() {
 }
 
 $('copy-code').onclick = copyCode;
+
+$('invitation-code').value = linkCode ?? '';
+$('code-field').hidden = root.dataset.invitation !== 'required' || linkCode !== null;
 $('consent-check').onchange = e => { $('start').disabled = !e.target.checked; };
 $('start').onclick = start;
 $('next').onclick = submit;

@@ -20,20 +20,32 @@ public static class VoteCsv
     public static readonly string[] RequiredColumns = ["participant", "trial", "question", "options", "choice"];
     public const string ResponseTimeColumn = "response_ms";
 
+    /// <summary>Columns the portal's export adds about each vote's participant (their panel id, why they are excluded,
+    /// who included them anyway): read past, since the statistics take exclusions from <c>--exclude</c>.</summary>
+    public static readonly string[] InformationColumns = ["panel_id", "excluded", "included_anyway"];
+
     /// <summary>Writes votes in the format <see cref="Read"/> reads: the header
     /// <c>participant,trial,question,options,choice,response_ms</c>, one line per vote (LF), fields written by
     /// <see cref="CsvField.Write"/> (quoted only when they hold a comma, quote or line break; a formula-like text such
     /// as <c>=HYPERLINK(...)</c> defused with a leading apostrophe), response times in invariant culture.</summary>
-    public static void Write(TextWriter writer, IEnumerable<Vote> votes)
+    public static void Write(TextWriter writer, IEnumerable<Vote> votes) => Write(writer, votes, [], _ => []);
+
+    /// <summary>The same with more columns after <c>response_ms</c> (of <see cref="InformationColumns"/>, so that
+    /// <see cref="Read"/> still reads the file), their fields given per vote.</summary>
+    public static void Write(TextWriter writer, IEnumerable<Vote> votes, IReadOnlyList<string> columns, Func<Vote, IReadOnlyList<string>> fields)
     {
-        writer.Write(string.Join(",", RequiredColumns.Append(ResponseTimeColumn)));
+        if (columns.FirstOrDefault(c => !InformationColumns.Contains(c)) is { } unknown)
+            throw new ArgumentException($"'{unknown}' is not a column the vote reader knows", nameof(columns));
+        writer.Write(string.Join(",", RequiredColumns.Append(ResponseTimeColumn).Concat(columns)));
         writer.Write('\n');
         foreach (var v in votes)
         {
             if (v.Options.Any(o => o.Contains(';')))
                 throw new ArgumentException($"option names cannot contain ';' (the options separator): {string.Join(" | ", v.Options)}", nameof(votes));
+            var extra = fields(v);
+            if (extra.Count != columns.Count) throw new ArgumentException($"a vote has {extra.Count} extra fields for {columns.Count} columns", nameof(fields));
             CsvField.WriteRow(writer, [v.Participant, v.Trial, v.Question, string.Join(";", v.Options), v.Choice,
-                v.ResponseTimeMs?.ToString("R", CultureInfo.InvariantCulture) ?? ""]);
+                v.ResponseTimeMs?.ToString("R", CultureInfo.InvariantCulture) ?? "", .. extra]);
         }
     }
 
@@ -74,7 +86,7 @@ public static class VoteCsv
         for (int i = 0; i < header.Count; i++)
         {
             var column = header[i].Trim().ToLowerInvariant();
-            if (!RequiredColumns.Contains(column) && column != ResponseTimeColumn)
+            if (!RequiredColumns.Contains(column) && column != ResponseTimeColumn && !InformationColumns.Contains(column))
                 throw new InvalidDataException($"{name} line {line}: unknown column '{header[i].Trim()}' ({expected})");
             if (!columns.TryAdd(column, i)) throw new InvalidDataException($"{name} line {line}: column '{column}' appears twice");
         }

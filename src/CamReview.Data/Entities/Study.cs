@@ -20,6 +20,16 @@ public enum StudyState
     Closed = 4,
 }
 
+/// <summary>Who may join a study.</summary>
+public enum StudyAdmission
+{
+    /// <summary>Anyone with the participant link.</summary>
+    Link = 1,
+
+    /// <summary>Only with an invitation code (<see cref="StudyInvitation"/>), one participant per code.</summary>
+    Invitation = 2,
+}
+
 /// <summary>A blinded preference study over outputs of a project's pairs. Participants come through the link made of
 /// <see cref="Token"/>, without an account; they never learn which method made a video.</summary>
 public sealed class Study
@@ -58,6 +68,25 @@ public sealed class Study
     public string? Instructions { get; set; }
     public string? ConsentText { get; set; }
 
+    public StudyAdmission Admission { get; set; } = StudyAdmission.Link;
+
+    /// <summary>The participant link's query parameter that carries a recruiting panel's participant id (e.g.
+    /// PROLIFIC_PID, workerId); null: none is read.</summary>
+    public string? PanelIdParameter { get; set; }
+
+    /// <summary>Where a participant who has finished goes back to (http or https), with <c>{code}</c> replaced by their
+    /// completion code; null: no such link.</summary>
+    public string? ReturnUrlTemplate { get; set; }
+
+    /// <summary>Comparisons each participant sees a second time, sides mirrored, to check that their answers agree.</summary>
+    public int RepeatedTrials { get; set; }
+
+    /// <summary>Flag participants who answered a trial before its videos could have played once.</summary>
+    public bool FlagFastAnswers { get; set; } = true;
+
+    /// <summary>Flag every participant of a client address that more than this many participants joined from; 0: never.</summary>
+    public int SharedAddressLimit { get; set; }
+
     /// <summary>Seeds the order of comparisons and the placement of attention checks.</summary>
     public int Seed { get; set; }
 
@@ -70,6 +99,41 @@ public sealed class Study
     public List<StudyQuestion> Questions { get; set; } = [];
     public List<StudyMedia> Media { get; set; } = [];
     public List<StudyParticipant> Participants { get; set; } = [];
+    public List<StudyInvitation> Invitations { get; set; } = [];
+}
+
+/// <summary>A code that admits one participant to an invitation-only study; opened again, it resumes that participant.</summary>
+public sealed class StudyInvitation
+{
+    public int Id { get; set; }
+    public int StudyId { get; set; }
+    public Study Study { get; set; } = null!;
+    public required string Code { get; set; }
+    public DateTime CreatedUtc { get; set; }
+    public int? CreatedByUserId { get; set; }
+    public User? CreatedBy { get; set; }
+
+    /// <summary>A revoked code admits nobody (only unused codes are revoked).</summary>
+    public DateTime? RevokedUtc { get; set; }
+
+    /// <summary>Who joined with it (null: unused).</summary>
+    public int? ParticipantId { get; set; }
+    public StudyParticipant? Participant { get; set; }
+}
+
+/// <summary>The team's choice to keep flagged participants in the results: one participant (<see cref="ParticipantId"/>)
+/// or everyone with a flag (<see cref="Flag"/>), with who chose it and when.</summary>
+public sealed class StudyInclusion
+{
+    public int Id { get; set; }
+    public int StudyId { get; set; }
+    public Study Study { get; set; } = null!;
+    public int? ParticipantId { get; set; }
+    public StudyParticipant? Participant { get; set; }
+    public string? Flag { get; set; }
+    public int? IncludedByUserId { get; set; }
+    public User? IncludedBy { get; set; }
+    public DateTime IncludedUtc { get; set; }
 }
 
 /// <summary>A question asked about every trial. <see cref="Key"/> names it in exports (scene, motion, overall, ...).</summary>
@@ -102,6 +166,10 @@ public sealed class StudyMedia
     public Asset? Asset { get; set; }
     public string? MethodName { get; set; }
 
+    /// <summary>How long the video plays (milliseconds), kept with the study like the method name: the quality rules
+    /// compare answer times with it.</summary>
+    public double? DurationMs { get; set; }
+
     /// <summary>The pair's target image (no method), shown with the questions that refer to it.</summary>
     public bool IsTarget { get; set; }
 }
@@ -123,6 +191,12 @@ public sealed class StudyParticipant
     public DateTime? CompletedUtc { get; set; }
     public string? CompletionCode { get; set; }
 
+    /// <summary>The recruiting panel's id of this person (from <see cref="Study.PanelIdParameter"/>), if given.</summary>
+    public string? PanelId { get; set; }
+
+    /// <summary>A keyed hash of the client address they joined from (IPv4, or the /64 of IPv6), never the address.</summary>
+    public string? AddressHash { get; set; }
+
     public List<StudyTrial> Trials { get; set; } = [];
 }
 
@@ -132,6 +206,10 @@ public enum TrialKind
 
     /// <summary>A catch trial: the same candidate on every side.</summary>
     AttentionCheck = 2,
+
+    /// <summary>A comparison shown before (<see cref="StudyTrial.RepeatOf"/>), sides mirrored: for the consistency check
+    /// only, not counted as a vote between methods.</summary>
+    Repeat = 3,
 }
 
 /// <summary>One screen of a participant: a reference and the candidates in the order shown (left to right).</summary>
@@ -150,6 +228,9 @@ public sealed class StudyTrial
 
     /// <summary><see cref="StudyMedia"/> ids of the candidates, left to right, separated by ';'.</summary>
     public required string CandidateMediaIds { get; set; }
+
+    /// <summary>For a <see cref="TrialKind.Repeat"/>: the position of the trial it repeats.</summary>
+    public int? RepeatOf { get; set; }
 }
 
 public enum VoteAnswer

@@ -27,6 +27,7 @@ public static class ApiResults
         ResultStatus.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ResultStatus.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ResultStatus.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        ResultStatus.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

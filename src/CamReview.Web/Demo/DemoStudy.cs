@@ -48,6 +48,8 @@ public sealed class DemoStudy(IDbContextFactory<CamReviewDb> dbs, StudyService s
             TrialsPerParticipant = scores.Count * (scores.Count - 1), // every comparison twice, sides swapped
             PairIds = [pairId],
             Methods = [.. scores.Keys],
+            // The simulated participants answer at once: the answer-time rules would flag every one of them.
+            FlagFastAnswers = false,
         };
         var created = await studies.CreateInProjectAsync(projectId, ownerId, draft, ct);
         if (!created.Succeeded) throw new InvalidOperationException($"demo study refused: {created.Error}");
@@ -72,7 +74,7 @@ public sealed class DemoStudy(IDbContextFactory<CamReviewDb> dbs, StudyService s
         var random = new Random(Seed);
         for (int p = 0; p < Participants; p++)
         {
-            var joined = await participants.JoinAsync(token, ct);
+            var joined = await participants.JoinAsync(token, ct: ct);
             if (!joined.Succeeded) throw new InvalidOperationException($"demo participant refused: {joined.Error}");
             var (key, session) = joined.Value!;
             foreach (var trial in session.Trials)

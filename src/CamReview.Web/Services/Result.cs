@@ -20,6 +20,8 @@ public enum ResultStatus
     UnsupportedMediaType,
     /// <summary>The file is of an accepted type but does not decode, or breaks a limit (422).</summary>
     Unprocessable,
+    /// <summary>A tool the portal needs for this is missing or failed on this machine (503).</summary>
+    Unavailable,
 }
 
 /// <summary>An outcome for the user: a value, or a message saying what was wrong (and, for some failures, a value

@@ -7,7 +7,7 @@ namespace CamReview.Web.Studies;
 /// never a method name or the study's internal name.</summary>
 public static class ParticipantPage
 {
-    public static string Render(string token, string? instructions, string? consent) => $$"""
+    public static string Render(string token, ParticipantPageInfo info) => $$"""
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -21,15 +21,20 @@ public static class ParticipantPage
             <link rel="stylesheet" href="css/participant.css" />
         </head>
         <body>
-            <main class="container participant py-3" id="study" data-token="{{Encode(token)}}">
+            <main class="container participant py-3" id="study" data-token="{{Encode(token)}}" data-invitation="{{(info.ByInvitation ? "required" : "optional")}}" data-panel-parameter="{{Encode(info.PanelIdParameter ?? "")}}">
                 <section id="intro" hidden>
                     <h1 class="h4">Video study</h1>
-                    <div class="instructions mb-3" data-testid="instructions">{{Paragraphs(instructions)}}</div>
-                    <div class="card mb-3"><div class="card-body small" data-testid="consent">{{Paragraphs(consent)}}</div></div>
+                    <div class="instructions mb-3" data-testid="instructions">{{Paragraphs(info.Instructions)}}</div>
+                    <div class="card mb-3"><div class="card-body small" data-testid="consent">{{Paragraphs(info.Consent)}}</div></div>
                     <div class="form-check mb-3">
                         <input class="form-check-input" type="checkbox" id="consent-check" data-testid="consent-check" />
                         <label class="form-check-label" for="consent-check">I have read this and agree to take part.</label>
                     </div>
+                    <div class="mb-3" id="code-field" hidden>
+                        <label class="form-label" for="invitation-code">Invitation code</label>
+                        <input class="form-control font-monospace text-uppercase" id="invitation-code" data-testid="invitation-code" autocomplete="off" spellcheck="false" placeholder="XXXX-XXXX-XXXX" />
+                    </div>
+                    <div class="alert alert-warning py-2 small" role="alert" id="join-error" data-testid="join-error" hidden></div>
                     <button type="button" class="btn btn-primary w-100" id="start" data-testid="start" disabled>Start</button>
                 </section>
                 <section id="trial" hidden>
@@ -69,6 +74,7 @@ public static class ParticipantPage
                         <button type="button" class="btn btn-primary" id="copy-code" data-testid="copy-code"><i class="bi bi-clipboard" aria-hidden="true"></i> Copy</button>
                     </div>
                     <p class="small text-body-secondary" id="copy-status" data-testid="copy-status" role="status"></p>
+                    <a class="btn btn-success w-100" id="return-link" data-testid="return-link" rel="noreferrer" hidden>Return to the panel to finish</a>
                 </section>
                 <section id="message" hidden>
                     <div class="alert alert-info" role="status" id="message-text" data-testid="message"></div>

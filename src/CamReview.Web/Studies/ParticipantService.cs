@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using CamReview.Core.Statistics;
 using CamReview.Data;
@@ -14,7 +15,14 @@ namespace CamReview.Web.Studies;
 /// Nothing in it names a method (nor the study's internal name): attention checks look like any other trial.</summary>
 public sealed record ParticipantSession(
     string Participant, string State, string? Message, IReadOnlyList<QuestionDraft> Questions, bool AllowTie, bool AllowBothBad,
-    bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode);
+    bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode, string? ReturnUrl = null);
+
+/// <summary>What the participant page needs before anyone joins (null from <see cref="ParticipantService.PageAsync"/>:
+/// no such study, or a draft).</summary>
+public sealed record ParticipantPageInfo(string? Instructions, string? Consent, bool ByInvitation, string? PanelIdParameter);
+
+/// <summary>What the page sends to join: the invitation code and the panel's participant id, when it has them.</summary>
+public sealed record JoinRequest(string? Code = null, string? PanelId = null);
 
 /// <summary>A trial: the reference, the pair's target image (when a question shows it) and the candidates (left to
 /// right) as media addresses, and the answers already given (question key → choice: the candidate's 0-based place,
@@ -36,8 +44,8 @@ public sealed record VoteReceipt(int Trial, string Question, string Choice, bool
 
 /// <summary>The anonymous side of a study: joining through the link, the session (resumable), votes and media.</summary>
 public sealed class ParticipantService(
-    IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyWriter writer, StudyWriteLock writeLock, ILogger<ParticipantService> log,
-    TimeProvider? clock = null) : IDisposable
+    IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyWriter writer, StudyWriteLock writeLock, ParticipantAddresses addresses,
+    ILogger<ParticipantService> log, TimeProvider? clock = null) : IDisposable
 {
     public const string KeyHeader = "X-Participant-Key";
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -55,24 +63,35 @@ public sealed class ParticipantService(
         _ => "This study is closed: answers are no longer taken. Thank you for your interest.",
     };
 
-    /// <summary>The texts of the participant page (null: no such study, or still a draft).</summary>
-    public async Task<(string? Instructions, string? Consent)?> PageTextsAsync(string token, CancellationToken ct = default)
+    /// <summary>The texts and admission of the participant page (null: no such study, or still a draft).</summary>
+    public async Task<ParticipantPageInfo?> PageAsync(string token, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var texts = await db.Studies.AsNoTracking().Where(s => s.Token == token && s.State != StudyState.Draft)
-            .Select(s => new { s.Instructions, s.ConsentText }).SingleOrDefaultAsync(ct);
-        return texts is null ? null : (texts.Instructions, texts.ConsentText);
+        return await db.Studies.AsNoTracking().Where(s => s.Token == token && s.State != StudyState.Draft)
+            .Select(s => new ParticipantPageInfo(s.Instructions, s.ConsentText, s.Admission == StudyAdmission.Invitation, s.PanelIdParameter)).SingleOrDefaultAsync(ct);
     }
 
+    public const string InvitationNeeded = "This study is by invitation: open the link you were given, or enter the invitation code that came with it.";
+
     /// <summary>Starts a participant: an anonymous id, a secret key, and their balanced share of the trials (written by
-    /// <see cref="StudyWriter"/> with the votes and joins that arrive meanwhile).</summary>
-    public async Task<Result<JoinedParticipant>> JoinAsync(string token, CancellationToken ct = default)
+    /// <see cref="StudyWriter"/> with the votes and joins that arrive meanwhile). An invitation code or a panel id that
+    /// has joined before resumes that participant with a new key instead (the old one stops working).</summary>
+    public async Task<Result<JoinedParticipant>> JoinAsync(string token, JoinRequest? request = null, IPAddress? address = null, CancellationToken ct = default)
     {
+        request ??= new JoinRequest();
+        var code = StudyInvitations.Normalize(request.Code);
+        if (code is not null && !StudyInvitations.IsWellFormed(code))
+            return Result<JoinedParticipant>.Fail("An invitation code is 12 letters and digits, such as K7QF-3MZD-8HTR.");
+        var panelId = string.IsNullOrWhiteSpace(request.PanelId) ? null : request.PanelId.Trim();
+        if (panelId is not null && !PanelIds.IsValid(panelId))
+            return Result<JoinedParticipant>.Fail($"The panel's participant id must be 1 to {CamReviewDb.PanelIdMaxLength} letters, digits, '-', '_' or '.'.");
         Study? study;
         await using (var db = await dbs.CreateDbContextAsync(ct))
             study = await db.Studies.AsNoTracking().Include(s => s.Media).Include(s => s.Questions).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
         if (study is null) return Result<JoinedParticipant>.Fail(UnknownStudy, ResultStatus.NotFound);
         if (study.State != StudyState.Open) return Result<JoinedParticipant>.Fail(StateMessage(study.State), ResultStatus.Conflict);
+        if (study.Admission == StudyAdmission.Invitation && code is null) return Result<JoinedParticipant>.Fail(InvitationNeeded, ResultStatus.Forbidden);
+        if (study.PanelIdParameter is null) panelId = null;
         var dealt = StudyService.ComparisonsOf(study);
         if (dealt.Count == 0) return Result<JoinedParticipant>.Fail("This study has nothing to compare any more.", ResultStatus.Conflict);
 
@@ -81,8 +100,11 @@ public sealed class ParticipantService(
         var publicId = "P" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         // The writer takes the next ordinal and checks that the study is still open in the transaction that stores the
         // participant with their trials: ordinals are never shared, and the trials are stored with the participant or not at all.
-        var joined = await writer.JoinAsync(new PendingJoin(study.Id, publicId, hash, dealt, study.TrialsPerParticipant, study.AttentionChecks, study.Seed));
+        // It also decides, in that transaction, whether a code or panel id resumes someone.
+        var joined = await writer.JoinAsync(new PendingJoin(study.Id, publicId, hash, dealt, study.TrialsPerParticipant, study.AttentionChecks, study.Seed,
+            study.RepeatedTrials, code, panelId, addresses.Hash(study.Id, address)));
         if (!joined.Succeeded) return joined.Cast<JoinedParticipant>();
+        if (joined.Value!.ReplacedKeyHash is { } replaced) _voters.Remove(replaced);
         // Their first vote need not read them back.
         _voters.Set(hash, new Voter(joined.Value!.ParticipantId, study.Id, study.Token, study.AllowTie, study.AllowBothBad, joined.Value.Trials,
             study.Questions.ToDictionary(q => q.Key, q => q.Id, StringComparer.Ordinal)), VoterEntry);
@@ -119,7 +141,7 @@ public sealed class ParticipantService(
                 pairOf[t.ReferenceMediaId] is { } pair ? targets.GetValueOrDefault(pair) : null,
                 StudyDesigner.Split(t.CandidateMediaIds).Select(id => MediaPath(token, media[id])).ToList(),
                 votes.Where(v => v.TrialId == t.Id).ToDictionary(v => keyOf[v.QuestionId], v => ChoiceText(v.Answer, v.ChosenPosition)))).ToList(),
-            code));
+            code, code is null ? null : ReturnUrls.Fill(study.ReturnUrlTemplate, code)));
     }
 
     /// <summary>Stores one answer. It is acknowledged only once committed; the same answer sent again is acknowledged

@@ -7,7 +7,7 @@ namespace CamReview.Web.Studies;
 public sealed record ComparisonItem(int ReferenceMediaId, IReadOnlyList<int> CandidateMediaIds);
 
 /// <summary>A trial as assigned to a participant (before it is stored).</summary>
-public sealed record PlannedTrial(int Position, TrialKind Kind, int ReferenceMediaId, IReadOnlyList<int> CandidateMediaIds);
+public sealed record PlannedTrial(int Position, TrialKind Kind, int ReferenceMediaId, IReadOnlyList<int> CandidateMediaIds, int? RepeatOf = null);
 
 /// <summary>
 /// Decides which trials a participant sees, in which order and with which candidate on which side. Deterministic
@@ -19,7 +19,9 @@ public sealed record PlannedTrial(int Position, TrialKind Kind, int ReferenceMed
 /// side equally often (pairwise: left/right alternate);</item>
 /// <item>order: participant i shows their j-th comparison at position (j - i) mod T, a Latin square, so over T
 /// consecutive participants each slot of the list is shown at each position once;</item>
-/// <item>attention checks (identical candidates) go to positions drawn with the seed and the ordinal.</item>
+/// <item>attention checks (identical candidates) go to positions drawn with the seed and the ordinal;</item>
+/// <item>repeats: comparisons drawn from the participant's own are shown once more, candidates in mirrored order, at a
+/// later position (not right after the first showing when there is room), for the consistency check.</item>
 /// </list>
 /// </summary>
 public static class StudyDesigner
@@ -49,7 +51,7 @@ public static class StudyDesigner
     }
 
     /// <summary>The trials of participant <paramref name="ordinal"/> (0-based, in joining order).</summary>
-    public static IReadOnlyList<PlannedTrial> Plan(IReadOnlyList<ComparisonItem> dealt, int ordinal, int trials, int attentionChecks, int seed)
+    public static IReadOnlyList<PlannedTrial> Plan(IReadOnlyList<ComparisonItem> dealt, int ordinal, int trials, int attentionChecks, int seed, int repeats = 0)
     {
         if (dealt.Count == 0) throw new ArgumentException("a study needs at least one comparison", nameof(dealt));
         int m = dealt.Count;
@@ -83,7 +85,27 @@ public static class StudyDesigner
             }
             else plan.Add(comparisons[next++] with { Position = p + 1 });
         }
-        return plan;
+        return repeats > 0 ? WithRepeats(plan, repeats, new Random(HashCode.Combine(seed, ordinal, 0x2e9ea7))) : plan;
+    }
+
+    /// <summary>The plan with <paramref name="repeats"/> of its comparisons shown again, mirrored, each after its first
+    /// showing; positions renumbered. A random of its own, so a study without repeats keeps the plan it always had.</summary>
+    private static IReadOnlyList<PlannedTrial> WithRepeats(List<PlannedTrial> plan, int repeats, Random random)
+    {
+        var sources = plan.Where(t => t.Kind == TrialKind.Comparison).ToArray();
+        random.Shuffle(sources);
+        var order = new List<PlannedTrial>(plan);
+        var original = new Dictionary<PlannedTrial, PlannedTrial>(ReferenceEqualityComparer.Instance);
+        foreach (var source in sources.Take(repeats))
+        {
+            var mirrored = new PlannedTrial(0, TrialKind.Repeat, source.ReferenceMediaId, source.CandidateMediaIds.Reverse().ToArray());
+            int after = order.FindIndex(t => ReferenceEquals(t, source)) + 1;
+            order.Insert(random.Next(Math.Min(after + 1, order.Count), order.Count + 1), mirrored);
+            original[mirrored] = source;
+        }
+        var position = new Dictionary<PlannedTrial, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < order.Count; i++) position[order[i]] = i + 1;
+        return order.Select((t, i) => t with { Position = i + 1, RepeatOf = original.TryGetValue(t, out var o) ? position[o] : null }).ToList();
     }
 
     public static string Join(IEnumerable<int> mediaIds) => string.Join(';', mediaIds);

@@ -21,6 +21,8 @@ public static class StudyEndpoints
 
     public sealed record NewStudyRequest(int ProjectId, StudyDraft Study);
     public sealed record StateRequest(StudyState State);
+    public sealed record InvitationsRequest(int Count);
+    public sealed record InclusionRequest(string? Participant, string? Flag);
 
     public static IServiceCollection AddStudies(this IServiceCollection services)
     {
@@ -29,8 +31,11 @@ public static class StudyEndpoints
         services.AddSingleton<StudyWriteLock>();
         services.AddSingleton<StudyWriter>();
         services.AddSingleton<StudyService>();
+        services.AddSingleton<ParticipantAddresses>();
         services.AddSingleton<ParticipantService>();
+        services.AddSingleton<StudyInvitations>();
         services.AddSingleton<StudyResults>();
+        services.AddSingleton<ReportPrinter>();
         services.AddSingleton<DemoStudy>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<StudyOptions>>((limiter, studyOptions) =>
@@ -84,9 +89,28 @@ public static class StudyEndpoints
         api.MapGet("/studies/{studyId:int}/report.html", async (int studyId, HttpContext http, StudyResults results, CancellationToken ct) =>
             ApiResults.From(await results.ReportHtmlAsync(http.User, studyId, ct),
                 html => Results.File(System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", $"study-{studyId}-report.html")));
+        api.MapGet("/studies/{studyId:int}/report.pdf", async (int studyId, HttpContext http, StudyResults results, ReportPrinter printer, CancellationToken ct) =>
+        {
+            var html = await results.ReportHtmlAsync(http.User, studyId, ct);
+            if (!html.Succeeded) return ApiResults.From(html);
+            return ApiResults.From(await printer.PdfAsync(html.Value!, ct), pdf => Results.File(pdf, "application/pdf", $"study-{studyId}-report.pdf"));
+        });
         api.MapGet("/studies/{studyId:int}/export/{table}.csv", async (int studyId, string table, HttpContext http, StudyResults results, CancellationToken ct) =>
             ApiResults.From(await results.ExportAsync(http.User, studyId, table, ct),
                 csv => Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"study-{studyId}-{table}.csv")));
+        api.MapPost("/studies/{studyId:int}/invitations", async (int studyId, InvitationsRequest body, HttpContext http, StudyInvitations invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.CreateAsync(http.User, studyId, body.Count, ct), created => Results.Json(created, statusCode: StatusCodes.Status201Created)));
+        api.MapGet("/studies/{studyId:int}/invitations.csv", async (int studyId, HttpContext http, StudyInvitations invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.ExportAsync(http.User, studyId, PortalUri(http), ct),
+                csv => Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"study-{studyId}-invitations.csv")));
+        api.MapDelete("/studies/{studyId:int}/invitations/{code}", async (int studyId, string code, HttpContext http, StudyInvitations invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.RevokeAsync(http.User, studyId, code, ct)));
+        api.MapPost("/studies/{studyId:int}/invitations/revoke-unused", async (int studyId, HttpContext http, StudyInvitations invitations, CancellationToken ct) =>
+            ApiResults.From(await invitations.RevokeUnusedAsync(http.User, studyId, ct)));
+        api.MapPost("/studies/{studyId:int}/inclusions", async (int studyId, InclusionRequest body, HttpContext http, StudyResults results, CancellationToken ct) =>
+            ApiResults.From(await results.IncludeAsync(http.User, studyId, body.Participant, body.Flag, ct)));
+        api.MapDelete("/studies/{studyId:int}/inclusions/{inclusionId:int}", async (int studyId, int inclusionId, HttpContext http, StudyResults results, CancellationToken ct) =>
+            ApiResults.From(await results.WithdrawAsync(http.User, studyId, inclusionId, ct)));
 
         // The participant side: anonymous (no account), so exempt from the fallback policy. Unsafe requests still need
         // to come from this site (SameOriginFilter); they carry the participant key in a header, never in a cookie, so
@@ -95,17 +119,19 @@ public static class StudyEndpoints
         participant.MapGet("", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
         {
             NoStore(http);
-            var texts = await participants.PageTextsAsync(token, ct);
-            return texts is { } t
-                ? Results.Content(ParticipantPage.Render(token, t.Instructions, t.Consent), "text/html; charset=utf-8")
+            var info = await participants.PageAsync(token, ct);
+            return info is not null
+                ? Results.Content(ParticipantPage.Render(token, info), "text/html; charset=utf-8")
                 : Results.Content(ParticipantPage.NotFound(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         }).RequireRateLimiting(ReadPolicy);
 
         var participantApi = participant.MapGroup("/api").AddEndpointFilter<SameOriginFilter>();
-        participantApi.MapPost("/participants", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+        participantApi.MapPost("/participants", async (string token, JoinRequest? body, HttpContext http, ParticipantService participants, CancellationToken ct) =>
         {
             NoStore(http);
-            return ApiResults.From(await participants.JoinAsync(token, ct), j => Results.Json(j, statusCode: StatusCodes.Status201Created));
+            // The address the forwarded-headers middleware settled on (a known proxy's client, else the peer).
+            return ApiResults.From(await participants.JoinAsync(token, body, http.Connection.RemoteIpAddress, ct),
+                j => Results.Json(j, statusCode: StatusCodes.Status201Created));
         }).RequireRateLimiting(JoinPolicy);
         participantApi.MapGet("/session", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
         {
@@ -144,6 +170,9 @@ public static class StudyEndpoints
         http.Response.Headers.XContentTypeOptions = "nosniff";
         return Results.File(path, type, enableRangeProcessing: true, entityTag: new EntityTagHeaderValue($"\"{key}{variant}\""));
     }
+
+    /// <summary>The portal's own address as this request reached it (for the links of invitation codes).</summary>
+    private static Uri PortalUri(HttpContext http) => new($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/");
 
     private static void NoStore(HttpContext http)
     {

@@ -8,7 +8,7 @@ namespace CamReview.Web.Studies;
 
 /// <summary>A study's results as one self-contained HTML file: design, participants and exclusions, per-question
 /// statistics and charts (inline SVG). No script, no style sheet or font to fetch, no address of anything: it opens
-/// offline, and prints. Every text that came from users (names, questions, methods, pairs) is HTML-encoded.</summary>
+/// offline, and prints. Its own Content-Security-Policy forbids scripts and fetching anything, wherever it is opened. Every text that came from users (names, questions, methods, pairs) is HTML-encoded.</summary>
 public static class StudyReportHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -24,6 +24,7 @@ public static class StudyReportHtml
             <html lang="en">
             <head>
             <meta charset="utf-8" />
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <title>{{E(study.Name)}}: study results</title>
             <style>
@@ -46,7 +47,12 @@ public static class StudyReportHtml
         Item(html, $"Methods ({design.Methods.Count})", string.Join(", ", design.Methods));
         Item(html, $"Pairs ({pairNames.Count})", pairNames.Count == 0 ? "none left (deleted)" : string.Join(", ", pairNames));
         Item(html, "Comparisons", study.Comparisons.ToString(Inv));
-        Item(html, "Trials per participant", $"{design.TrialsPerParticipant} comparison trial{(design.TrialsPerParticipant == 1 ? "" : "s")} + {design.AttentionChecks} attention check{(design.AttentionChecks == 1 ? "" : "s")} (the same video on every side; the right answer is \"no preference\")");
+        Item(html, "Trials per participant", $"{design.TrialsPerParticipant} comparison trial{(design.TrialsPerParticipant == 1 ? "" : "s")} + {design.AttentionChecks} attention check{(design.AttentionChecks == 1 ? "" : "s")} (the same video on every side; the right answer is \"no preference\")"
+            + (design.RepeatedTrials > 0 ? $" + {design.RepeatedTrials} repeated comparison{(design.RepeatedTrials == 1 ? "" : "s")} (sides mirrored, for the consistency check only)" : ""));
+        Item(html, "Admission", design.Admission == StudyAdmission.Invitation ? "by invitation only (one participant per code)" : "anyone with the participant link");
+        Item(html, "Quality rules", string.Join("; ", new[] { "attention checks", "inconsistent repeated comparisons" }
+            .Concat(design.FlagFastAnswers ? ["answers before the videos could have played", "answer times below a third of the study's median"] : [])
+            .Concat(design.SharedAddressLimit > 0 ? [$"more than {design.SharedAddressLimit} participants from one client address"] : [])));
         Item(html, "Answers offered", string.Join(", ", new[] { "a candidate" }.Concat(design.AllowTie ? ["no preference"] : []).Concat(design.AllowBothBad ? ["both bad / none acceptable"] : [])));
         Item(html, "Watch once before answering", design.WatchBeforeVoting ? "yes: the answers open when the videos have played to the end" : "no");
         Item(html, "Opened / closed", $"{Time(study.OpenedUtc)} / {Time(study.ClosedUtc)}");
@@ -61,12 +67,21 @@ public static class StudyReportHtml
             <h2>Participants</h2>
             <p>{participants.Count} joined, {participants.Count(p => p.CompletionCode is not null)} completed, {excluded.Count} excluded
             ({analysis.ExcludedVotes} of their votes left out); {analysis.Votes} votes of {analysis.Participants} participants are analysed.</p>
+            <p>{E(report.Summary)}.</p>
             """);
         if (excluded.Count > 0)
         {
             html.Append("<table><thead><tr><th>participant</th><th>reason</th><th class=\"n\">answered</th></tr></thead><tbody>");
             foreach (var p in excluded)
-                html.Append($"<tr><td>{E(p.Participant)}</td><td>{E(ExclusionReason(p))}</td><td class=\"n\">{p.Answered} / {p.Expected}</td></tr>");
+                html.Append($"<tr><td>{E(p.Participant)}</td><td>{E(p.ExcludedBecause!)}</td><td class=\"n\">{p.Answered} / {p.Expected}</td></tr>");
+            html.Append("</tbody></table>");
+        }
+        var kept = participants.Where(p => p.IncludedAnyway is not null).ToList();
+        if (kept.Count > 0)
+        {
+            html.Append("<p>Flagged but included by the team:</p><table><thead><tr><th>participant</th><th>flags</th><th>included by</th></tr></thead><tbody>");
+            foreach (var p in kept)
+                html.Append($"<tr><td>{E(p.Participant)}</td><td>{E(string.Join("; ", p.Flags.Select(f => f.Reason)))}</td><td>{E(p.IncludedAnyway!)}</td></tr>");
             html.Append("</tbody></table>");
         }
 
@@ -131,10 +146,6 @@ public static class StudyReportHtml
             html.Append(SvgCharts.Intervals("Bradley-Terry scores, 95% bootstrap intervals", rows, -reach, reach, 0, "score (log-strength; a difference of 1 is odds of 2.7 to 1)"));
         }
     }
-
-    /// <summary>Why a participant is left out of the statistics.</summary>
-    private static string ExclusionReason(ParticipantRow p) =>
-        $"picked a side in {p.ChecksFailed} attention check{(p.ChecksFailed == 1 ? "" : "s")} (identical videos)";
 
     private static void Item(StringBuilder html, string term, string value) => html.Append($"<dt>{E(term)}</dt><dd>{E(value)}</dd>");
 

@@ -23,8 +23,13 @@ public sealed record QuestionDraft(string Key, string Text, bool? ShowTarget = n
 public sealed record StudyDraft(
     string? Name, StudyDesign Design, int CandidatesPerTrial, bool AllowTie, bool AllowBothBad, int TrialsPerParticipant,
     int AttentionChecks, bool WatchBeforeVoting, string? Instructions, string? ConsentText,
-    IReadOnlyList<int> PairIds, IReadOnlyList<string> Methods, IReadOnlyList<QuestionDraft> Questions)
+    IReadOnlyList<int> PairIds, IReadOnlyList<string> Methods, IReadOnlyList<QuestionDraft> Questions,
+    StudyAdmission Admission = StudyAdmission.Link, string? PanelIdParameter = PanelIds.DefaultParameter, string? ReturnUrl = null,
+    int RepeatedTrials = 0, bool FlagFastAnswers = true, int SharedAddressLimit = StudyDraft.DefaultSharedAddressLimit)
 {
+    /// <summary>More participants than this from one client address are flagged, unless the team sets otherwise.</summary>
+    public const int DefaultSharedAddressLimit = 3;
+
     public static readonly IReadOnlyList<QuestionDraft> DefaultQuestions =
     [
         new(QuestionDraft.SceneKey, "Which video keeps the scene of the target image best (same place, objects and look)?", ShowTarget: true),
@@ -45,7 +50,7 @@ public sealed record StudySummary(int Id, int ProjectId, string ProjectName, str
 /// <summary>A study as the builder and the results page show it (to team members only: it names the methods).</summary>
 public sealed record StudyDetails(
     int Id, int ProjectId, string ProjectName, TeamRole Role, string Name, string Token, StudyState State, StudyDraft Draft,
-    int Comparisons, DateTime CreatedUtc, DateTime? OpenedUtc, DateTime? ClosedUtc)
+    int Comparisons, DateTime CreatedUtc, DateTime? OpenedUtc, DateTime? ClosedUtc, InvitationCounts Invitations)
 {
     public bool CanManage => Role.Allows(Permission.ManageStudies);
     public string ParticipantPath => $"p/{Token}";
@@ -63,6 +68,8 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
     public const int MaxAttentionChecks = 10;
     public const int MaxQuestions = 6;
     public const int MaxCandidates = 6;
+    public const int MaxRepeatedTrials = 10;
+    public const int MaxSharedAddressLimit = 1000;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>A random URL-safe name (128 bits): study links and media keys.</summary>
@@ -149,14 +156,15 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             var sameDesign = current.Design == next.Design && current.CandidatesPerTrial == next.CandidatesPerTrial && current.AllowTie == next.AllowTie
                 && current.AllowBothBad == next.AllowBothBad && current.TrialsPerParticipant == next.TrialsPerParticipant
                 && current.AttentionChecks == next.AttentionChecks && current.WatchBeforeVoting == next.WatchBeforeVoting
+                && current.RepeatedTrials == next.RepeatedTrials
                 && current.PairIds.SequenceEqual(next.PairIds) && current.Methods.SequenceEqual(next.Methods)
                 && current.Questions.Select(q => (q.Key, q.ShowTarget)).SequenceEqual(next.Questions.Select(q => (q.Key, q.ShowTarget)));
             if (!sameDesign)
-                return Result<StudyDetails>.Fail("This study has been opened: only its name, instructions, consent text and the wording of its questions can change (not which of them show the target image).",
-                    ResultStatus.Conflict);
+                return Result<StudyDetails>.Fail(LockedMessage, ResultStatus.Conflict);
             study.Name = next.Name!;
             study.Instructions = next.Instructions;
             study.ConsentText = next.ConsentText;
+            ApplyAdmissionAndQuality(study, next);
             foreach (var q in study.Questions) q.Text = next.Questions.Single(n => n.Key == q.Key).Text;
         }
         else
@@ -174,6 +182,9 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         events.Raise(studyId);
         return Result<StudyDetails>.Ok(await DetailsAsync(db, studyId, allowed.Membership!, ct));
     }
+
+    public const string LockedMessage =
+        "This study has been opened: only its name, instructions, consent text and the wording of its questions can change (not which of them show the target image), and its admission and quality settings.";
 
     /// <summary>Opens, pauses or closes a study (see <see cref="MoveAsync"/>).</summary>
     public async Task<Result<StudyDetails>> SetStateAsync(ClaimsPrincipal user, int studyId, StudyState target, CancellationToken ct = default)
@@ -227,8 +238,11 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
     {
         var study = await db.Studies.AsNoTracking().Include(s => s.Questions).Include(s => s.Media).Include(s => s.Project)
             .AsSplitQuery().SingleAsync(s => s.Id == studyId, ct);
+        var invitations = await db.StudyInvitations.AsNoTracking().Where(i => i.StudyId == studyId)
+            .GroupBy(_ => 1).Select(g => new InvitationCounts(g.Count(), g.Count(i => i.ParticipantId != null), g.Count(i => i.RevokedUtc != null)))
+            .SingleOrDefaultAsync(ct);
         return new StudyDetails(study.Id, study.ProjectId, study.Project.Name, membership.Role, study.Name, study.Token, study.State, ToDraft(study),
-            ComparisonsOf(study).Count, study.CreatedUtc, study.OpenedUtc, study.ClosedUtc);
+            ComparisonsOf(study).Count, study.CreatedUtc, study.OpenedUtc, study.ClosedUtc, invitations ?? new InvitationCounts(0, 0, 0));
     }
 
     /// <summary>The comparisons a study's media make, in the study's dealt order.</summary>
@@ -245,10 +259,12 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         s.AttentionChecks, s.WatchBeforeVoting, s.Instructions, s.ConsentText,
         s.Media.Where(m => m.MethodName is null && !m.IsTarget && m.PairId != null).Select(m => m.PairId!.Value).Order().ToList(),
         s.Media.Where(m => m.MethodName is not null).Select(m => m.MethodName!).Distinct().Order(StringComparer.Ordinal).ToList(),
-        s.Questions.OrderBy(q => q.Position).Select(q => new QuestionDraft(q.Key, q.Text, q.ShowTarget)).ToList());
+        s.Questions.OrderBy(q => q.Position).Select(q => new QuestionDraft(q.Key, q.Text, q.ShowTarget)).ToList(),
+        s.Admission, s.PanelIdParameter, s.ReturnUrlTemplate, s.RepeatedTrials, s.FlagFastAnswers, s.SharedAddressLimit);
 
     private sealed record CheckedDraft(StudyDraft Draft,
-        IReadOnlyList<(int PairId, int ReferenceId, int TargetId, IReadOnlyList<(string Method, int AssetId)> Outputs)> Media);
+        IReadOnlyList<(int PairId, int ReferenceId, int TargetId, IReadOnlyList<(string Method, int AssetId)> Outputs)> Media,
+        IReadOnlyDictionary<int, double?> DurationsMs);
 
     private static void Apply(Study study, CheckedDraft checkedDraft)
     {
@@ -263,17 +279,29 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         study.WatchBeforeVoting = d.WatchBeforeVoting;
         study.Instructions = d.Instructions;
         study.ConsentText = d.ConsentText;
+        study.RepeatedTrials = d.RepeatedTrials;
+        ApplyAdmissionAndQuality(study, d);
         for (int i = 0; i < d.Questions.Count; i++)
             study.Questions.Add(new StudyQuestion { Position = i + 1, Key = d.Questions[i].Key, Text = d.Questions[i].Text, ShowTarget = d.Questions[i].ShowTarget == true });
         foreach (var (pairId, referenceId, targetId, outputs) in checkedDraft.Media)
         {
-            study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = referenceId });
+            study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = referenceId, DurationMs = checkedDraft.DurationsMs.GetValueOrDefault(referenceId) });
             // Every pair's target image gets its key (unused while no question shows it), so that the choice of
             // questions that show it never changes the media of a study.
             study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = targetId, IsTarget = true });
             foreach (var (method, assetId) in outputs)
-                study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = assetId, MethodName = method });
+                study.Media.Add(new StudyMedia { Key = NewKey(), PairId = pairId, AssetId = assetId, MethodName = method, DurationMs = checkedDraft.DurationsMs.GetValueOrDefault(assetId) });
         }
+    }
+
+    /// <summary>What may change after a study has opened, besides its texts: who may join and how answers are judged.</summary>
+    private static void ApplyAdmissionAndQuality(Study study, StudyDraft d)
+    {
+        study.Admission = d.Admission;
+        study.PanelIdParameter = d.PanelIdParameter;
+        study.ReturnUrlTemplate = d.ReturnUrl;
+        study.FlagFastAnswers = d.FlagFastAnswers;
+        study.SharedAddressLimit = d.SharedAddressLimit;
     }
 
     private static async Task<Result<StudyDetails>?> SaveAsync(CamReviewDb db, string name, CancellationToken ct)
@@ -311,6 +339,17 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
         if (draft.AttentionChecks > 0 && !draft.AllowTie)
             return Invalid("Attention checks show the same video on every side, where the right answer is \"no preference\": offer that answer, or use no attention checks.");
 
+        if (draft.Admission is not (StudyAdmission.Link or StudyAdmission.Invitation)) return Invalid("Choose who may join: anyone with the link, or by invitation.");
+        var panelParameter = string.IsNullOrWhiteSpace(draft.PanelIdParameter) ? null : draft.PanelIdParameter.Trim();
+        if (panelParameter is not null && (!PanelIds.IsValidParameter(panelParameter) || panelParameter.Equals("code", StringComparison.OrdinalIgnoreCase)))
+            return Invalid($"The panel id's parameter (\"{panelParameter}\") is a letter followed by up to 31 letters, digits or '_', such as PROLIFIC_PID or workerId (not \"code\": that carries the invitation code).");
+        var returnUrl = string.IsNullOrWhiteSpace(draft.ReturnUrl) ? null : draft.ReturnUrl.Trim();
+        if (returnUrl is not null && ReturnUrls.Problem(returnUrl) is { } returnProblem) return Invalid(returnProblem);
+        if (draft.RepeatedTrials < 0 || draft.RepeatedTrials > Math.Min(MaxRepeatedTrials, draft.TrialsPerParticipant))
+            return Invalid($"Repeat 0 to {Math.Min(MaxRepeatedTrials, draft.TrialsPerParticipant)} comparisons per participant (at most {MaxRepeatedTrials}, and no more than the trials).");
+        if (draft.SharedAddressLimit is < 0 or > MaxSharedAddressLimit)
+            return Invalid($"Flag participants beyond 1 to {MaxSharedAddressLimit} from one address, or 0 for never.");
+
         var instructions = Text(draft.Instructions);
         var consent = Text(draft.ConsentText);
         if (instructions?.Length > CamReviewDb.StudyTextMaxLength || consent?.Length > CamReviewDb.StudyTextMaxLength)
@@ -337,11 +376,12 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             if (m.Contains(';') || VoteChoice.IsReserved(m))
                 return Invalid($"The method \"{m}\" cannot be in a study: a method name may not contain ';' nor be \"tie\" or \"bothbad\" (they are answers).");
         }
-        var pairs = await db.Pairs.AsNoTracking().Where(p => p.ProjectId == projectId && pairIds.Contains(p.Id)).Select(p => new { p.Id, p.Name, p.ReferenceAssetId, p.TargetAssetId }).ToListAsync(ct);
+        var pairs = await db.Pairs.AsNoTracking().Where(p => p.ProjectId == projectId && pairIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Name, p.ReferenceAssetId, p.TargetAssetId, p.ReferenceAsset.DurationSeconds }).ToListAsync(ct);
         if (pairs.Count != pairIds.Count) return Invalid("Choose pairs of this project.");
         var outputs = await db.Assets.AsNoTracking()
             .Where(a => a.ProjectId == projectId && a.Kind == AssetKind.Output && a.PairId != null && pairIds.Contains(a.PairId.Value) && methods.Contains(a.MethodName!))
-            .OrderByDescending(a => a.Id).Select(a => new { PairId = a.PairId!.Value, Method = a.MethodName!, a.Id }).ToListAsync(ct);
+            .OrderByDescending(a => a.Id).Select(a => new { PairId = a.PairId!.Value, Method = a.MethodName!, a.Id, a.DurationSeconds }).ToListAsync(ct);
         foreach (var m in methods)
             if (!outputs.Any(o => o.Method == m)) return Invalid($"No chosen pair has an output of the method \"{m}\".");
 
@@ -359,8 +399,10 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             draft with
             {
                 Name = name, CandidatesPerTrial = perTrial, Instructions = instructions, ConsentText = consent, Questions = questions,
-                PairIds = pairIds, Methods = methods,
-            }, media));
+                PairIds = pairIds, Methods = methods, PanelIdParameter = panelParameter, ReturnUrl = returnUrl,
+            }, media,
+            pairs.Select(p => (p.ReferenceAssetId, p.DurationSeconds)).Concat(outputs.Select(o => (o.Id, o.DurationSeconds)))
+                .DistinctBy(d => d.Item1).ToDictionary(d => d.Item1, d => d.Item2 * 1000)));
     }
 
     private static string? Text(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim().ReplaceLineEndings("\n");

@@ -109,10 +109,16 @@ public sealed class PendingVote(Voter voter, int trial, int trialId, string ques
 }
 
 /// <summary>A participant joining a study: their row and their planned trials, written with the next ordinal of the
-/// study (which decides their share of the balanced design).</summary>
-public sealed class PendingJoin(int studyId, string publicId, string keyHash, IReadOnlyList<ComparisonItem> dealt, int trials, int attentionChecks, int seed)
+/// study (which decides their share of the balanced design). With an invitation code or a panel id that has joined
+/// before, that participant is resumed instead (<see cref="JoinedRows.Resumed"/>): their key becomes this one.</summary>
+public sealed class PendingJoin(int studyId, string publicId, string keyHash, IReadOnlyList<ComparisonItem> dealt, int trials, int attentionChecks, int seed,
+    int repeats = 0, string? invitationCode = null, string? panelId = null, string? addressHash = null)
     : PendingWrite
 {
+    public int Repeats { get; } = repeats;
+    public string? InvitationCode { get; } = invitationCode;
+    public string? PanelId { get; } = panelId;
+    public string? AddressHash { get; } = addressHash;
     public override int StudyId { get; } = studyId;
     public string PublicId { get; } = publicId;
     public string KeyHash { get; } = keyHash;
@@ -139,8 +145,9 @@ public sealed class PendingJoin(int studyId, string publicId, string keyHash, IR
     internal override void Fail(Exception e) => Done.TrySetException(e);
 }
 
-/// <summary>A stored participant: their id and their trials (position → trial id and number of candidates).</summary>
-public sealed record JoinedRows(int ParticipantId, IReadOnlyDictionary<int, VoterTrial> Trials);
+/// <summary>A stored participant: their id and their trials (position → trial id and number of candidates); when
+/// <see cref="Resumed"/>, the key hash they had before (no longer valid).</summary>
+public sealed record JoinedRows(int ParticipantId, IReadOnlyDictionary<int, VoterTrial> Trials, bool Resumed = false, string? ReplacedKeyHash = null);
 
 /// <summary>Group commit of the participant side: requests queue their checked votes and joins here, and one writer
 /// (a thread of its own) stores whatever has queued meanwhile in one transaction, as durable as any other (the portal's
@@ -361,8 +368,50 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         vote.Result = Answered(vote, stored);
     }
 
+    public const string UnknownCode = "This invitation code is not valid for this study: check it against the one you were given.";
+    public const string RevokedCode = "This invitation code has been withdrawn by the study's team.";
+
     private static void WriteJoin(Connection c, PendingJoin join, DateTime now)
     {
+        // An invitation admits one participant: a used code resumes them, like a panel id that has joined before.
+        int? invitation = null, resume = null;
+        if (join.InvitationCode is { } code)
+        {
+            c.Invitation.Parameters["$study"].Value = join.StudyId;
+            c.Invitation.Parameters["$code"].Value = code;
+            using var reader = c.Invitation.ExecuteReader();
+            if (!reader.Read()) { join.Result = Result<JoinedRows>.Fail(UnknownCode, ResultStatus.Forbidden); return; }
+            if (!reader.IsDBNull(1)) { join.Result = Result<JoinedRows>.Fail(RevokedCode, ResultStatus.Forbidden); return; }
+            invitation = reader.GetInt32(0);
+            resume = reader.IsDBNull(2) ? null : reader.GetInt32(2);
+        }
+        if (join.PanelId is { } panelId)
+        {
+            c.PanelParticipant.Parameters["$study"].Value = join.StudyId;
+            c.PanelParticipant.Parameters["$panel"].Value = panelId;
+            var known = c.PanelParticipant.ExecuteScalar() is { } found ? Convert.ToInt32(found, CultureInfo.InvariantCulture) : (int?)null;
+            if (known is not null && resume is not null && known != resume)
+            {
+                join.Result = Result<JoinedRows>.Fail("This panel id has taken part with another invitation code.", ResultStatus.Conflict);
+                return;
+            }
+            resume ??= known;
+        }
+        if (resume is { } participantId)
+        {
+            c.KeyOf.Parameters["$id"].Value = participantId;
+            var replaced = (string)c.KeyOf.ExecuteScalar()!;
+            c.ReplaceKey.Parameters["$id"].Value = participantId;
+            c.ReplaceKey.Parameters["$hash"].Value = join.KeyHash;
+            c.ReplaceKey.ExecuteNonQuery();
+            var stored = new Dictionary<int, VoterTrial>();
+            c.TrialsOf.Parameters["$participant"].Value = participantId;
+            using (var reader = c.TrialsOf.ExecuteReader())
+                while (reader.Read()) stored[reader.GetInt32(0)] = new VoterTrial(reader.GetInt32(1), StudyDesigner.Split(reader.GetString(2)).Length);
+            join.Result = Result<JoinedRows>.Ok(new JoinedRows(participantId, stored, Resumed: true, replaced));
+            return;
+        }
+
         c.NextOrdinal.Parameters["$study"].Value = join.StudyId;
         var ordinal = Convert.ToInt32(c.NextOrdinal.ExecuteScalar(), CultureInfo.InvariantCulture);
         var participant = c.InsertParticipant.Parameters;
@@ -371,9 +420,17 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         participant["$hash"].Value = join.KeyHash;
         participant["$ordinal"].Value = ordinal;
         participant["$created"].Value = now;
+        participant["$panel"].Value = (object?)join.PanelId ?? DBNull.Value;
+        participant["$address"].Value = (object?)join.AddressHash ?? DBNull.Value;
         var id = Convert.ToInt32(c.InsertParticipant.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (invitation is { } used)
+        {
+            c.UseInvitation.Parameters["$id"].Value = used;
+            c.UseInvitation.Parameters["$participant"].Value = id;
+            c.UseInvitation.ExecuteNonQuery();
+        }
         var trials = new Dictionary<int, VoterTrial>();
-        foreach (var trial in StudyDesigner.Plan(join.Dealt, ordinal, join.Trials, join.AttentionChecks, join.Seed))
+        foreach (var trial in StudyDesigner.Plan(join.Dealt, ordinal, join.Trials, join.AttentionChecks, join.Seed, join.Repeats))
         {
             var t = c.InsertTrial.Parameters;
             t["$participant"].Value = id;
@@ -381,6 +438,7 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
             t["$kind"].Value = trial.Kind.ToString();
             t["$reference"].Value = trial.ReferenceMediaId;
             t["$candidates"].Value = StudyDesigner.Join(trial.CandidateMediaIds);
+            t["$repeat"].Value = (object?)trial.RepeatOf ?? DBNull.Value;
             trials[trial.Position] = new VoterTrial(Convert.ToInt32(c.InsertTrial.ExecuteScalar(), CultureInfo.InvariantCulture), trial.CandidateMediaIds.Count);
         }
         join.Changed = true;
@@ -471,6 +529,12 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         public SqliteCommand NextOrdinal { get; }
         public SqliteCommand InsertParticipant { get; }
         public SqliteCommand InsertTrial { get; }
+        public SqliteCommand Invitation { get; }
+        public SqliteCommand UseInvitation { get; }
+        public SqliteCommand PanelParticipant { get; }
+        public SqliteCommand KeyOf { get; }
+        public SqliteCommand ReplaceKey { get; }
+        public SqliteCommand TrialsOf { get; }
         public SqliteCommand Savepoint { get; }
         public SqliteCommand Release { get; }
         public SqliteCommand RollbackTo { get; }
@@ -499,17 +563,28 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
                 """, "$id", "$code", "$now");
             NextOrdinal = Command("""SELECT COALESCE(MAX("Ordinal") + 1, 0) FROM "StudyParticipants" WHERE "StudyId" = $study""", "$study");
             InsertParticipant = Command("""
-                INSERT INTO "StudyParticipants" ("StudyId", "PublicId", "KeyHash", "Ordinal", "CreatedUtc") VALUES ($study, $public, $hash, $ordinal, $created)
+                INSERT INTO "StudyParticipants" ("StudyId", "PublicId", "KeyHash", "Ordinal", "CreatedUtc", "PanelId", "AddressHash")
+                VALUES ($study, $public, $hash, $ordinal, $created, $panel, $address)
                 RETURNING "Id"
-                """, "$study", "$public", "$hash", "$ordinal", "$created");
+                """, "$study", "$public", "$hash", "$ordinal", "$created", "$panel", "$address");
             InsertTrial = Command("""
-                INSERT INTO "StudyTrials" ("ParticipantId", "Position", "Kind", "ReferenceMediaId", "CandidateMediaIds") VALUES ($participant, $position, $kind, $reference, $candidates)
+                INSERT INTO "StudyTrials" ("ParticipantId", "Position", "Kind", "ReferenceMediaId", "CandidateMediaIds", "RepeatOf")
+                VALUES ($participant, $position, $kind, $reference, $candidates, $repeat)
                 RETURNING "Id"
-                """, "$participant", "$position", "$kind", "$reference", "$candidates");
+                """, "$participant", "$position", "$kind", "$reference", "$candidates", "$repeat");
+            Invitation = Command("""
+                SELECT "Id", "RevokedUtc", "ParticipantId" FROM "StudyInvitations" WHERE "StudyId" = $study AND "Code" = $code
+                """, "$study", "$code");
+            UseInvitation = Command("""UPDATE "StudyInvitations" SET "ParticipantId" = $participant WHERE "Id" = $id""", "$id", "$participant");
+            PanelParticipant = Command("""SELECT "Id" FROM "StudyParticipants" WHERE "StudyId" = $study AND "PanelId" = $panel""", "$study", "$panel");
+            KeyOf = Command("""SELECT "KeyHash" FROM "StudyParticipants" WHERE "Id" = $id""", "$id");
+            ReplaceKey = Command("""UPDATE "StudyParticipants" SET "KeyHash" = $hash WHERE "Id" = $id""", "$id", "$hash");
+            TrialsOf = Command("""SELECT "Position", "Id", "CandidateMediaIds" FROM "StudyTrials" WHERE "ParticipantId" = $participant""", "$participant");
             Savepoint = Command("SAVEPOINT item");
             Release = Command("RELEASE item");
             RollbackTo = Command("ROLLBACK TO item");
-            _all = [State, Insert, Stored, Complete, NextOrdinal, InsertParticipant, InsertTrial, Savepoint, Release, RollbackTo];
+            _all = [State, Insert, Stored, Complete, NextOrdinal, InsertParticipant, InsertTrial, Invitation, UseInvitation, PanelParticipant, KeyOf, ReplaceKey, TrialsOf,
+                Savepoint, Release, RollbackTo];
         }
 
         private SqliteCommand Command(string sql, params string[] parameters)
