@@ -21,8 +21,9 @@ for arg in "$@"; do
 done
 
 # 1. Debian packages (only the missing ones): ffmpeg encodes H.264 proxies and renders; libgtk-3-0 is linked by
-#    OpenCvSharp's native OpenCV library; chromium runs the browser tests.
-apt_packages=(ffmpeg libgtk-3-0 chromium fonts-dejavu-core ca-certificates)
+#    OpenCvSharp's native OpenCV library; chromium runs the browser tests; opencv-doc's example photos are the
+#    textures of the posed camera-path test clips.
+apt_packages=(ffmpeg libgtk-3-0 chromium fonts-dejavu-core ca-certificates opencv-doc)
 # Node.js may come from elsewhere than Debian (an image or NodeSource install): only ask apt when absent.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()

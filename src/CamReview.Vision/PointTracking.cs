@@ -64,4 +64,33 @@ public static class PointTracker
         for (int i = 0; i < n; i++) tracked[i] = status[i] != 0;
         return new TrackedPoints(positions, tracked, error);
     }
+
+    /// <summary>
+    /// Shi-Tomasi corners (cv::goodFeaturesToTrack) of the 8-bit grayscale image, refined to sub-pixel accuracy
+    /// (cv::cornerSubPix, 5x5 half-window), strongest first. <paramref name="mask"/>: an 8-bit image of the same size,
+    /// corners only where it is non-zero (null = anywhere). <paramref name="quality"/>: the weakest corner kept, as a
+    /// fraction of the strongest; <paramref name="minDistance"/>: pixels between corners.
+    /// </summary>
+    public static unsafe Vector2[] DetectCorners(Image gray, int maxCorners, double quality, double minDistance, Image? mask = null)
+    {
+        ArgumentNullException.ThrowIfNull(gray);
+        if (gray.Channels != 1) throw new ArgumentException("corner detection needs a grayscale image");
+        if (mask is not null && (mask.Channels != 1 || mask.Width != gray.Width || mask.Height != gray.Height))
+            throw new ArgumentException("the mask must be a grayscale image of the same size");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCorners, 1);
+        if (!(quality > 0 && quality < 1)) throw new ArgumentOutOfRangeException(nameof(quality), quality, "quality must be in (0, 1)");
+        Vector2[] result = [];
+        OpenCv.Run("Corner detection", () =>
+        {
+            using var none = new Mat();
+            Point2f[] found = Cv2.GoodFeaturesToTrack(gray.Live, maxCorners, quality, minDistance, mask?.Live ?? none, 3, false, 0.04);
+            if (found.Length == 0) return;
+            Point2f[] refined = Cv2.CornerSubPix(gray.Live, found, new Size(5, 5), new Size(-1, -1),
+                new TermCriteria(CriteriaTypes.Count | CriteriaTypes.Eps, 20, 0.01));
+            result = refined.Select(p => new Vector2(p.X, p.Y)).ToArray();
+        });
+        GC.KeepAlive(gray);
+        GC.KeepAlive(mask);
+        return result;
+    }
 }

@@ -137,4 +137,65 @@ public static class TwoViewGeometry
         }
         return result;
     }
+
+    /// <summary>
+    /// Camera pose from 3D points and their images (cv::solvePnPRansac with EPnP samples, refined on the inliers):
+    /// OpenCV convention x_cam = R X + t, R row-major, no lens distortion. Null with fewer than 6 points or no model;
+    /// otherwise the pose and the inlier mask (reprojection error at most <paramref name="thresholdPixels"/>).
+    /// </summary>
+    public static (double[] Rotation, double[] Translation, bool[] Inliers)? PoseFromPoints(ReadOnlySpan<double> points3, ReadOnlySpan<Vector2> image,
+        double fx, double fy, double cx, double cy, double thresholdPixels)
+    {
+        int n = image.Length;
+        if (points3.Length != 3 * n) throw new ArgumentException($"need 3 coordinates per image point: {points3.Length} for {n}");
+        if (n < 6) return null;
+        var objects = new double[3 * n];
+        var pixels = new double[2 * n];
+        points3.CopyTo(objects);
+        for (int i = 0; i < n; i++)
+        {
+            pixels[2 * i] = image[i].X;
+            pixels[2 * i + 1] = image[i].Y;
+        }
+        var r = new double[9];
+        double[] tvec = new double[3];
+        int[] inliers;
+        try
+        {
+            using var obj = Mat.FromPixelData(n, 1, MatType.CV_64FC3, objects);
+            using var img = Mat.FromPixelData(n, 1, MatType.CV_64FC2, pixels);
+            using var k = new Mat(3, 3, MatType.CV_64FC1, Scalar.All(0));
+            k.Set(0, 0, fx);
+            k.Set(0, 2, cx);
+            k.Set(1, 1, fy);
+            k.Set(1, 2, cy);
+            k.Set(2, 2, 1.0);
+            using var dist = new Mat();
+            using var rv = new Mat();
+            using var tv = new Mat();
+            using var inl = new Mat();
+            Cv2.SolvePnPRansac(obj, img, k, dist, rv, tv, false, 200, (float)thresholdPixels, 0.999, inl, SolvePnPMethod.EPNP);
+            if (inl.Empty() || rv.Total() != 3 || tv.Total() != 3) return null;
+            using var rm = new Mat();
+            Cv2.Rodrigues(rv, rm);
+            using var r64 = new Mat();
+            using var t64 = new Mat();
+            rm.ConvertTo(r64, MatType.CV_64F);
+            tv.ConvertTo(t64, MatType.CV_64F);
+            OpenCv.CopyBytes(r64, MemoryMarshal.AsBytes(r.AsSpan()));
+            OpenCv.CopyBytes(t64, MemoryMarshal.AsBytes(tvec.AsSpan()));
+            using var i32 = new Mat();
+            inl.ConvertTo(i32, MatType.CV_32S);
+            inliers = new int[i32.Total()];
+            OpenCv.CopyBytes(i32, MemoryMarshal.AsBytes(inliers.AsSpan()));
+        }
+        catch (Exception ex) when (OpenCv.Raised(ex))
+        {
+            throw OpenCv.Error("Camera pose from points failed", ex);
+        }
+        if (inliers.Length < 6) return null;
+        var mask = new bool[n];
+        foreach (int i in inliers) if (i >= 0 && i < n) mask[i] = true;
+        return (r, tvec, mask);
+    }
 }

@@ -183,28 +183,96 @@ public class CameraPathMathTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void Refinement_recovers_a_known_pose_from_a_perturbed_start()
+    public void Bundle_adjustment_recovers_known_cameras_and_points_from_a_perturbed_start()
     {
-        // Points at depths 3..10 seen by camera 2 = camera 1 moved sideways and forward, turned 0.3° about y
-        // (OpenCV form x2 = R x1 + t); exact correspondences, then a start 0.5° and 5° off.
-        var rng = new Random(3);
-        Mat3 r = Rotations.AboutY(0.3).Transpose();
-        Vec3 t = (-(r * new Vec3(0.25, 0, 0.08))).Normalized();
-        var x1 = new List<Vec3>();
-        var x2 = new List<Vec3>();
-        for (int i = 0; i < 300; i++)
+        // Five cameras moving sideways and turning (scene axes into camera axes: R_c), 200 points at depths 3..10;
+        // exact normalized observations, then every camera but the first (the gauge) and every point perturbed.
+        var rng = new Random(5);
+        int nc = 5;
+        var rot = Enumerable.Range(0, nc).Select(c => Rotations.AboutY(0.5 * c).Transpose()).ToArray();
+        var centres = Enumerable.Range(0, nc).Select(c => new Vec3(0.1 * c, -0.02 * c, 0.03 * c)).ToArray();
+        var points = Enumerable.Range(0, 200).Select(_ => new Vec3(rng.NextDouble() * 4 - 2, rng.NextDouble() * 2 - 1, 1) * (3 + 7 * rng.NextDouble())).ToArray();
+        var obs = new List<BundleObservation>();
+        for (int c = 0; c < nc; c++)
+        for (int j = 0; j < points.Length; j++)
         {
-            var p = new Vec3(rng.NextDouble() * 2 - 1, rng.NextDouble() * 1.2 - 0.6, 1) * (3 + 7 * rng.NextDouble());
-            var q = r * p + 0.3 * t;
-            x1.Add(p / p.Z);
-            x2.Add(q / q.Z);
+            Assert.True(BundleAdjustment.Project(rot[c], centres[c], points[j], out double u, out double v));
+            obs.Add(new BundleObservation(c, j, u, v));
         }
-        Mat3 r0 = Rotations.FromRotationVectorDegrees(0.3, -0.3, 0.2) * r;
-        Vec3 t0 = (t + new Vec3(0, 0.05, 0.06)).Normalized();
-        var (rr, tr, rms) = EssentialRefinement.Refine(r0, t0, x1, x2, maxIterations: 20, cauchyScale: 1.0 / 400);
-        Assert.True(Rotations.GeodesicAngleDegrees(rr, r) < 1e-4, $"rotation off by {Rotations.GeodesicAngleDegrees(rr, r)}°");
-        Assert.True((tr - t).Norm < 1e-5, $"translation off by {(tr - t).Norm}");
-        Assert.True(rms < 1e-8);
+        // One outlier observation far off: the robust loss must not let it pull the solution.
+        obs[7] = obs[7] with { X = obs[7].X + 0.05 };
+        var problem = new BundleProblem
+        {
+            Rotations = rot.Select((r, c) => c == 0 ? r : Rotations.FromRotationVectorDegrees(0.3, -0.2, 0.1) * r).ToArray(),
+            Centres = centres.Select((x, c) => c == 0 ? x : x + new Vec3(0.01, 0.005, -0.01)).ToArray(),
+            CentreOf = Enumerable.Range(0, nc).ToArray(),
+            RotationFixed = Enumerable.Range(0, nc).Select(c => c == 0).ToArray(),
+            CentreFixed = Enumerable.Range(0, nc).Select(c => c == 0).ToArray(),
+            Points = points.Select(x => x * 1.0 + new Vec3(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5, rng.NextDouble() - 0.5) * 0.05).ToArray(),
+            Observations = obs,
+            Fx = 500,
+            Fy = 500,
+        };
+        var result = BundleAdjustment.Solve(problem, 50, 1.0);
+        // What is left is the outlier's own Cauchy cost, ln(1 + 25^2) for its 25 px (scale 1 px); every other residual is ~0.
+        Assert.True(result.FinalCost < Math.Log(1 + 25 * 25) + 1e-3, $"cost {result.InitialCost} -> {result.FinalCost}");
+        // The scale is free: compare after fixing it with camera 4's distance from camera 0.
+        double scale = centres[4].Norm / problem.Centres[4].Norm;
+        for (int c = 1; c < nc; c++)
+        {
+            Assert.True(Rotations.GeodesicAngleDegrees(problem.Rotations[c], rot[c]) < 1e-3, $"camera {c}: {Rotations.GeodesicAngleDegrees(problem.Rotations[c], rot[c])}°");
+            Assert.True((problem.Centres[c] * scale - centres[c]).Norm < 1e-4, $"camera {c}: {problem.Centres[c] * scale} vs {centres[c]}");
+        }
+    }
+
+    [Fact]
+    public void Cameras_sharing_a_centre_variable_keep_one_centre()
+    {
+        // Camera 1 only turns (it shares camera 0's fixed centre); camera 2 moves. Only rotations and camera 2's centre change.
+        var rot = new[] { Mat3.Identity, Rotations.AboutY(1).Transpose(), Rotations.AboutY(1.5).Transpose() };
+        var centres = new[] { Vec3.Zero, new Vec3(0.2, 0, 0) };
+        var rng = new Random(2);
+        var points = Enumerable.Range(0, 100).Select(_ => new Vec3(rng.NextDouble() * 4 - 2, rng.NextDouble() * 2 - 1, 1) * (4 + 4 * rng.NextDouble())).ToArray();
+        int[] centreOf = [0, 0, 1];
+        var obs = new List<BundleObservation>();
+        for (int c = 0; c < 3; c++)
+        for (int j = 0; j < points.Length; j++)
+        {
+            BundleAdjustment.Project(rot[c], centres[centreOf[c]], points[j], out double u, out double v);
+            obs.Add(new BundleObservation(c, j, u, v));
+        }
+        var problem = new BundleProblem
+        {
+            Rotations = [rot[0], Rotations.AboutY(0.2) * rot[1], rot[2]],
+            Centres = [Vec3.Zero, new Vec3(0.21, 0.01, 0)],
+            CentreOf = centreOf,
+            RotationFixed = [true, false, false],
+            CentreFixed = [true, false],
+            Points = [.. points],
+            Observations = obs,
+            Fx = 500,
+            Fy = 500,
+        };
+        BundleAdjustment.Solve(problem, 50, 1.0);
+        Assert.Equal(Vec3.Zero, problem.Centres[0]);
+        Assert.True(Rotations.GeodesicAngleDegrees(problem.Rotations[1], rot[1]) < 1e-3);
+    }
+
+    [Fact]
+    public void Gric_prefers_the_homography_for_noise_and_the_essential_matrix_for_parallax()
+    {
+        var rng = new Random(1);
+        double Noise() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        // Residuals of a pure rotation: both models fit to the noise (sigma 0.3 px): H has 2 residual dimensions, E one.
+        int n = 500;
+        double sigma = 0.3;
+        var h2 = Enumerable.Range(0, n).Select(_ => Math.Pow(sigma * Noise(), 2) + Math.Pow(sigma * Noise(), 2)).ToArray();
+        var e2 = Enumerable.Range(0, n).Select(_ => Math.Pow(sigma * Noise(), 2)).ToArray();
+        Assert.True(Gric.Score(h2, sigma, Gric.HomographyDimension, Gric.HomographyParameters) < Gric.Score(e2, sigma, Gric.EssentialDimension, Gric.EssentialParameters));
+        // Parallax of 1.5 px on a third of the points (a near object) that H cannot explain: E wins.
+        var h2p = h2.Select((x, i) => i % 3 == 0 ? x + 1.5 * 1.5 / 2 : x).ToArray();
+        Assert.True(Gric.Score(h2p, sigma, Gric.HomographyDimension, Gric.HomographyParameters) > Gric.Score(e2, sigma, Gric.EssentialDimension, Gric.EssentialParameters));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gric.Score(e2, 0, 3, 5));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using CamReview.Vision;
 
 namespace CamReview.Pipeline.Tests;
 
-/// <summary>The native two-view wrappers and the estimator on exact projections of known 3D points.</summary>
+/// <summary>The native two-view and pose wrappers on exact projections of known 3D points, and the estimator's refusal.</summary>
 public sealed class CameraPathTwoViewGeometryTests
 {
     private static (Vector2[] A, Vector2[] B, Vec3[] X) Project(Intrinsics k, Mat3 rc, Vec3 c, int n, int seed)
@@ -59,27 +59,27 @@ public sealed class CameraPathTwoViewGeometryTests
             Assert.InRange(z, xs[i].Z * 0.97, xs[i].Z * 1.03);
         }
 
-        // The estimator: parallax = |c| / median depth of the points (z in camera 1).
-        var matches = new FeatureMatches(a, b, Enumerable.Range(0, a.Length).ToArray(), Enumerable.Range(0, a.Length).ToArray());
-        // OpenCV-convention pixels for the estimator: shift by half a pixel.
-        var shifted = new FeatureMatches(a.Select(p => p - new Vector2(0.5f)).ToArray(), b.Select(p => p - new Vector2(0.5f)).ToArray(),
-            matches.SourceIndices, matches.DestinationIndices);
-        var m = CameraPathEstimator.Estimate(shifted, null, k);
-        Assert.Equal(CameraPairModel.Essential, m.Model);
-        double truth = c.Norm / TwoViewMath.Median(xs.Select(x => x.Z));
-        Assert.InRange(m.Parallax!.Value, truth * 0.97, truth * 1.03);
-        Assert.True(Rotations.GeodesicAngleDegrees(m.Rotation!.Value, rc) < 0.05);
+        // PnP on the points (camera-1 coordinates) and camera 2's pixels gives camera 2's pose (x2 = R x1 + t).
+        var pnp = TwoViewGeometry.PoseFromPoints(xs.SelectMany(x => new[] { x.X, x.Y, x.Z }).ToArray(), b, k.Fx, k.Fy, k.Cx, k.Cy, 2.0);
+        Assert.NotNull(pnp);
+        Assert.True(pnp!.Value.Inliers.Count(x => x) > 290);
+        Assert.True(Rotations.GeodesicAngleDegrees(Mat3.FromArray(pnp.Value.Rotation).Transpose(), rc) < 0.01);
+        Vec3 centre = -(Mat3.FromArray(pnp.Value.Rotation).Transpose() * Vec3.FromArray(pnp.Value.Translation));
+        Assert.True((centre - c).Norm < 1e-3, $"centre {centre} vs {c}");
     }
 
     [Fact]
-    public void Too_few_matches_are_unusable_with_a_reason()
+    public void Too_few_shared_tracks_leave_the_pairs_unusable_with_a_reason()
     {
         var k = Intrinsics.FromHorizontalFov(640, 360);
         var (a, b, _) = Project(k, Mat3.Identity, new Vec3(0.2, 0, 0), 8, 3);
-        var m = CameraPathEstimator.Estimate(new FeatureMatches(a, b, new int[8], new int[8]), null, k);
+        var ids = Enumerable.Range(0, 8).ToArray();
+        var r = CameraPathEstimator.Estimate([new FrameTracks(ids, a), new FrameTracks(ids, b)], k, [null], 640, 360);
+        var m = Assert.Single(r.Pairs);
         Assert.Equal(CameraPairModel.Unusable, m.Model);
         Assert.Null(m.Parallax);
-        Assert.Contains("too few matches", m.Reason);
+        Assert.Contains("fewer than 30 tracks", m.Reason);
         Assert.Null(TwoViewGeometry.EssentialPose(a.AsSpan(0, 4), b.AsSpan(0, 4), k.Fx, k.Fy, k.Cx, k.Cy));
+        Assert.Null(TwoViewGeometry.PoseFromPoints(new double[15], a.AsSpan(0, 5), k.Fx, k.Fy, k.Cx, k.Cy, 2.0));
     }
 }

@@ -160,6 +160,7 @@ public sealed class Synthetic3DScene(double scale = 1.0, int seed = 1)
         return depths;
     }
 
-    /// <summary>Truth parallax of a step of length <paramref name="step"/> from a view with this depth map: step / median finite z-depth.</summary>
-    public static double TrueParallax(double[] depth, double step) => step / TwoViewMath.Median(depth.Where(double.IsFinite));
+    /// <summary>Truth parallax of a step of length <paramref name="step"/> from a view with this depth map: step / Zbar (<see cref="SceneDepth"/>).</summary>
+    public static double TrueParallax(double[] depth, int width, int height, double step) =>
+        step / SceneDepth.GridMedian(depth.Select(z => (float)z).ToArray(), width, height);
 }

@@ -101,7 +101,14 @@ public sealed class StudyAdmissionBrowserTests(StudyWorld world) : IClassFixture
         await Assertions.Expect(page.GetByTestId("bt-row")).ToHaveCountAsync(3 * 3); // three methods, three questions
         await page.ScreenshotAsync(new() { Path = Shot("6-included"), FullPage = true });
 
-        // Withdrawing the unused codes leaves the used one.
+        // A used code cannot be withdrawn (the page says why); one unused code can, then all the others.
+        await page.GetByTestId("revoke-code").FillAsync(code);
+        await page.GetByTestId("revoke").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-action-error")).ToContainTextAsync($"The code {code} has been used by participant");
+        await page.GetByTestId("revoke-code").FillAsync(lines[3].Split(',')[0].ToLowerInvariant());
+        await page.GetByTestId("revoke").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("codes-revoked")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.GetByTestId("study-action-error")).ToHaveCountAsync(0);
         await page.GetByTestId("revoke-unused").ClickAsync();
         await Assertions.Expect(page.GetByTestId("codes-revoked")).ToHaveTextAsync("199");
         await Assertions.Expect(page.GetByTestId("codes-unused")).ToHaveTextAsync("0");

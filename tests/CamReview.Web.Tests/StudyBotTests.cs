@@ -37,7 +37,7 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
     public async Task ScriptsThatExploitWhatABrowserSeesDoNotMoveThePublishedRanking()
     {
         var (openId, openToken) = await world.OpenStudyAsync("bots on an open link", trials: 3, attentionChecks: 1, questions: ["overall"], admission: Settings("link"));
-        var methodOf = await MethodsByKeyAsync(openId);
+        var openTarget = await TargetKeyAsync(openId);
 
         // Twelve people, each from an address of their own, who watch the clips and mostly prefer the better method.
         await Task.WhenAll(Enumerable.Range(0, 12).Select(i => HonestAsync(openId, openToken, IPAddress.Parse($"127.0.0.{10 + i}"), seed: i)));
@@ -49,19 +49,19 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
             // 1. Sprinters: answer at once for the target, claim 9 s per answer, "no preference" where both sides have the same
             //    address. Stopped by the answer-time rule: the server times the answers itself (joining to first answer,
             //    answer to answer), and they come faster than the clips play.
-            Task.WhenAll(Enumerable.Range(0, 6).Select(i => BotAsync(openToken, methodOf, IPAddress.Parse($"127.0.1.{i + 1}"), "sprinter", tried, pace: false))),
+            Task.WhenAll(Enumerable.Range(0, 6).Select(i => BotAsync(openToken, openTarget, IPAddress.Parse($"127.0.1.{i + 1}"), "sprinter", tried, pace: false))),
             // 2. "No preference" on everything, at an honest pace: passes every attention check, but a tie is half a win to
             //    each side, so it lifts nobody over anybody.
-            Task.WhenAll(Enumerable.Range(0, 4).Select(i => BotAsync(openToken, methodOf, IPAddress.Parse($"127.0.2.{i + 1}"), "tie", tried, alwaysTie: true))),
+            Task.WhenAll(Enumerable.Range(0, 4).Select(i => BotAsync(openToken, openTarget, IPAddress.Parse($"127.0.2.{i + 1}"), "tie", tried, alwaysTie: true))),
             // 3. A crowd from one machine: 40 joins from one address at an honest pace, each claiming another address in
             //    X-Forwarded-For. Stopped twice: the joins beyond 30 a minute are refused (429), X-Forwarded-For is believed
             //    only from configured proxies, and everyone beyond 3 participants from one address is flagged.
-            Task.WhenAll(Enumerable.Range(0, 40).Select(i => BotAsync(openToken, methodOf, IPAddress.Parse("127.0.0.200"), "crowd", tried, forwardedFor: $"198.51.100.{i + 1}"))),
+            Task.WhenAll(Enumerable.Range(0, 40).Select(i => BotAsync(openToken, openTarget, IPAddress.Parse("127.0.0.200"), "crowd", tried, forwardedFor: $"198.51.100.{i + 1}"))),
             // 4. A replayer: votes for the target, then sends every vote again, tries to change it, joins again with its
             //    panel id to get a fresh session, and votes for trials it was never given. Stopped by the unique vote per
             //    participant, trial and question (replays are duplicates, changes 409), and by the panel id resuming the
             //    same participant rather than making a new one.
-            ReplayAsync(openToken, methodOf, IPAddress.Parse("127.0.3.1"), tried));
+            ReplayAsync(openToken, openTarget, IPAddress.Parse("127.0.3.1"), tried));
 
         var open = await ResultsAsync(openId);
         var rows = open.GetProperty("participants").EnumerateArray().ToList();
@@ -82,19 +82,19 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         //    identical byte sizes (a range request gives a file's size), answer repeated comparisons consistently, vote for
         //    the target by the address or the size of its video (a rival knows their own output), at an honest pace and
         //    from addresses of their own. Study media defeat both tricks: every place of every trial has an address of its
-        //    own (no address repeats, the study's own names for its videos open nothing) and every video has one size (so
+        //    own (no address repeats, the study's own name for a video opens nothing) and every video has one size (so
         //    the size rule takes every trial for a check, and they answer "no preference" throughout). What bounds their
         //    number is admission: a study by invitation admits one participant per code, a code used again resumes its
         //    participant, and codes cannot be guessed. They hold 3 codes, use them again and guess 8 more.
         var (closedId, closedToken) = await world.OpenStudyAsync("bots by invitation", trials: 3, attentionChecks: 1, questions: ["overall"],
             admission: Settings("invitation"));
-        var closedMethods = await MethodsByKeyAsync(closedId);
+        var closedTarget = await TargetKeyAsync(closedId);
         using var admin = await world.ClientAsync();
         var codes = (await admin.PostJsonOkAsync($"api/studies/{closedId}/invitations", new { count = 15 })).GetProperty("codes").EnumerateArray().Select(c => c.GetString()!).ToList();
         await Task.WhenAll(Enumerable.Range(0, 12).Select(i => HonestAsync(closedId, closedToken, IPAddress.Parse($"127.0.0.{30 + i}"), seed: 100 + i, code: codes[i])));
         Assert.Equal(TrueRanking, await PublishedRankingAsync(closedId));
         var leaked = codes.Skip(12).ToList();
-        Assert.All(await Task.WhenAll(leaked.Select((code, i) => BotAsync(closedToken, closedMethods, IPAddress.Parse($"127.0.4.{i + 1}"), "detector", tried, code: code))),
+        Assert.All(await Task.WhenAll(leaked.Select((code, i) => BotAsync(closedToken, closedTarget, IPAddress.Parse($"127.0.4.{i + 1}"), "detector", tried, code: code))),
             Assert.True);
         // The leaked codes used again resume the bots that used them (finished, nothing left to answer); guessed codes admit nobody.
         foreach (var code in leaked.Concat(leaked))
@@ -126,20 +126,21 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         output.WriteLine($"by invitation: {closed.GetProperty("summary").GetString()}");
     }
 
-    /// <summary>The study's own names for its videos and their methods: the most a rival could learn of the study (they
-    /// are no participant's media addresses, so they open nothing).</summary>
-    private async Task<Dictionary<string, string?>> MethodsByKeyAsync(int studyId)
+    /// <summary>The study's own key of the target's video: what a rival who has seen their output once under that key
+    /// would know of it.</summary>
+    private async Task<string> TargetKeyAsync(int studyId)
     {
         await using var db = world.OpenDb();
-        return await db.StudyMedia.Where(m => m.StudyId == studyId).ToDictionaryAsync(m => m.Key, m => m.MethodName);
+        return await db.StudyMedia.Where(m => m.StudyId == studyId && m.MethodName == Target).Select(m => m.Key).SingleAsync();
     }
 
     private static string KeyOf(string mediaPath) => mediaPath.TrimEnd('/').Split('/')[^1];
 
     private static bool IsCheck(JsonElement trial) => trial.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 1;
 
-    /// <summary>A person: watches each trial, answers "no preference" where both videos are the same, and prefers the
-    /// better method of the true ranking 9 times in 10 (what they see on the screen, from the database).</summary>
+    /// <summary>A person: watches each trial (what it shows is read from the database, as a person sees it on the
+    /// screen), answers "no preference" where both videos are the same, and prefers the better method of the true
+    /// ranking 9 times in 10.</summary>
     private async Task HonestAsync(int studyId, string token, IPAddress from, int seed, string? code = null)
     {
         var random = new Random(seed);
@@ -157,9 +158,9 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         }
     }
 
-    /// <summary>A script: joins (false when refused), looks for attention checks and repeats by identical media addresses
+    /// <summary>A script: joins (false when refused), finds attention checks and repeats by identical media addresses
     /// or sizes, and votes for the target (by its address or its size) or "no preference".</summary>
-    private async Task<bool> BotAsync(string token, Dictionary<string, string?> methodOf, IPAddress from, string kind, ConcurrentDictionary<string, ConcurrentBag<string>> tried,
+    private async Task<bool> BotAsync(string token, string targetKey, IPAddress from, string kind, ConcurrentDictionary<string, ConcurrentBag<string>> tried,
         bool pace = true, bool alwaysTie = false, string? forwardedFor = null, string? code = null)
     {
         using var p = new Participant(world.BaseAddress, token, from);
@@ -168,7 +169,6 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
             if (join.StatusCode != HttpStatusCode.Created) return false;
         tried.GetOrAdd(kind, _ => []).Add(p.Session.GetProperty("participant").GetString()!);
         // The rival's own output, by the study's name for it and the size that name gives (none: it opens nothing).
-        var targetKey = methodOf.Single(m => m.Value == Target).Key;
         var sizes = new Dictionary<string, long>();
         async Task<long> SizeAsync(string path)
         {
@@ -205,13 +205,12 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
     }
 
     /// <summary>Bot 4 (see the test).</summary>
-    private async Task ReplayAsync(string token, Dictionary<string, string?> methodOf, IPAddress from, ConcurrentDictionary<string, ConcurrentBag<string>> tried)
+    private async Task ReplayAsync(string token, string targetKey, IPAddress from, ConcurrentDictionary<string, ConcurrentBag<string>> tried)
     {
         using var p = new Participant(world.BaseAddress, token, from);
         await p.JoinOkAsync(panelId: "5f3c2a9e8b7d6c5b4a392817");
         var id = p.Session.GetProperty("participant").GetString()!;
         tried.GetOrAdd("replayer", _ => []).Add(id);
-        var targetKey = methodOf.Single(m => m.Value == Target).Key;
         var answers = new List<(int Trial, string Choice)>();
         foreach (var trial in p.Trials)
         {

@@ -12,9 +12,10 @@ internal static class AnalyzeCommand
         var frames = CommonOptions.Frames("Analyse this many frames sampled uniformly (default: every frame).");
         var (json, features, method, maxSide) = (CommonOptions.Json(), CommonOptions.Features(), CommonOptions.Method(), CommonOptions.MaxSide());
         var allowTruncated = new Option<bool>("--allow-truncated") { Description = "Analyse what decodes of a truncated file instead of refusing it." };
+        var (fov, focal) = (CommonOptions.Fov(), CommonOptions.Focal());
         var command = new Command("analyze", "Measure a clip's camera motion: homographies between consecutive frames, flags, motion class.")
         {
-            video, frames, json, features, method, maxSide, allowTruncated,
+            video, frames, json, features, method, maxSide, allowTruncated, fov, focal,
         };
         command.SetAction((parse, ct) =>
         {
@@ -22,6 +23,8 @@ internal static class AnalyzeCommand
             {
                 Frames = parse.GetValue(frames),
                 AllowTruncated = parse.GetValue(allowTruncated),
+                HorizontalFovDegrees = parse.GetValue(fov),
+                FocalLengthPixels = parse.GetValue(focal),
             };
             options.Validate();
             var analysis = new ClipAnalyzer(options).Analyze(parse.GetValue(video)!, cancellationToken: ct);

@@ -19,6 +19,10 @@ internal static class CommonOptions
         DefaultValueFactory = _ => AnalysisOptions.DefaultMaxSide,
     };
 
+    public static Option<double?> Fov() => new("--fov") { Description = "The camera's horizontal field of view in degrees (default: 60, or --focal)." };
+
+    public static Option<double?> Focal() => new("--focal") { Description = "The camera's focal length in pixels of the original frames (overrides --fov)." };
+
     public static Option<int?> Frames(string description) => new("--frames") { Description = description };
 
     public static Option<string> Choice(string name, string description, string defaultValue, params string[] values)

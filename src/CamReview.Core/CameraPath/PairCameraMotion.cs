@@ -6,7 +6,7 @@ public enum CameraPairModel
     /// <summary>Essential matrix: rotation, translation direction and a parallax number &gt; 0.</summary>
     Essential,
 
-    /// <summary>Rotation and/or focal-length change only (a homography explains the matches): parallax 0.</summary>
+    /// <summary>Rotation and/or focal-length change only (the camera centre did not move): parallax 0.</summary>
     ParallaxFree,
 
     /// <summary>No trustworthy camera motion (see the reason).</summary>
@@ -34,12 +34,6 @@ public sealed record PairCameraMotion(
     double? FocalScale,
     string? Reason)
 {
-    /// <summary>
-    /// Model-selection evidence: the fraction of the matches explained by either model (essential-matrix or
-    /// homography inliers) that the homography explains; null when not measured.
-    /// </summary>
-    public double? HomographyShare { get; init; }
-
     public bool Usable => Model != CameraPairModel.Unusable && Rotation is not null && Parallax is not null;
 
     public static PairCameraMotion Unusable(string reason) => new(CameraPairModel.Unusable, null, null, null, null, reason);

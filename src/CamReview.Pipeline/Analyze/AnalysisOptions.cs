@@ -54,20 +54,20 @@ public sealed record AnalysisOptions
     public bool AllowTruncated { get; init; }
 
     /// <summary>
-    /// Horizontal field of view (degrees) assumed for the camera path (essential matrix, parallax numbers); null =
+    /// Horizontal field of view (degrees) assumed for the camera path (<c>--fov</c>); null =
     /// <see cref="CamReview.Core.Intrinsics.DefaultHorizontalFovDegrees"/> (60°, the renderers' default too).
     /// Ignored when <see cref="FocalLengthPixels"/> is set.
     /// </summary>
     public double? HorizontalFovDegrees { get; init; }
 
     /// <summary>
-    /// Estimate the camera path (rotation, translation direction, parallax number) of every pair. It roughly
-    /// doubles the analysis time; off, pairs carry no camera motion and PCE/RotErr/TransErr cannot be computed
-    /// (CameraScore and the motion class are unaffected).
+    /// Estimate the camera path (every frame's pose from feature tracks, and each pair's rotation, translation
+    /// direction and parallax number; <see cref="CameraPathEstimator"/>). Off, pairs carry no camera motion and
+    /// PCE/RotErr/TransErr cannot be computed (CameraScore and the motion class are unaffected).
     /// </summary>
     public bool CameraPath { get; init; } = true;
 
-    /// <summary>Explicit focal length fx = fy in pixels of the ORIGINAL frames (principal point at the centre); overrides <see cref="HorizontalFovDegrees"/>.</summary>
+    /// <summary>Explicit focal length fx = fy in pixels of the ORIGINAL frames (<c>--focal</c>; principal point at the centre); overrides <see cref="HorizontalFovDegrees"/>.</summary>
     public double? FocalLengthPixels { get; init; }
 
     /// <summary>

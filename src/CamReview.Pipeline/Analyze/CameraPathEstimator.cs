@@ -5,397 +5,582 @@ using CamReview.Vision;
 namespace CamReview.Pipeline.Analyze;
 
 /// <summary>
-/// Camera motion of one frame pair from the SAME ratio-test matches and homography the analyzer already has (no
-/// second matching pass). All pixel quantities are at the ANALYSIS size (the matches' pixels, OpenCV convention).
+/// The camera path of a whole clip from its feature tracks (<see cref="PointTrackBuilder"/>), estimated over wide
+/// baselines rather than between consecutive frames. All pixel quantities are at the ANALYSIS size.
+/// <para>The clip is cut into stretches at the pairs the homography analysis flagged (cuts, black frames); each
+/// stretch is estimated on its own:</para>
 /// <list type="number">
-/// <item>Intrinsics: <see cref="AnalysisOptions.ResolveIntrinsics"/> (default 60° horizontal field of view, as the
-/// renderers), expressed at the analysis size in OpenCV's pixel convention (principal point (W-1)/2, (H-1)/2).</item>
-/// <item>Model selection (parallax-free recognition), against the analyzer's homography H: a match is an H inlier
-/// when its transfer error is at most <see cref="HomographyThresholdPixels"/>. Parallax-free when H explains at least
-/// <see cref="HomographyDominance"/> of the matches explained by either model AND fewer than
-/// max(<see cref="MinInliers"/>, <see cref="MinStrongParallaxShare"/> of them) are E inliers that H misses by more than
-/// <see cref="StrongParallaxFactor"/> x its threshold. When H alone explains that much of ALL (descriptor) matches,
-/// neither the tracking below nor E is needed.</item>
-/// <item>Otherwise the matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>, on the analysis-size
-/// frames) before E and the model selection: ORB's grid-bound keypoints otherwise leave a per-pair yaw /
-/// sideways-translation trade-off worth up to ~14% of the parallax number.</item>
-/// <item>Parallax-free: Pi = 0, rotation and focal ratio from K^-1 H K
-/// (<see cref="TwoViewMath.DecomposeRotationHomography"/>). Pure rotations, focal-length zooms, homography transfers of
-/// a picture, and a scene that is one plane, are all parallax-free by this rule.</item>
-/// <item>The essential matrix: <see cref="EssentialStarts"/> RANSAC starts with K, each on its own spread
-/// subset of at most <see cref="MaxRansacPoints"/> matches (<see cref="EssentialThresholdPixels"/>,
-/// <see cref="EssentialConfidence"/>, <see cref="EssentialMaxIterations"/>; cv::recoverPose for the cheirality), each
-/// polished by a Cauchy-robust Levenberg-Marquardt fit of (R, t) on the Sampson distance of at most
-/// <see cref="MaxRefinementPoints"/> of its inliers among all matches (<see cref="EssentialRefinement"/>), then its
-/// inliers re-selected. Small per-frame motions have more than one basin; the start with the lowest robust cost over
-/// all matches wins among those with at least <see cref="MinPositiveDepthShare"/> of the points in front of the
-/// camera (if none has, the pair is ambiguous) and is polished once more on its re-selected inliers.</item>
-/// <item>Pi = median inverse depth of the inliers in camera k with |t| = 1 (<see cref="TwoViewMath.InverseDepth"/>,
-/// skipping points within <see cref="MinBaselineSine"/> of the epipole) = 1 / median depth = ||Delta T|| / Zbar.
-/// Below <see cref="MinParallaxPixels"/> / f the pair is parallax-free with E's rotation, if H agrees within
-/// <see cref="MaxRotationDisagreementDegrees"/>.</item>
-/// <item>Unusable (null, with a reason; never invented): flagged pairs, fewer than <see cref="MinInliers"/> matches /
-/// E inliers / depth samples, no model, an ambiguous or non-finite result.</item>
+/// <item><b>Keyframes</b>: the stretch's first frame, then each frame where the tracks shared with the last keyframe
+/// have moved by a median of <see cref="KeyframeDisplacement"/> x the longer side, or fewer than
+/// <see cref="KeyframeSurvival"/> of them remain; and the stretch's last frame.</item>
+/// <item><b>Model selection</b> on every pair of consecutive keyframes by GRIC (<see cref="Gric"/>): a homography
+/// (MAGSAC++) against an essential matrix (MAGSAC++) on all shared tracks, the noise level measured from the
+/// essential matrix's residuals. A keyframe interval is translating when the essential matrix wins; otherwise the
+/// camera only turns and/or zooms there.</item>
+/// <item><b>Rotation-only stretch</b> (no translating interval): every frame's rotation and focal ratio from the
+/// homography between it and its keyframe, chained from the stretch's first frame; no translation.</item>
+/// <item><b>Otherwise structure from motion</b>: the translating interval that GRIC favours most is the start
+/// (essential matrix, cheirality, triangulation, two-view bundle adjustment); the other keyframes are registered
+/// outwards from it (cv::solvePnPRansac on the triangulated tracks, then a robust pose refinement), new tracks
+/// triangulated (<see cref="MinTriangulationAngleDegrees"/>), and a bundle adjustment of the registered keyframes
+/// after each. A keyframe after a rotation-only interval keeps the centre of the keyframe before it (a shared centre
+/// variable), so no translation is invented. Then a bundle adjustment of all keyframes with the observations off by
+/// more than <see cref="OutlierPixels"/> dropped, every other frame registered (PnP and refinement; centre shared in
+/// rotation-only intervals), and, for stretches of at most <see cref="FullBundleMaxFrames"/> frames, a bundle
+/// adjustment of every frame and point.</item>
+/// <item><b>One scale</b>: poses relative to the stretch's first frame, lengths in units of the median depth of the
+/// points seen in that frame.</item>
+/// <item>Per pair: the rotation, the translation direction and the parallax number
+/// Pi_k = |C_k+1 - C_k| / median depth (in camera k) of the points seen in frame k; parallax-free (0) where the
+/// pair lies in a rotation-only interval.</item>
 /// </list>
-/// Cost: see docs/camera-motion.md and BENCHMARKS.md (the tracking and the RANSAC starts are the main terms).
-/// Stateless and thread-safe.
+/// A stretch or frame that cannot be posed (too few shared tracks, no model, too few triangulated points) gives
+/// unusable pairs with the reason; nothing is invented.
 /// </summary>
 public static class CameraPathEstimator
 {
-    /// <summary>Robust-fit threshold of the essential matrix (pixels at analysis size; OpenCV's epipolar distance).</summary>
-    public const double EssentialThresholdPixels = 1.5;
-
-
-    /// <summary>RANSAC confidence and iteration cap of the essential-matrix fit (the polish below does the fine work).</summary>
-    public const double EssentialConfidence = 0.99;
-
-    /// <summary>See <see cref="EssentialConfidence"/>.</summary>
-    public const int EssentialMaxIterations = 300;
-
-    /// <summary>The pose polish uses at most this many inliers (evenly strided), which bounds its cost.</summary>
-    public const int MaxRefinementPoints = 400;
-
-    /// <summary>Homography transfer error (pixels at analysis size) under which a match counts as explained by H in the model selection.</summary>
-    public const double HomographyThresholdPixels = 3.0;
-
-    /// <summary>Parallax-free when this fraction of the explained matches (E or H inliers) are H inliers.</summary>
-    public const double HomographyDominance = 0.97;
-
-    /// <summary>
-    /// ... unless at least max(<see cref="MinInliers"/>, this share of the explained matches) are E inliers that the
-    /// homography misses by more than <see cref="StrongParallaxFactor"/> x its threshold: a small foreground moving
-    /// clearly against a dominant background plane is parallax, not noise.
-    /// </summary>
-    public const double MinStrongParallaxShare = 0.02;
-
-    /// <summary>See <see cref="MinStrongParallaxShare"/>.</summary>
-    public const double StrongParallaxFactor = 3.0;
-
-    /// <summary>Scale of the Cauchy loss in the pose polish (pixels at analysis size).</summary>
+    public const double KeyframeDisplacement = 0.04;
+    public const double KeyframeSurvival = 0.6;
+    public const int MaxKeyframeGap = 8;
+    public const int MinSharedTracks = 30;
+    public const int MinPosePoints = 15;
+    public const double MinTriangulationAngleDegrees = 0.1;
+    public const double HomographyThresholdPixels = 2.0;
+    public const double EssentialThresholdPixels = 1.0;
+    public const double PnpThresholdPixels = 2.0;
+    public const double MaxTriangulationErrorPixels = 2.0;
+    public const double OutlierPixels = 2.0;
     public const double RobustScalePixels = 1.0;
+    /// <summary>
+    /// The noise level of the model selection is at least this, and at least <see cref="DriftShare"/> of the median
+    /// distance the interval's tracks moved: tracks drift as the picture changes, even when anchored (measured on the
+    /// posed test clips: 0.03-0.045 px per frame under a 1% per frame zoom, where they move 2-3 px per frame), and a
+    /// homography must not lose to an essential matrix that absorbs that drift.
+    /// </summary>
+    public const double MinNoisePixels = 0.1;
 
-    /// <summary>Parallax-free when f x Pi (the image motion of a point at the median depth per unit of sideways translation) is below this many pixels.</summary>
-    public const double MinParallaxPixels = 0.3;
-
-    /// <summary>Points whose ray is within asin(0.02) ≈ 1.1° of the translation (the epipole) carry no depth and are skipped.</summary>
-    public const double MinBaselineSine = 0.02;
-
-    /// <summary>When E sees no parallax, its rotation and the homography's must agree within this many degrees.</summary>
-    public const double MaxRotationDisagreementDegrees = 0.5;
+    /// <inheritdoc cref="MinNoisePixels"/>
+    public const double DriftShare = 0.015;
+    public const int FullBundleMaxFrames = 120;
+    public const int LocalBundleWindow = 6;
 
     /// <summary>
-    /// Share of the inlier points that must triangulate in front of the camera (positive inverse depth) for an
-    /// essential-matrix solution to be trusted; distinguishes the true solution from the reversed-depth basin.
+    /// Where the rest of a stretch translates, an interval counts as rotation-only only when the homography wins by at
+    /// least this much GRIC per track (a pure pan wins by about 1 per track): a camera that slows down between two
+    /// moves is not a camera that stopped.
     /// </summary>
-    public const double MinPositiveDepthShare = 0.90;
+    public const double MinRotationMarginPerTrack = 0.5;
 
-    /// <summary>Each RANSAC start fits a spread subset of at most this many matches (its cost grows with the count; the polish uses all inliers).</summary>
-    public const int MaxRansacPoints = 150;
+    /// <summary>A GRIC comparison of one keyframe interval, and the model the stretch's rule gave it.</summary>
+    public sealed record IntervalModel(int From, int To, int Tracks, double GricHomography, double GricEssential, double NoisePixels)
+    {
+        /// <summary>True when the camera centre moves in this interval (the essential matrix wins, or the stretch moves elsewhere and the homography does not win clearly).</summary>
+        public bool Translating { get; init; } = GricEssential < GricHomography;
+    }
 
-    /// <summary>Polished RANSAC starts per pair (see the remarks in the estimate); at most the length of the start strides.</summary>
-    public const int EssentialStarts = 3;
-
-    /// <summary>Minimum matches, E inliers and depth samples for a usable camera path.</summary>
-    public const int MinInliers = 15;
-
-    /// <summary>Window side (pixels at analysis size) of the sub-pixel tracking of the matches (<see cref="TrackSubPixel"/>).</summary>
-    public const int TrackWindowPixels = 21;
-
-    /// <summary>Pyramid levels above the analysis size used by the tracking: none, as it starts at the descriptor match (within a few pixels).</summary>
-    public const int TrackPyramidLevels = 0;
-
-    /// <summary>A tracked point must come back within this many pixels of where it started when tracked backwards.</summary>
-    public const double MaxForwardBackwardPixels = 0.5;
-
-    /// <summary>A tracked point farther than this many pixels from its descriptor match tracked something else: dropped.</summary>
-    public const double MaxTrackShiftPixels = 3.0;
+    /// <summary>The estimate: per-pair motions, per-frame poses (CamReview convention, relative to frame 0, held over unusable pairs), the keyframes and their models.</summary>
+    public sealed record Result(PairCameraMotion[] Pairs, CameraPose[] Poses, IReadOnlyList<int> Keyframes, IReadOnlyList<IntervalModel> Intervals);
 
     /// <summary>
-    /// The ratio-test matches with each destination refined to sub-pixel accuracy: the patch around the source point
-    /// of frame k is tracked into frame k+1 (Lucas-Kanade, <see cref="TrackWindowPixels"/> window) starting at
-    /// its descriptor match, then back. A match is kept when the track succeeds, returns within
-    /// <see cref="MaxForwardBackwardPixels"/> of its start and stays within <see cref="MaxTrackShiftPixels"/> of the
-    /// descriptor match. Why: ORB keypoints lie on the pixel grid of their pyramid level (up to ~3.6 px apart at the
-    /// top level), and that localisation noise (about 0.3 px at the true pose on clean renders) leaves a per-pair
-    /// yaw / sideways-translation trade-off of 0.1-0.3°, i.e. up to ~14% of parallax at Pi ~ 0.03; tracked points cut
-    /// it to a few hundredths of a degree. <paramref name="frameA"/>, <paramref name="frameB"/>: the analysis-size
-    /// grayscale frames the matches were found in.
+    /// Estimates the camera path. <paramref name="frames"/>: tracks per analysed frame; <paramref name="k"/>:
+    /// intrinsics at the analysis size (continuous convention); <paramref name="pairProblems"/>[i]: why pair i
+    /// (frames i, i+1) cannot be used, or null.
     /// </summary>
-    private static FeatureMatches TrackSubPixel(FeatureMatches matches, Image frameA, Image frameB)
+    public static Result Estimate(IReadOnlyList<FrameTracks> frames, Intrinsics k, IReadOnlyList<string?> pairProblems, int width, int height)
     {
-        ArgumentNullException.ThrowIfNull(matches);
-        int n = matches.Count;
-        if (n == 0) return matches;
-        var forward = PointTracker.Track(frameA, frameB, matches.Source, matches.Destination, TrackWindowPixels, TrackPyramidLevels);
-        var backward = PointTracker.Track(frameB, frameA, forward.Positions, matches.Source, TrackWindowPixels, TrackPyramidLevels);
-        var keep = new List<int>(n);
-        for (int i = 0; i < n; i++)
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(pairProblems);
+        int n = frames.Count;
+        if (pairProblems.Count != Math.Max(0, n - 1)) throw new ArgumentException("one entry per pair");
+        var pairs = new PairCameraMotion[Math.Max(0, n - 1)];
+        var local = new CameraPose?[n];
+        var keyframes = new List<int>();
+        var intervals = new List<IntervalModel>();
+        var ctx = new Context(frames, k with { Cx = k.Cx - 0.5, Cy = k.Cy - 0.5 }, width, height);
+        int s = 0;
+        while (s < n)
         {
-            if (forward.Tracked[i] && backward.Tracked[i]
-                && Vector2.Distance(backward.Positions[i], matches.Source[i]) <= MaxForwardBackwardPixels
-                && Vector2.Distance(forward.Positions[i], matches.Destination[i]) <= MaxTrackShiftPixels)
-                keep.Add(i);
+            int e = s;
+            while (e + 1 < n && pairProblems[e] is null) e++;
+            if (e > s) new Stretch(ctx, s, e, pairs, local, keyframes, intervals).Run();
+            if (e + 1 < n) pairs[e] = PairCameraMotion.Unusable("pair flagged: " + pairProblems[e]);
+            s = e + 1;
         }
-        return new FeatureMatches(keep.Select(i => matches.Source[i]).ToArray(), keep.Select(i => forward.Positions[i]).ToArray(),
-            keep.Select(i => matches.SourceIndices[i]).ToArray(), keep.Select(i => matches.DestinationIndices[i]).ToArray());
+        // Chain the stretches: each starts where the previous one's last posed frame was (flagged pairs are held).
+        var poses = new CameraPose[n];
+        CameraPose anchor = CameraPose.Origin;
+        for (int f = 0; f < n; f++)
+        {
+            bool starts = f == 0 || pairProblems[f - 1] is not null;
+            if (starts && f > 0) anchor = poses[f - 1];
+            poses[f] = local[f] is { } p
+                ? new CameraPose(anchor.Rotation * p.Rotation, anchor.Centre + anchor.Rotation * p.Centre)
+                : f > 0 ? poses[f - 1] : anchor;
+        }
+        return new Result(pairs, poses, keyframes, intervals);
     }
 
-    /// <summary>Camera motion of one pair. <paramref name="homography"/>: the analyzer's fit (analysis pixels, frame k into k+1), or null.</summary>
-    /// <remarks>
-    /// <paramref name="frameA"/>, <paramref name="frameB"/>: the analysis-size grayscale frames the matches come from;
-    /// when given, the matches are tracked to sub-pixel accuracy (<see cref="TrackSubPixel"/>) unless the homography
-    /// shortcut already settles the pair (most pairs of rotation-only footage), which saves the tracking there.
-    /// </remarks>
-    public static PairCameraMotion Estimate(FeatureMatches matches, Mat3? homography, Intrinsics k, Image? frameA = null, Image? frameB = null)
+    /// <summary>Shared, read-only inputs: tracks by frame (id -&gt; pixel), intrinsics in OpenCV's pixel convention.</summary>
+    private sealed class Context(IReadOnlyList<FrameTracks> frames, Intrinsics kcv, int width, int height)
     {
-        var (motion, share) = EstimateCore(matches, homography, k, frameA, frameB);
-        return motion with { HomographyShare = share };
-    }
+        public Intrinsics K { get; } = kcv;
+        public int Width { get; } = width;
+        public int Height { get; } = height;
+        public int LongSide { get; } = Math.Max(width, height);
+        public Dictionary<int, Vector2>[] ById { get; } = frames.Select(f =>
+        {
+            var d = new Dictionary<int, Vector2>(f.Ids.Length);
+            for (int i = 0; i < f.Ids.Length; i++) d[f.Ids[i]] = f.Points[i];
+            return d;
+        }).ToArray();
 
-    private static (PairCameraMotion, double?) EstimateCore(FeatureMatches matches, Mat3? homography, Intrinsics k, Image? frameA, Image? frameB)
-    {
-        ArgumentNullException.ThrowIfNull(matches);
-        if ((frameA is null) != (frameB is null)) throw new ArgumentException("give both frames or neither");
-        double? share = null;
-        int n = matches.Count;
-        if (n < MinInliers) return (PairCameraMotion.Unusable($"too few matches for a camera path: {n} (need {MinInliers})"), share);
-        // OpenCV pixel convention: pixel centres at integers, so the continuous centre W/2 is at index W/2 - 0.5.
-        var kcv = k with { Cx = k.Cx - 0.5, Cy = k.Cy - 0.5 };
-        var src = matches.Source;
-        var dst = matches.Destination;
+        public (double X, double Y) Ray(Vector2 p) => ((p.X - K.Cx) / K.Fx, (p.Y - K.Cy) / K.Fy);
 
-        // Shortcut: when the homography alone explains nearly every match, the union test below cannot fail, so the
-        // essential matrix is not needed (rotation-only and zoom pairs skip it).
-        if (homography is { } h0)
+        /// <summary>Tracks seen in both frames: ids and positions.</summary>
+        public (int[] Ids, Vector2[] A, Vector2[] B) Shared(int a, int b)
         {
-            int in0 = 0;
-            for (int i = 0; i < n; i++) if (TransferError(h0, src[i], dst[i]) <= HomographyThresholdPixels) in0++;
-            if (in0 >= MinInliers && in0 >= HomographyDominance * n && n - in0 < Math.Max(MinInliers, MinStrongParallaxShare * n))
-                return (ParallaxFree(h0, kcv, $"homography explains {in0} of {n} matches"), (double)in0 / n);
-        }
-        if (frameA is not null)
-        {
-            matches = TrackSubPixel(matches, frameA, frameB!);
-            n = matches.Count;
-            if (n < MinInliers) return (PairCameraMotion.Unusable($"too few matches tracked for a camera path: {n} (need {MinInliers})"), share);
-            src = matches.Source;
-            dst = matches.Destination;
-        }
-        Mat3 kinv = kcv.InverseMatrix;
-        var all1 = new Vec3[n];
-        var all2 = new Vec3[n];
-        for (int i = 0; i < n; i++)
-        {
-            all1[i] = kinv * new Vec3(src[i].X, src[i].Y, 1);
-            all2[i] = kinv * new Vec3(dst[i].X, dst[i].Y, 1);
-        }
-        Start? pose = FitEssential(src, dst, all1, all2, kcv, start: 0);
-
-        // Model selection: does the homography explain (nearly) everything E explains?
-        int hIn = 0, union = 0, strongOff = 0;
-        if (homography is { } h)
-        {
-            for (int i = 0; i < n; i++)
+            var ids = new List<int>();
+            var pa = new List<Vector2>();
+            var pb = new List<Vector2>();
+            var db = ById[b];
+            foreach (var (id, p) in ById[a])
             {
-                bool inH = TransferError(h, src[i], dst[i]) <= HomographyThresholdPixels;
-                bool inE = pose is not null && pose.Inliers[i];
-                if (inH) hIn++;
-                if (inH || inE) union++;
-                if (inE && !inH && TransferError(h, src[i], dst[i]) > StrongParallaxFactor * HomographyThresholdPixels) strongOff++;
+                if (!db.TryGetValue(id, out var q)) continue;
+                ids.Add(id);
+                pa.Add(p);
+                pb.Add(q);
+            }
+            return ([.. ids], [.. pa], [.. pb]);
+        }
+    }
+
+    /// <summary>One stretch of frames s..e joined by usable pairs.</summary>
+    private sealed class Stretch(Context ctx, int s, int e, PairCameraMotion[] pairs, CameraPose?[] local, List<int> allKeyframes, List<IntervalModel> allIntervals)
+    {
+        // Cameras: rotation (scene into camera axes) and a centre variable; scene points by track id.
+        private readonly Dictionary<int, Mat3> _rot = [];
+        private readonly Dictionary<int, int> _centreOf = [];
+        private readonly List<Vec3> _centres = [];
+        private readonly Dictionary<int, Vec3> _points = [];
+        private readonly HashSet<(int Frame, int Track)> _outliers = [];
+        private readonly Dictionary<int, string> _failed = [];
+
+        public void Run()
+        {
+            var kfs = ChooseKeyframes();
+            allKeyframes.AddRange(kfs);
+            var models = new IntervalModel?[kfs.Count - 1];
+            for (int i = 0; i + 1 < kfs.Count; i++)
+            {
+                models[i] = SelectModel(kfs[i], kfs[i + 1]);
+                if (models[i] is { } m) allIntervals.Add(m);
+            }
+            if (models.Any(m => m is null))
+            {
+                // A keyframe interval without enough shared tracks cannot be posed; neither can what depends on it.
+                int bad = Array.FindIndex(models, m => m is null);
+                Fail(s, e, $"cannot be posed: fewer than {MinSharedTracks} tracks shared between frames {kfs[bad]} and {kfs[bad + 1]}");
+                return;
+            }
+            if (models.All(m => !m!.Translating)) RotationOnly(kfs);
+            else
+            {
+                var decided = models.Select(m => m! with { Translating = m.Translating || (m.GricHomography - m.GricEssential) / m.Tracks > -MinRotationMarginPerTrack }).ToArray();
+                allIntervals.RemoveRange(allIntervals.Count - decided.Length, decided.Length);
+                allIntervals.AddRange(decided);
+                Structure(kfs, decided);
             }
         }
-        if (union > 0) share = (double)hIn / union;
-        bool homographyExplains = homography is not null && hIn >= MinInliers && hIn >= HomographyDominance * union
-                                  && strongOff < Math.Max(MinInliers, MinStrongParallaxShare * union);
-        if (homographyExplains) return (ParallaxFree(homography!.Value, kcv, $"homography explains {hIn} of {union} matches"), share);
 
-        if (pose is null || pose.InlierCount < MinInliers)
-            return (PairCameraMotion.Unusable(pose is null
-                ? "no essential matrix found"
-                : $"too few essential-matrix inliers: {pose.InlierCount} (need {MinInliers})"), share);
-
-        // Small per-frame motions leave more than one nearly equivalent basin (translation sideways one way with a
-        // small turn, or another way with a larger turn, sometimes with the depth order reversed). RANSAC stops after a
-        // few samples when nearly every match is an inlier, so which basin its model lands in is close to chance
-        // (measured: about 1 start in 10 on tracked matches of the synthetic scenes, 3 in 10 on untracked ones).
-        // Several starts (the matches in different orders change RANSAC's samples) are polished and the lowest robust
-        // cost over all matches wins among those with the points in front of the camera.
-        var candidates = new List<Candidate>(EssentialStarts);
-        string? why = null;
-        for (int start = 0; start < EssentialStarts; start++)
+        private void Fail(int from, int to, string why)
         {
-            var fit = start == 0 ? pose : FitEssential(src, dst, all1, all2, kcv, start);
-            if (fit is null || fit.InlierCount < MinInliers) continue;
-            var (rays1, rays2) = Select(all1, all2, fit.Inliers);
-            if (Polish(fit.R, fit.T, rays1, rays2, all1, all2, kcv, reselect: true, out var c, out string? failed)) candidates.Add(c);
-            else why ??= failed;
+            for (int f = from; f < to; f++) pairs[f] = PairCameraMotion.Unusable(why);
         }
-        if (candidates.Count == 0) return (PairCameraMotion.Unusable(why ?? "no essential matrix found"), share);
-        var inFront = candidates.Where(c => c.PositiveShare >= MinPositiveDepthShare).ToList();
-        if (inFront.Count == 0)
-            return (PairCameraMotion.Unusable($"ambiguous essential matrix: at most {candidates.Max(c => c.PositiveShare):P0} of the points in front of the camera (need {MinPositiveDepthShare:P0})"), share);
-        // Only the winner gets the second round, on the inliers its first round re-selected.
-        var first = inFront.MinBy(c => c.Cost)!;
-        if (!Polish(first.R, first.T, first.Rays1, first.Rays2, all1, all2, kcv, reselect: false, out var best, out why))
-            return (PairCameraMotion.Unusable(why!), share);
-        if (best.PositiveShare < MinPositiveDepthShare)
-            return (PairCameraMotion.Unusable($"ambiguous essential matrix: only {best.PositiveShare:P0} of the points in front of the camera after refinement (need {MinPositiveDepthShare:P0})"), share);
-        Mat3 r = best.R;
-        Vec3 t = best.T;
-        var rho = best.Rho;
-        double pi = TwoViewMath.Median(rho);
-        if (!double.IsFinite(pi)) return (PairCameraMotion.Unusable("degenerate essential matrix: non-finite parallax"), share);
-        if (pi * kcv.Fx < MinParallaxPixels)
-        {
-            // No measurable translation (pure rotation seen by E, or parallax below feature noise).
-            // E found no measurable translation. Its rotation is then the motion, provided the homography (which
-            // did not dominate) is not telling a different story: for a true rotation both agree.
-            var (orientation0, _) = TwoViewMath.ToCameraMotion(r, t);
-            if (homography is { } hh && TwoViewMath.DecomposeRotationHomography(hh, kcv) is { } fromH &&
-                Rotations.GeodesicAngleDegrees(fromH.Orientation, orientation0) > MaxRotationDisagreementDegrees)
-                return (PairCameraMotion.Unusable("essential matrix finds no parallax but the homography is not a rotation: ambiguous"), share);
-            return (PairCameraMotion.ParallaxFree(orientation0, 1.0), share);
-        }
-        var (orientation, direction) = TwoViewMath.ToCameraMotion(r, t);
-        return (PairCameraMotion.WithParallax(orientation, direction, pi), share);
-    }
 
-    /// <summary>A polished start: pose, the inliers its depths were measured on, their inverse depths, the share of them in front, robust cost over all matches.</summary>
-    private sealed record Candidate(Mat3 R, Vec3 T, List<Vec3> Rays1, List<Vec3> Rays2, List<double> Rho, double PositiveShare, double Cost);
-
-    private static (List<Vec3>, List<Vec3>) Select(Vec3[] all1, Vec3[] all2, bool[] keep)
-    {
-        var rays1 = new List<Vec3>(all1.Length);
-        var rays2 = new List<Vec3>(all1.Length);
-        for (int i = 0; i < all1.Length; i++)
+        private List<int> ChooseKeyframes()
         {
-            if (!keep[i]) continue;
-            rays1.Add(all1[i]);
-            rays2.Add(all2[i]);
-        }
-        return (rays1, rays2);
-    }
-
-    /// <summary>
-    /// One round of the pose polish: a Cauchy-robust Levenberg-Marquardt fit on the Sampson distance of (at most
-    /// <see cref="MaxRefinementPoints"/> of) the given inliers; with <paramref name="reselect"/> the inliers are then
-    /// re-selected among all matches with the polished model. Then the inverse depths of the inliers are measured.
-    /// </summary>
-    private static bool Polish(Mat3 r, Vec3 t, List<Vec3> rays1, List<Vec3> rays2, Vec3[] all1, Vec3[] all2, Intrinsics kcv, bool reselect,
-        out Candidate result, out string? why)
-    {
-        result = null!;
-        var (p1, p2) = Stride(rays1, rays2, MaxRefinementPoints);
-        (r, t, _) = EssentialRefinement.Refine(r, t, p1, p2, maxIterations: 20, cauchyScale: RobustScalePixels / kcv.Fx);
-        if (reselect)
-        {
-            Mat3 e = EssentialRefinement.Essential(r, t);
-            double limit = EssentialThresholdPixels / ((kcv.Fx + kcv.Fy) / 2);
-            (rays1, rays2) = Select(all1, all2, all1.Select((x, i) => Math.Abs(EssentialRefinement.Sampson(e, x, all2[i])) <= limit).ToArray());
-            if (rays1.Count < MinInliers)
+            var kfs = new List<int> { s };
+            for (int f = s + 1; f <= e; f++)
             {
-                why = $"too few essential-matrix inliers after refinement: {rays1.Count} (need {MinInliers})";
+                int last = kfs[^1];
+                var (ids, a, b) = ctx.Shared(last, f);
+                double moved = ids.Length > 0 ? TwoViewMath.Median(a.Select((p, i) => (double)Vector2.Distance(p, b[i]))) : double.PositiveInfinity;
+                bool key = moved >= KeyframeDisplacement * ctx.LongSide || ids.Length < KeyframeSurvival * ctx.ById[last].Count
+                           || f - last >= MaxKeyframeGap;
+                if (!key) continue;
+                // A frame that shares too few tracks is too far: the frame before it is the keyframe.
+                if (ids.Length < 2 * MinSharedTracks && f - 1 > last) kfs.Add(f - 1);
+                else kfs.Add(f);
+            }
+            // The last interval ends at the stretch's last frame; a short one (little baseline) joins the one before.
+            if (kfs[^1] != e)
+            {
+                if (kfs.Count > 1 && e - kfs[^1] < MaxKeyframeGap / 2 && ctx.Shared(kfs[^2], e).Ids.Length >= 2 * MinSharedTracks) kfs[^1] = e;
+                else kfs.Add(e);
+            }
+            return kfs;
+        }
+
+        private IntervalModel? SelectModel(int a, int b)
+        {
+            var (ids, pa, pb) = ctx.Shared(a, b);
+            if (ids.Length < MinSharedTracks) return null;
+            var kk = ctx.K;
+            var h = HomographyFit.Fit(pa, pb, HomographyMethod.Ransac, HomographyThresholdPixels);
+            var ep = TwoViewGeometry.EssentialPose(pa, pb, kk.Fx, kk.Fy, kk.Cx, kk.Cy, EssentialMethod.Magsac, EssentialThresholdPixels, 0.999);
+            if (h is null && ep is null) return null;
+            var e2h = new double[ids.Length];
+            var e2e = new double[ids.Length];
+            Mat3 hm = h is null ? default : Mat3.FromArray(h.Matrix);
+            Mat3 em = ep is null ? default : Mat3.FromArray(ep.Essential);
+            for (int i = 0; i < ids.Length; i++)
+            {
+                e2h[i] = h is null ? double.PositiveInfinity : Gric.HomographyResidual(hm, new Point2(pa[i].X, pa[i].Y), new Point2(pb[i].X, pb[i].Y));
+                var (x1, y1) = ctx.Ray(pa[i]);
+                var (x2, y2) = ctx.Ray(pb[i]);
+                e2e[i] = ep is null ? double.PositiveInfinity : Gric.EssentialResidual(em, new Vec3(x1, y1, 1), new Vec3(x2, y2, 1), (kk.Fx + kk.Fy) / 2);
+            }
+            double moved = TwoViewMath.Median(pa.Select((p, i) => (double)Vector2.Distance(p, pb[i])));
+            double sigma = Gric.NoiseLevel(e2h, e2e, Math.Max(MinNoisePixels, DriftShare * moved));
+            double gh = Gric.Score(e2h, sigma, Gric.HomographyDimension, Gric.HomographyParameters, e2e, Gric.EssentialDimension);
+            double ge = Gric.Score(e2e, sigma, Gric.EssentialDimension, Gric.EssentialParameters, e2h, Gric.HomographyDimension);
+            return new IntervalModel(a, b, ids.Length, gh, ge, sigma);
+        }
+
+        // ---------------- rotation-only stretch ----------------
+
+        private void RotationOnly(List<int> kfs)
+        {
+            var hs = new Mat3?[e - s + 1];
+            hs[0] = Mat3.Identity;
+            for (int i = 0; i + 1 < kfs.Count; i++)
+            {
+                int a = kfs[i];
+                for (int f = a + 1; f <= kfs[i + 1]; f++)
+                {
+                    var (ids, pa, pb) = ctx.Shared(a, f);
+                    var h = ids.Length >= MinSharedTracks ? HomographyFit.Fit(pa, pb, HomographyMethod.Ransac, HomographyThresholdPixels) : null;
+                    hs[f - s] = h is not null && hs[a - s] is { } ha ? Mat3.FromArray(h.Matrix) * ha : null;
+                }
+            }
+            var orient = new (Mat3 R, double Focal)?[hs.Length];
+            for (int i = 0; i < hs.Length; i++)
+                orient[i] = hs[i] is { } h ? TwoViewMath.DecomposeRotationHomography(h, ctx.K) : null;
+            for (int f = s; f < e; f++)
+            {
+                if (orient[f - s] is not { } o0 || orient[f + 1 - s] is not { } o1)
+                {
+                    pairs[f] = PairCameraMotion.Unusable("cannot be posed: no rotation/zoom homography to the stretch's first frame");
+                    continue;
+                }
+                pairs[f] = PairCameraMotion.ParallaxFree(o0.R.Transpose() * o1.R, o1.Focal / o0.Focal);
+            }
+            for (int f = s; f <= e; f++)
+                local[f] = orient[f - s] is { } o ? new CameraPose(o.R, Vec3.Zero) : null;
+        }
+
+        // ---------------- structure from motion ----------------
+
+        private void Structure(List<int> kfs, IntervalModel[] models)
+        {
+            int start = Enumerable.Range(0, models.Length).Where(i => models[i].Translating)
+                .MaxBy(i => (models[i].GricHomography - models[i].GricEssential) / models[i].Tracks);
+            if (!Initialise(kfs[start], kfs[start + 1]))
+            {
+                Fail(s, e, $"cannot be posed: the first two views (frames {kfs[start]}, {kfs[start + 1]}) give too few scene points");
+                return;
+            }
+            // Outwards from the start: right, then left; each keyframe next to a registered one.
+            var order = new List<(int Frame, int Neighbour, bool RotationOnly)>();
+            for (int i = start + 2; i < kfs.Count; i++) order.Add((kfs[i], kfs[i - 1], !models[i - 1].Translating));
+            for (int i = start - 1; i >= 0; i--) order.Add((kfs[i], kfs[i + 1], !models[i].Translating));
+            var registered = new List<int> { kfs[start], kfs[start + 1] };
+            foreach (var (f, nb, rotOnly) in order)
+            {
+                if (!_rot.ContainsKey(nb) || !Register(f, nb, rotOnly)) continue;
+                registered.Add(f);
+                TriangulateNew(registered);
+                Bundle(registered.Skip(Math.Max(0, registered.Count - LocalBundleWindow)).ToHashSet(), registered, kfs[start], 10);
+            }
+            Bundle(registered.ToHashSet(), registered, kfs[start], 30);
+            DropOutliers(registered);
+            Bundle(registered.ToHashSet(), registered, kfs[start], 20);
+
+            // Every other frame, on the points of the keyframes.
+            var all = new List<int>(registered);
+            for (int i = 0; i + 1 < kfs.Count; i++)
+            {
+                int a = kfs[i], b = kfs[i + 1];
+                for (int f = a + 1; f < b; f++)
+                {
+                    int nb = _rot.ContainsKey(a) ? a : b;
+                    if (_rot.ContainsKey(nb) && Register(f, nb, !models[i].Translating)) all.Add(f);
+                }
+            }
+            if (e - s + 1 <= FullBundleMaxFrames)
+            {
+                TriangulateNew(all);
+                Bundle(all.ToHashSet(), all, kfs[start], 20);
+            }
+            Report(kfs, models);
+        }
+
+        private bool Initialise(int a, int b)
+        {
+            var (ids, pa, pb) = ctx.Shared(a, b);
+            var kk = ctx.K;
+            var ep = TwoViewGeometry.EssentialPose(pa, pb, kk.Fx, kk.Fy, kk.Cx, kk.Cy, EssentialMethod.Magsac, EssentialThresholdPixels, 0.999);
+            if (ep is null || ep.PoseInliers < MinPosePoints) return false;
+            Mat3 r = Mat3.FromArray(ep.Rotation);
+            Vec3 t = Vec3.FromArray(ep.Translation).Normalized();
+            AddCamera(a, Mat3.Identity, null, Vec3.Zero);
+            AddCamera(b, r, null, -(r.Transpose() * t));
+            for (int i = 0; i < ids.Length; i++)
+                if (ep.PoseMask[i]) TryTriangulate(ids[i], [a, b]);
+            if (_points.Count < MinPosePoints) return false;
+            Bundle([b], [a, b], a, 20);
+            return _points.Count >= MinPosePoints;
+        }
+
+        private void AddCamera(int f, Mat3 r, int? shareCentreWith, Vec3 centre)
+        {
+            _rot[f] = r;
+            if (shareCentreWith is int g) _centreOf[f] = _centreOf[g];
+            else
+            {
+                _centreOf[f] = _centres.Count;
+                _centres.Add(centre);
+            }
+        }
+
+        private Vec3 CentreOf(int f) => _centres[_centreOf[f]];
+
+        /// <summary>Registers frame f by PnP on the triangulated tracks it sees, then a robust pose refinement.</summary>
+        private bool Register(int f, int neighbour, bool rotationOnly)
+        {
+            var ids = new List<int>();
+            var xyz = new List<double>();
+            var px = new List<Vector2>();
+            foreach (var (id, p) in ctx.ById[f])
+            {
+                if (!_points.TryGetValue(id, out var x)) continue;
+                ids.Add(id);
+                xyz.AddRange([x.X, x.Y, x.Z]);
+                px.Add(p);
+            }
+            if (ids.Count < MinPosePoints)
+            {
+                _failed[f] = $"cannot be posed: only {ids.Count} triangulated scene points visible in frame {f} (need {MinPosePoints})";
                 return false;
             }
+            var kk = ctx.K;
+            Mat3 r = _rot[neighbour];
+            Vec3 c = CentreOf(neighbour);
+            bool[] inliers = Enumerable.Repeat(true, ids.Count).ToArray();
+            var pnp = TwoViewGeometry.PoseFromPoints(xyz.ToArray(), px.ToArray(), kk.Fx, kk.Fy, kk.Cx, kk.Cy, PnpThresholdPixels);
+            if (pnp is { } found && found.Inliers.Count(x => x) >= MinPosePoints)
+            {
+                inliers = found.Inliers;
+                if (!rotationOnly)
+                {
+                    r = Mat3.FromArray(found.Rotation);
+                    c = -(r.Transpose() * Vec3.FromArray(found.Translation));
+                }
+                // Rotation only: PnP's rotation is still the better start, its centre is not used.
+                else r = Mat3.FromArray(found.Rotation);
+            }
+            if (rotationOnly) AddCamera(f, r, neighbour, default);
+            else AddCamera(f, r, null, c);
+            for (int i = 0; i < ids.Count; i++) if (!inliers[i]) _outliers.Add((f, ids[i]));
+            RefinePose(f, rotationOnly);
+            return true;
         }
-        var rho = new List<double>(rays1.Count);
-        for (int i = 0; i < rays1.Count; i++)
+
+        private void RefinePose(int f, bool centreFixed)
         {
-            double v = TwoViewMath.InverseDepth(rays1[i], rays2[i], r, t, out double sinBase);
-            if (sinBase >= MinBaselineSine && double.IsFinite(v)) rho.Add(v);
+            var cams = new[] { f };
+            var pts = new List<Vec3>();
+            var obs = new List<BundleObservation>();
+            foreach (var (id, p) in ctx.ById[f])
+            {
+                if (!_points.TryGetValue(id, out var x) || _outliers.Contains((f, id))) continue;
+                var (u, v) = ctx.Ray(p);
+                obs.Add(new BundleObservation(0, pts.Count, u, v));
+                pts.Add(x);
+            }
+            var problem = new BundleProblem
+            {
+                Rotations = [_rot[f]],
+                Centres = [CentreOf(f)],
+                CentreOf = [0],
+                RotationFixed = [false],
+                CentreFixed = [centreFixed],
+                Points = [.. pts],
+                Observations = obs,
+                PointsFixed = true,
+                Fx = ctx.K.Fx,
+                Fy = ctx.K.Fy,
+            };
+            BundleAdjustment.Solve(problem, 20, RobustScalePixels);
+            _rot[f] = problem.Rotations[0];
+            if (!centreFixed) _centres[_centreOf[f]] = problem.Centres[0];
         }
-        if (rho.Count < MinInliers)
+
+        private void TriangulateNew(List<int> cameras)
         {
-            why = $"too few points away from the epipole to measure depth: {rho.Count} (need {MinInliers})";
-            return false;
+            var seen = new Dictionary<int, List<int>>();
+            foreach (int f in cameras)
+                foreach (int id in ctx.ById[f].Keys)
+                {
+                    if (_points.ContainsKey(id)) continue;
+                    if (!seen.TryGetValue(id, out var l)) seen[id] = l = [];
+                    l.Add(f);
+                }
+            foreach (var (id, fs) in seen)
+                if (fs.Count >= 2) TryTriangulate(id, fs);
         }
-        double positive = rho.Count(v => v > 0) / (double)rho.Count;
-        result = new Candidate(r, t, rays1, rays2, rho, positive, RobustCost(r, t, all1, all2, kcv));
-        why = null;
-        return true;
-    }
 
-    /// <summary>Cauchy cost (scale <see cref="RobustScalePixels"/>) of the Sampson distances of ALL matches: comparable between starts.</summary>
-    private static double RobustCost(Mat3 r, Vec3 t, Vec3[] all1, Vec3[] all2, Intrinsics kcv)
-    {
-        Mat3 e = EssentialRefinement.Essential(r, t);
-        double scale = RobustScalePixels / kcv.Fx, cost = 0;
-        for (int i = 0; i < all1.Length; i++)
+        private void TryTriangulate(int id, List<int> cameras)
         {
-            double u = EssentialRefinement.Sampson(e, all1[i], all2[i]) / scale;
-            cost += Math.Log(1 + u * u);
+            var rays = new List<PointRay>(cameras.Count);
+            foreach (int f in cameras)
+            {
+                if (_outliers.Contains((f, id))) continue;
+                var (u, v) = ctx.Ray(ctx.ById[f][id]);
+                rays.Add(new PointRay(_rot[f], CentreOf(f), u, v));
+            }
+            if (rays.Count < 2 || RayTriangulation.MaxAngleDegrees(rays) < MinTriangulationAngleDegrees) return;
+            if (RayTriangulation.Nearest(rays) is not { } x) return;
+            foreach (var r in rays)
+            {
+                if (!BundleAdjustment.Project(r.Rotation, r.Centre, x, out double u, out double v)) return;
+                double du = (u - r.X) * ctx.K.Fx, dv = (v - r.Y) * ctx.K.Fy;
+                if (du * du + dv * dv > MaxTriangulationErrorPixels * MaxTriangulationErrorPixels) return;
+            }
+            _points[id] = x;
         }
-        return cost;
-    }
 
-    /// <summary>Strides of the spread subsets the starts give RANSAC: primes above any match count, so index j -&gt; j x stride mod n visits distinct matches.</summary>
-    private static readonly long[] StartStrides = [1299709, 15485863, 179424673, 373587883];
-
-    /// <summary>A RANSAC start: the model of a minimal sample (OpenCV convention, |t| = 1) and its inliers among ALL matches.</summary>
-    private sealed record Start(Mat3 R, Vec3 T, bool[] Inliers, int InlierCount);
-
-    /// <summary>
-    /// RANSAC essential matrix and cheirality (cv::findEssentialMat + cv::recoverPose) on a spread subset of at most
-    /// <see cref="MaxRansacPoints"/> matches, different for each <paramref name="start"/> (which also changes RANSAC's
-    /// samples); the inliers are then those of all matches within <see cref="EssentialThresholdPixels"/> (Sampson
-    /// distance, as OpenCV measures it). Null when no model is found.
-    /// </summary>
-    private static Start? FitEssential(ReadOnlySpan<Vector2> src, ReadOnlySpan<Vector2> dst, Vec3[] all1, Vec3[] all2, Intrinsics kcv, int start)
-    {
-        int n = src.Length, m = Math.Min(n, MaxRansacPoints);
-        long stride = StartStrides[start];
-        var s = new Vector2[m];
-        var d = new Vector2[m];
-        for (int j = 0; j < m; j++)
+        /// <summary>
+        /// Bundle adjustment of the cameras in <paramref name="free"/> and every point they see (other cameras that see
+        /// those points held); <paramref name="gauge"/> is never moved.
+        /// </summary>
+        private void Bundle(HashSet<int> free, List<int> cameras, int gauge, int iterations)
         {
-            int i = (int)((j * stride + start) % n);
-            s[j] = src[i];
-            d[j] = dst[i];
+            var camIndex = new Dictionary<int, int>();
+            var camList = new List<int>();
+            var pointIndex = new Dictionary<int, int>();
+            var pointList = new List<int>();
+            foreach (int f in free)
+                foreach (int id in ctx.ById[f].Keys)
+                    if (_points.ContainsKey(id) && !pointIndex.ContainsKey(id)) { pointIndex[id] = pointList.Count; pointList.Add(id); }
+            var obs = new List<BundleObservation>();
+            foreach (int f in cameras)
+            {
+                foreach (var (id, p) in ctx.ById[f])
+                {
+                    if (!pointIndex.TryGetValue(id, out int j) || _outliers.Contains((f, id))) continue;
+                    if (!camIndex.TryGetValue(f, out int ci)) { ci = camIndex[f] = camList.Count; camList.Add(f); }
+                    var (u, v) = ctx.Ray(p);
+                    obs.Add(new BundleObservation(ci, j, u, v));
+                }
+            }
+            if (obs.Count == 0) return;
+            // Centre variables in use, and whether any free camera owns them.
+            var centreIndex = new Dictionary<int, int>();
+            var centreVars = new List<int>();
+            foreach (int f in camList)
+                if (!centreIndex.ContainsKey(_centreOf[f])) { centreIndex[_centreOf[f]] = centreVars.Count; centreVars.Add(_centreOf[f]); }
+            var centreFree = new bool[centreVars.Count];
+            foreach (int f in camList)
+                if (free.Contains(f) && f != gauge) centreFree[centreIndex[_centreOf[f]]] = true;
+            if (camList.Contains(gauge)) centreFree[centreIndex[_centreOf[gauge]]] = false;
+            var problem = new BundleProblem
+            {
+                Rotations = camList.Select(f => _rot[f]).ToArray(),
+                Centres = centreVars.Select(v => _centres[v]).ToArray(),
+                CentreOf = camList.Select(f => centreIndex[_centreOf[f]]).ToArray(),
+                RotationFixed = camList.Select(f => !free.Contains(f) || f == gauge).ToArray(),
+                CentreFixed = centreFree.Select(x => !x).ToArray(),
+                Points = pointList.Select(id => _points[id]).ToArray(),
+                Observations = obs,
+                Fx = ctx.K.Fx,
+                Fy = ctx.K.Fy,
+            };
+            BundleAdjustment.Solve(problem, iterations, RobustScalePixels);
+            for (int i = 0; i < camList.Count; i++) _rot[camList[i]] = problem.Rotations[i];
+            for (int i = 0; i < centreVars.Count; i++) _centres[centreVars[i]] = problem.Centres[i];
+            for (int j = 0; j < pointList.Count; j++) _points[pointList[j]] = problem.Points[j];
         }
-        var pose = TwoViewGeometry.EssentialPose(s, d, kcv.Fx, kcv.Fy, kcv.Cx, kcv.Cy,
-            EssentialMethod.Ransac, EssentialThresholdPixels, EssentialConfidence, EssentialMaxIterations);
-        if (pose is null) return null;
-        Mat3 r = Mat3.FromArray(pose.Rotation);
-        Vec3 t = Vec3.FromArray(pose.Translation);
-        if (!r.IsFinite || !t.IsFinite || !(t.Norm > 0)) return null;
-        t = t.Normalized();
-        Mat3 e = EssentialRefinement.Essential(r, t);
-        double limit = EssentialThresholdPixels / ((kcv.Fx + kcv.Fy) / 2);
-        var inliers = new bool[n];
-        int count = 0;
-        for (int i = 0; i < n; i++)
-            if (inliers[i] = Math.Abs(EssentialRefinement.Sampson(e, all1[i], all2[i])) <= limit) count++;
-        return new Start(r, t, inliers, count);
-    }
 
-    private static (List<Vec3>, List<Vec3>) Stride(List<Vec3> a, List<Vec3> b, int max)
-    {
-        if (a.Count <= max) return (a, b);
-        var ra = new List<Vec3>(max);
-        var rb = new List<Vec3>(max);
-        for (int i = 0; i < max; i++)
+        private void DropOutliers(List<int> cameras)
         {
-            int j = (int)((long)i * a.Count / max);
-            ra.Add(a[j]);
-            rb.Add(b[j]);
+            foreach (int f in cameras)
+                foreach (var (id, p) in ctx.ById[f])
+                {
+                    if (!_points.TryGetValue(id, out var x)) continue;
+                    var (u0, v0) = ctx.Ray(p);
+                    if (!BundleAdjustment.Project(_rot[f], CentreOf(f), x, out double u, out double v)
+                        || Math.Pow((u - u0) * ctx.K.Fx, 2) + Math.Pow((v - v0) * ctx.K.Fy, 2) > OutlierPixels * OutlierPixels)
+                        _outliers.Add((f, id));
+                }
         }
-        return (ra, rb);
-    }
 
-    private static PairCameraMotion ParallaxFree(Mat3 homography, Intrinsics kcv, string why)
-    {
-        var d = TwoViewMath.DecomposeRotationHomography(homography, kcv);
-        return d is { } ok
-            ? PairCameraMotion.ParallaxFree(ok.Orientation, ok.FocalScale)
-            : PairCameraMotion.Unusable($"parallax-free ({why}) but the homography is not a rotation/zoom (mirrors or singular)");
-    }
+        /// <summary>
+        /// Zbar of frame f (<see cref="SceneDepth.GridMedian(IEnumerable{ValueTuple{double, double, double}}, int, int)"/>)
+        /// over every scene point in front of camera f that projects into its picture, tracked there or not (a
+        /// steadier set than the tracks of one frame, which come and go); NaN with too few.
+        /// </summary>
+        private double MedianDepth(int f)
+        {
+            var samples = new List<(double, double, double)>();
+            var kk = ctx.K;
+            Mat3 r = _rot[f];
+            Vec3 c = CentreOf(f);
+            foreach (var x in _points.Values)
+            {
+                Vec3 q = r * (x - c);
+                if (!(q.Z > 0)) continue;
+                double u = kk.Fx * q.X / q.Z + kk.Cx + 0.5, v = kk.Fy * q.Y / q.Z + kk.Cy + 0.5;
+                if (u >= 0 && v >= 0 && u < ctx.Width && v < ctx.Height) samples.Add((u, v, q.Z));
+            }
+            return samples.Count >= MinPosePoints ? SceneDepth.GridMedian(samples, ctx.Width, ctx.Height) : double.NaN;
+        }
 
-    private static double TransferError(Mat3 h, Vector2 a, Vector2 b)
-    {
-        double w = h.M20 * a.X + h.M21 * a.Y + h.M22;
-        if (!(Math.Abs(w) > 1e-12)) return double.PositiveInfinity;
-        double x = (h.M00 * a.X + h.M01 * a.Y + h.M02) / w - b.X;
-        double y = (h.M10 * a.X + h.M11 * a.Y + h.M12) / w - b.Y;
-        return Math.Sqrt(x * x + y * y);
+        private void Report(List<int> kfs, IntervalModel[] models)
+        {
+            int origin = Enumerable.Range(s, e - s + 1).FirstOrDefault(f => _rot.ContainsKey(f), -1);
+            if (origin < 0) { Fail(s, e, "cannot be posed"); return; }
+            double unit = MedianDepth(origin);
+            if (!(unit > 0)) { Fail(s, e, $"cannot be posed: too few scene points in front of frame {origin}"); return; }
+            Mat3 r0 = _rot[origin];
+            Vec3 c0 = CentreOf(origin);
+            for (int f = s; f <= e; f++)
+                if (_rot.TryGetValue(f, out var r))
+                    local[f] = new CameraPose(r0 * r.Transpose(), r0 * (CentreOf(f) - c0) / unit);
+            for (int f = s; f < e; f++)
+            {
+                if (!_rot.ContainsKey(f) || !_rot.ContainsKey(f + 1))
+                {
+                    int missing = _rot.ContainsKey(f) ? f + 1 : f;
+                    pairs[f] = PairCameraMotion.Unusable(_failed.GetValueOrDefault(missing, $"cannot be posed: frame {missing} was not registered"));
+                    continue;
+                }
+                Mat3 ra = _rot[f], rb = _rot[f + 1];
+                Mat3 orientation = ra * rb.Transpose();
+                if (_centreOf[f] == _centreOf[f + 1])
+                {
+                    pairs[f] = PairCameraMotion.ParallaxFree(orientation, 1.0);
+                    continue;
+                }
+                Vec3 step = ra * (CentreOf(f + 1) - CentreOf(f));
+                double depth = MedianDepth(f);
+                if (!(depth > 0) || !(step.Norm > 0))
+                {
+                    pairs[f] = PairCameraMotion.Unusable($"cannot be posed: too few scene points in front of frame {f}");
+                    continue;
+                }
+                pairs[f] = PairCameraMotion.WithParallax(orientation, step.Normalized(), step.Norm / depth);
+            }
+        }
     }
 }

@@ -87,9 +87,6 @@ public sealed record PairAnalysis(
     /// <summary>Focal length of ToFrame over FromFrame (a zoom; 1 with parallax); null when unusable.</summary>
     public double? FocalScale { get; init; }
 
-    /// <summary>Model-selection evidence: share of the explained matches (E or H inliers) that the homography explains (parallax-free at or above CameraPathEstimator.HomographyDominance).</summary>
-    public double? HomographyShare { get; init; }
-
     /// <summary>Why the camera path of this pair is null; null otherwise.</summary>
     public string? CameraPathReason { get; init; }
 
@@ -121,7 +118,6 @@ public sealed record PairAnalysis(
             TranslationDirection = m.TranslationDirection,
             FocalScale = m.FocalScale,
             CameraPathReason = m.Reason,
-            HomographyShare = m.HomographyShare,
         };
     }
 }
@@ -133,14 +129,17 @@ public sealed record PairAnalysis(
 public sealed record CameraPathFrame(int Frame, Vec3 Rotation, Vec3 Centre);
 
 /// <summary>
-/// The clip's camera path relative to the first analysed frame (<see cref="CameraPathChain"/>): rotations chained
-/// exactly, each translation step as long as its pair's parallax number, so centres are in units of the scene's
-/// median depth (exact when that depth stays the same along the clip). Unusable pairs are held (no motion) and
-/// listed in <see cref="HeldPairs"/>; the path after them is not a measurement.
+/// The clip's camera path relative to the first analysed frame, as <see cref="CameraPathEstimator"/> posed it: one
+/// pose per frame from the bundle adjustment, centres in units of the median depth of the scene points seen in the
+/// first frame (of each stretch between flagged pairs; a flagged pair is held: no motion, listed in
+/// <see cref="HeldPairs"/>, and the path after it is not a measurement relative to the frames before it).
 /// </summary>
 /// <param name="FocalLengthPixels">fx = fy assumed, pixels of the original frames.</param>
 /// <param name="HorizontalFovDegrees">The corresponding horizontal field of view.</param>
+/// <param name="Intrinsics">"given" (<c>--focal</c> or <c>--fov</c>) or "default" (the 60° field of view).</param>
 /// <param name="TranslationUnit">"median-depth": what a centre of length 1 means.</param>
+/// <param name="Keyframes">Indices of the analysed frames chosen as keyframes.</param>
+/// <param name="Intervals">The model selection of every pair of consecutive keyframes (GRIC of the homography and of the essential matrix; the lower wins).</param>
 /// <param name="Frames">One pose per analysed frame.</param>
 /// <param name="HeldPairs">Pairs without a usable camera path.</param>
 /// <param name="PairsWithParallax">Pairs explained by an essential matrix with parallax.</param>
@@ -150,7 +149,10 @@ public sealed record CameraPathFrame(int Frame, Vec3 Rotation, Vec3 Centre);
 public sealed record ClipCameraPath(
     double FocalLengthPixels,
     double HorizontalFovDegrees,
+    string Intrinsics,
     string TranslationUnit,
+    IReadOnlyList<int> Keyframes,
+    IReadOnlyList<CameraPathEstimator.IntervalModel> Intervals,
     IReadOnlyList<CameraPathFrame> Frames,
     IReadOnlyList<int> HeldPairs,
     int PairsWithParallax,
@@ -158,18 +160,19 @@ public sealed record ClipCameraPath(
     double? MedianParallax,
     double ElapsedMs)
 {
-    public static ClipCameraPath From(IReadOnlyList<PairAnalysis> pairs, IReadOnlyList<int> analysedFrames, Intrinsics k, int width, double elapsedMs)
+    public static ClipCameraPath From(IReadOnlyList<PairAnalysis> pairs, IReadOnlyList<CameraPose> poses, IReadOnlyList<int> keyframes,
+        IReadOnlyList<CameraPathEstimator.IntervalModel> intervals, IReadOnlyList<int> analysedFrames, Intrinsics k, bool intrinsicsGiven, int width, double elapsedMs)
     {
         var motions = pairs.Select(p => p.ToCameraMotion()).ToArray();
-        var chain = CameraPathChain.FromPairs(motions);
-        var frames = new CameraPathFrame[chain.Poses.Count];
+        var frames = new CameraPathFrame[poses.Count];
         for (int i = 0; i < frames.Length; i++)
         {
-            var (x, y, z) = Rotations.ToRotationVectorDegrees(chain.Poses[i].Rotation);
-            frames[i] = new CameraPathFrame(i < analysedFrames.Count ? analysedFrames[i] : i, new Vec3(x, y, z), chain.Poses[i].Centre);
+            var (x, y, z) = Rotations.ToRotationVectorDegrees(poses[i].Rotation);
+            frames[i] = new CameraPathFrame(i < analysedFrames.Count ? analysedFrames[i] : i, new Vec3(x, y, z), poses[i].Centre);
         }
         var usable = motions.Where(m => m.Usable).Select(m => m.Parallax!.Value).ToArray();
-        return new ClipCameraPath(k.Fx, k.HorizontalFovDegrees(width), "median-depth", frames, chain.HeldPairs,
+        var held = Enumerable.Range(0, motions.Length).Where(i => !motions[i].Usable).ToArray();
+        return new ClipCameraPath(k.Fx, k.HorizontalFovDegrees(width), intrinsicsGiven ? "given" : "default", "median-depth", keyframes, intervals, frames, held,
             motions.Count(m => m.Model == CameraPairModel.Essential), motions.Count(m => m.Model == CameraPairModel.ParallaxFree),
             usable.Length > 0 ? TwoViewMath.Median(usable) : null, elapsedMs);
     }

@@ -23,8 +23,10 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 /// pair (2-NN + ratio test) and fits the homography (MAGSAC++ by default), then applies
 /// <see cref="PairReliability"/>. A frame's features are released as soon as both of its pairs are done, so
 /// memory stays bounded (a few frames in flight) whatever the clip length; the full-resolution frame is
-/// released right after it is shrunk (the analysis-size gray frame is kept with the features when the camera path,
-/// which tracks the matches on it, is on).</item>
+/// released right after it is shrunk.</item>
+/// <item>With the camera path on, each analysis-size gray frame also goes, in frame order, to the feature tracker
+/// (<see cref="PointTrackBuilder"/>, which keeps only its anchor frames); once every frame is in,
+/// <see cref="CameraPathEstimator"/> poses the clip from the tracks and gives every pair its camera motion.</item>
 /// <item>Pixel homographies are converted from the analysis size to the original resolution
 /// (<see cref="MediaInput.PixelScale"/>), checked with <see cref="HomographyCheck"/>, normalized, and
 /// summarized (<see cref="MotionSummary"/>, <see cref="MotionClassifier"/>).</item>
@@ -35,7 +37,7 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 public sealed class ClipAnalyzer
 {
     /// <summary>Bumped whenever a change here (thresholds, method details) changes results; part of the cache key.</summary>
-    public const int AlgorithmVersion = 3; // 2: camera path (essential matrix, parallax numbers) per pair; 3: its matches tracked to sub-pixel accuracy
+    public const int AlgorithmVersion = 4; // 2: camera path (essential matrix, parallax numbers) per pair; 3: its matches tracked to sub-pixel accuracy; 4: camera path from tracks, keyframes, GRIC and bundle adjustment
 
     private readonly FeatureExtractor _extractor;
 
@@ -82,6 +84,15 @@ public sealed class ClipAnalyzer
                 $"'{videoPath}': the second decoding pass ended after {run.FramesRead} frames, the first counted {decoded}");
 
         var pairs = run.Pairs;
+        CameraPathEstimator.Result? path = null;
+        if (Options.CameraPath && run.Width > 0)
+        {
+            long start = Stopwatch.GetTimestamp();
+            path = CameraPathEstimator.Estimate(run.Tracks, Options.ResolveIntrinsics(run.AnalysisWidth, run.AnalysisHeight, run.Width),
+                pairs.Select(p => p.Ok ? null : p.Reason ?? "flagged").ToArray(), run.AnalysisWidth, run.AnalysisHeight);
+            run.AddCameraPathTime(Stopwatch.GetTimestamp() - start);
+            pairs = pairs.Select((p, i) => p.WithCameraMotion(path.Pairs[i])).ToArray();
+        }
         var homographies = pairs.Select(p => p.Ok && p.H is { } h
             ? PairHomography.Valid(h, run.Width, run.Height)
             : PairHomography.Flagged(p.Reason ?? "flagged", run.Width, run.Height)).ToArray();
@@ -94,9 +105,9 @@ public sealed class ClipAnalyzer
             Settings = Options,
             Pairs = pairs,
             Motion = motion,
-            CameraPath = Options.CameraPath && run.Width > 0
-                ? ClipCameraPath.From(pairs, run.Analysed, Options.ResolveIntrinsics(run.Width, run.Height, run.Width), run.Width, run.CameraPathMs)
-                : null,
+            CameraPath = path is null ? null
+                : ClipCameraPath.From(pairs, path.Poses, path.Keyframes, path.Intervals, run.Analysed, Options.ResolveIntrinsics(run.Width, run.Height, run.Width),
+                    Options.FocalLengthPixels is not null || Options.HorizontalFovDegrees is not null, run.Width, run.CameraPathMs),
             ElapsedMs = clock.Elapsed.TotalMilliseconds,
         };
     }
@@ -188,21 +199,62 @@ public sealed class ClipAnalyzer
     /// <summary>One clip's decode/feature/fit pipeline (see the type's remarks).</summary>
     private sealed class ClipRun(ClipAnalyzer owner, string path, int[]? sample, IProgress<AnalysisProgress>? progress)
     {
-        /// <summary><see cref="Gray"/>: the analysis-size grayscale frame, kept (camera path only) for sub-pixel tracking of the matches.</summary>
-        private sealed class Slot(int frame, FrameSignature signature, FrameFeatures? features, Image? gray)
+        private sealed class Slot(int frame, FrameSignature signature, FrameFeatures? features)
         {
             public int Frame { get; } = frame;
             public FrameSignature Signature { get; } = signature;
             public FrameFeatures? Features { get; private set; } = features;
-            public Image? Gray { get; private set; } = gray;
             public int PendingPairs;
 
             public void Release()
             {
                 Features?.Dispose();
                 Features = null;
-                Gray?.Dispose();
-                Gray = null;
+            }
+        }
+
+        // The camera path's tracks need the frames in order while workers finish them in any order: finished
+        // analysis-size frames wait here until the next one in order arrives, and one worker at a time tracks them.
+        private readonly PointTrackBuilder? _tracker = owner.Options.CameraPath ? new PointTrackBuilder() : null;
+        private readonly Dictionary<int, Image> _waitingForTracking = [];
+        private readonly object _trackingTurn = new();
+        private int _nextToTrack;
+
+        /// <summary>Tracks of every analysed frame (camera path only; empty otherwise).</summary>
+        public IReadOnlyList<FrameTracks> Tracks => _tracker?.Frames ?? [];
+
+        public void AddCameraPathTime(long ticks) => Interlocked.Add(ref _cameraPathTicks, ticks);
+
+        private void Track(int k, Image gray)
+        {
+            lock (_waitingForTracking) _waitingForTracking[k] = gray;
+            // Whoever holds the turn tracks everything that is ready; the others go on with their work.
+            while (Monitor.TryEnter(_trackingTurn))
+            {
+                try
+                {
+                    while (true)
+                    {
+                        Image? next;
+                        lock (_waitingForTracking)
+                        {
+                            if (!_waitingForTracking.Remove(_nextToTrack, out next)) break;
+                        }
+                        long start = Stopwatch.GetTimestamp();
+                        _tracker!.Add(next);
+                        AddCameraPathTime(Stopwatch.GetTimestamp() - start);
+                        _nextToTrack++;
+                    }
+                }
+                finally
+                {
+                    Monitor.Exit(_trackingTurn);
+                }
+                // A frame may have arrived after the last look and before the turn was given up.
+                lock (_waitingForTracking)
+                {
+                    if (!_waitingForTracking.ContainsKey(_nextToTrack)) break;
+                }
             }
         }
 
@@ -266,6 +318,9 @@ public sealed class ClipAnalyzer
                 {
                     foreach (var slot in _slots) slot?.Release();
                 }
+                foreach (var left in _waitingForTracking.Values) left.Dispose();
+                _waitingForTracking.Clear();
+                _tracker?.Dispose();
             }
             if (!failures.IsEmpty)
             {
@@ -350,14 +405,16 @@ public sealed class ClipAnalyzer
                 foreach (var (k, frame, bgr) in queue.GetConsumingEnumerable(cts.Token))
                 {
                     Slot slot;
+                    Image? gray;
                     try
                     {
-                        slot = Prepare(frame, bgr);
+                        (slot, gray) = Prepare(frame, bgr);
                     }
                     finally
                     {
                         bgr.Dispose();
                     }
+                    if (gray is not null) Track(k, gray);
                     int nReady = 0;
                     lock (_gate)
                     {
@@ -385,7 +442,8 @@ public sealed class ClipAnalyzer
             }
         }
 
-        private Slot Prepare(int frame, Image bgr)
+        /// <summary>The frame's slot, and its analysis-size grayscale image when the camera path needs it for tracking.</summary>
+        private (Slot, Image?) Prepare(int frame, Image bgr)
         {
             int aw = AnalysisWidth, ah = AnalysisHeight;
             Image small = bgr.ToGray();
@@ -411,9 +469,8 @@ public sealed class ClipAnalyzer
                 }
                 // A blank frame flags both its pairs without a fit: skip its features.
                 FrameFeatures? features = PairReliability.IsBlank(signature) ? null : FrameFeatures.Detect(owner._extractor, small);
-                // The camera path tracks the pair's matches on the analysis-size frames: keep this one with its slot.
-                keep = features is not null && owner.Options.CameraPath;
-                return new Slot(frame, signature, features, keep ? small : null);
+                keep = owner.Options.CameraPath;
+                return (new Slot(frame, signature, features), keep ? small : null);
             }
             finally
             {
@@ -475,13 +532,8 @@ public sealed class ClipAnalyzer
             var motion = PairMotion.FromNormalized(hn);
             string cls = MotionClassifier.ClassifyPair(motion, Width, Height).ToLabel();
             var pair = new PairAnalysis(k, a.Frame, b.Frame, true, null, null, h, hn, fit.Inliers, fit.Matches, hist, thumb, motion, cls);
-            if (!owner.Options.CameraPath) return pair.WithCameraMotion(PairCameraMotion.Unusable("camera path not computed (turned off)"));
-            // Camera path from the same matches and the same analysis-size homography (no second matching pass).
-            long start = Stopwatch.GetTimestamp();
-            var camera = CameraPathEstimator.Estimate(fit.Matched!, hs,
-                owner.Options.ResolveIntrinsics(AnalysisWidth, AnalysisHeight, Width), a.Gray, b.Gray);
-            Interlocked.Add(ref _cameraPathTicks, Stopwatch.GetTimestamp() - start);
-            return pair.WithCameraMotion(camera);
+            // With the camera path on, the clip's tracks give every pair its camera motion once all frames are in.
+            return owner.Options.CameraPath ? pair : pair.WithCameraMotion(PairCameraMotion.Unusable("camera path not computed (turned off)"));
         }
     }
 }

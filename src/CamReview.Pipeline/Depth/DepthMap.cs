@@ -1,3 +1,4 @@
+using CamReview.Core;
 using CamReview.Pipeline.Render;
 
 namespace CamReview.Pipeline.Depth;
@@ -41,8 +42,8 @@ public sealed class DepthMap
 
     public float this[int x, int y] => Values[y * Width + x];
 
-    /// <summary>Median depth Zbar of the map.</summary>
-    public double Median => _median ??= ComputeMedian(Values);
+    /// <summary>Zbar of the map: <see cref="SceneDepth.GridMedian(ReadOnlySpan{float}, int, int)"/>, the statistic the camera path measures parallax with.</summary>
+    public double Median => _median ??= SceneDepth.GridMedian(Values, Width, Height);
 
     /// <summary>From depth values (Z &lt;= 0 or non-finite = invalid, filled; see the type remarks).</summary>
     public static DepthMap FromDepth(ReadOnlySpan<float> z, int width, int height) => Build(z, width, height, disparity: false);
@@ -180,14 +181,6 @@ public sealed class DepthMap
             if (y > 0) Visit(i - width);
             if (y + 1 < height) Visit(i + width);
         }
-    }
-
-    private static double ComputeMedian(float[] values)
-    {
-        var copy = (float[])values.Clone();
-        Array.Sort(copy);
-        int n = copy.Length;
-        return n % 2 == 1 ? copy[n / 2] : 0.5 * (copy[n / 2 - 1] + (double)copy[n / 2]);
     }
 
     private static void CheckSize(int width, int height)

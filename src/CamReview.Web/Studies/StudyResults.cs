@@ -227,7 +227,12 @@ public sealed class StudyResults(IDbContextFactory<CamReviewDb> dbs, StudyServic
         }
 
         var votesByTrial = rows.GroupBy(v => v.TrialId).ToDictionary(g => g.Key, g => g.ToList());
-        var quality = participants.Select(p => new QualityParticipant(p.PublicId, p.CreatedUtc, p.AddressHash, trials.Where(t => t.ParticipantId == p.Id).Select(t =>
+        // Looked up per participant: a study may have thousands of them.
+        var trialsOf = trials.ToLookup(t => t.ParticipantId);
+        var answeredBy = rows.GroupBy(r => r.ParticipantId).ToDictionary(g => g.Key, g => g.Count());
+        var participantInclusions = inclusions.Where(i => i.Participant is not null).GroupBy(i => i.Participant!).ToDictionary(g => g.Key, g => g.Last());
+        var flagInclusions = inclusions.Where(i => i.Flag is not null).GroupBy(i => i.Flag!).ToDictionary(g => g.Key, g => g.Last());
+        var quality = participants.Select(p => new QualityParticipant(p.PublicId, p.CreatedUtc, p.AddressHash, trialsOf[p.Id].Select(t =>
         {
             var options = Options(t.CandidateMediaIds);
             var answers = votesByTrial.GetValueOrDefault(t.Id) ?? [];
@@ -241,15 +246,15 @@ public sealed class StudyResults(IDbContextFactory<CamReviewDb> dbs, StudyServic
 
         var table = participants.Select(p =>
         {
-            var own = trials.Where(t => t.ParticipantId == p.Id && t.Kind == TrialKind.AttentionCheck).Select(t => votesByTrial.GetValueOrDefault(t.Id) ?? []).Where(a => a.Count > 0).ToList();
+            var own = trialsOf[p.Id].Where(t => t.Kind == TrialKind.AttentionCheck).Select(t => votesByTrial.GetValueOrDefault(t.Id) ?? []).Where(a => a.Count > 0).ToList();
             // A check with any side picked fails, even if another question of it was answered "no preference".
             int failed = own.Count(a => a.Any(v => v.Answer == VoteAnswer.Pick));
             var flagged = flags[p.PublicId];
-            var byParticipant = inclusions.LastOrDefault(i => i.Participant == p.PublicId);
-            var byFlag = flagged.Select(f => inclusions.LastOrDefault(i => i.Flag == f.Code)).ToList();
+            var byParticipant = participantInclusions.GetValueOrDefault(p.PublicId);
+            var byFlag = flagged.Select(f => flagInclusions.GetValueOrDefault(f.Code)).ToList();
             var excluding = byParticipant is not null ? [] : flagged.Where((f, k) => byFlag[k] is null).Select(f => f.Code).ToList();
             var includer = flagged.Count == 0 || excluding.Count > 0 ? null : byParticipant ?? byFlag.MaxBy(i => i!.IncludedUtc);
-            return new ParticipantRow(p.PublicId, p.CreatedUtc, p.Trials, rows.Count(r => r.ParticipantId == p.Id), p.Trials * questionCount, p.CompletionCode,
+            return new ParticipantRow(p.PublicId, p.CreatedUtc, p.Trials, answeredBy.GetValueOrDefault(p.Id), p.Trials * questionCount, p.CompletionCode,
                 own.Count - failed, failed, excluding.Count > 0, null, p.PanelId, p.Code, flagged, excluding, includer?.Describe());
         }).ToList();
         return new StudyVoteSet(votes, table, table.Where(p => p.Excluded).Select(p => p.Participant).ToList(), inclusions);
