@@ -110,17 +110,6 @@ public class StudyWorld : PortalFixture
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>What a participant's trials show, as only the database knows it (the participant's addresses tell
-    /// nothing): trial number → methods left to right (an attention check names one method on every side).</summary>
-    public async Task<Dictionary<int, string[]>> MethodsShownAsync(int studyId, Participant participant)
-    {
-        var publicId = participant.Session.GetProperty("participant").GetString()!;
-        await using var db = OpenDb();
-        var methods = await db.StudyMedia.Where(m => m.StudyId == studyId && m.MethodName != null).ToDictionaryAsync(m => m.Id, m => m.MethodName!);
-        return (await db.StudyTrials.Where(t => t.Participant.StudyId == studyId && t.Participant.PublicId == publicId).ToListAsync())
-            .ToDictionary(t => t.Position, t => Studies.StudyDesigner.Split(t.CandidateMediaIds).Select(id => methods[id]).ToArray());
-    }
-
     /// <summary>Rows of a table, counted in the database file itself (a connection of its own, not the portal's).</summary>
     public long CountRows(string table, string where = "1 = 1")
     {
