@@ -10,8 +10,9 @@
 # right after the load, the SQLite floor on the same disk (bench/SqliteFloor: the same SQLite library and settings,
 # WAL and the default synchronous setting): durable single-row transactions a second, and rows a second in 50-row
 # transactions, with the votes/s as a ratio of each.
-# The portal logs as configured (ASP.NET Core's default: Information, every request and SQL command); pass e.g.
-# Logging__LogLevel__Default=Warning in the environment to measure without that.
+# The portal logs as configured by default (Information, with ASP.NET Core's per-request entries and each SQL
+# statement only at Warning); pass e.g. Logging__LogLevel__Microsoft.AspNetCore=Information in the environment to
+# measure with every request logged.
 # Usage: bench/vote-benchmark.sh [VOTES] [CLIENTS]   (default 20000 votes, 50 clients)
 set -euo pipefail
 votes=${1:-20000}

@@ -45,10 +45,11 @@ public static class Portal
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
         // No "Server: Kestrel": the software behind the portal is nobody's business.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        // Every SQL statement at Information level costs more than many requests it serves (votes, progress): only
-        // EF Core's warnings by default; Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command brings them back.
-        const string sqlLog = "Microsoft.EntityFrameworkCore.Database.Command";
-        if (builder.Configuration[$"Logging:LogLevel:{sqlLog}"] is null) builder.Logging.AddFilter(sqlLog, LogLevel.Warning);
+        // Every SQL statement, and every request's start, routing and end, at Information level cost more than many
+        // requests they describe (votes, progress): only their warnings by default, as in ASP.NET Core's own templates;
+        // Logging:LogLevel:<category> brings them back.
+        foreach (var category in (string[])["Microsoft.EntityFrameworkCore.Database.Command", "Microsoft.AspNetCore"])
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null) builder.Logging.AddFilter(category, LogLevel.Warning);
         var options = PortalOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
 

@@ -166,7 +166,9 @@ public sealed class CameraPathPosedClipTests(PosedClipFixture clips, ITestOutput
             Assert.True(p.ExitCode == 0, err);
         }
         var s = ClipScorer.ScoreAnalyses(clips.Analyze(source), clips.Analyze(copy));
-        double perFrame = s.RotErr!.Value.Degrees / PosedPlaneClips.Frames;
+        Assert.Equal(PosedPlaneClips.Frames - 1, s.PathPairsUsed);
+        double perFrame = s.RotErrPerFrameDegrees!.Value;
+        Assert.Equal(s.RotErr!.Value.Degrees / PosedPlaneClips.Frames, perFrame, 12);
         output.WriteLine($"{name}: RotErr {s.RotErr.Value.Degrees:F4}° ({perFrame:F5}° per frame), PCE {s.Pce:F4}, TransErr {s.TransErr}");
         Assert.True(perFrame <= maxDegreesPerFrame, $"RotErr {perFrame:F5}° per frame");
         Assert.True(s.Pce <= maxPce, $"PCE {s.Pce}");

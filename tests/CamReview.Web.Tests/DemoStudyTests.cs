@@ -34,6 +34,10 @@ public sealed class DemoStudyTests(DemoPortalFixture portal) : IClassFixture<Dem
         var methods = DemoContent.Renders.Length;
         Assert.Equal(2, analysis.GetProperty("excludedParticipants").GetInt32());
         Assert.Equal(22 * methods * (methods - 1) * 3, analysis.GetProperty("votes").GetInt32());
+        // The study list counts what the study page does: every comparison vote, the excluded participants' too
+        // (attention checks are not comparisons).
+        var listed = (await admin.Http.GetFromJsonAsync<JsonElement>("api/studies")).EnumerateArray().Single(s => s.GetProperty("id").GetInt32() == study.Id);
+        Assert.Equal(analysis.GetProperty("votes").GetInt32() + analysis.GetProperty("excludedVotes").GetInt32(), listed.GetProperty("votes").GetInt32());
         var questions = analysis.GetProperty("questions").EnumerateArray().ToList();
         Assert.Equal(["motion", "overall", "scene"], questions.Select(q => q.GetProperty("question").GetString()));
         Assert.All(questions, q =>

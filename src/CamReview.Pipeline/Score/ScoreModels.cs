@@ -150,6 +150,15 @@ public sealed record ScoreResult
 
     public string? TransErrReason { get; init; }
 
+    /// <summary>
+    /// <see cref="RotErr"/> per compared frame (degrees): the sum over the PathPairsUsed + 1 frames divided by their
+    /// number, so clips of different lengths can be put side by side; null with RotErr.
+    /// </summary>
+    public double? RotErrPerFrameDegrees => RotErr is { } r ? r.Degrees / (PathPairsUsed + 1) : null;
+
+    /// <summary><see cref="TransErr"/> per compared frame; null with TransErr.</summary>
+    public double? TransErrPerFrame => TransErr / (PathPairsUsed + 1);
+
     /// <summary>Compared pairs whose motion entered RotErr and TransErr (usable on both sides; the paths span this + 1 frames).</summary>
     public int PathPairsUsed { get; init; }
 

@@ -44,6 +44,8 @@ public sealed record StudyDraft(
         [], [], DefaultQuestions);
 }
 
+/// <summary>A study on the list; <see cref="Votes"/> counts comparison votes (not attention checks), excluded participants'
+/// too, as the study page's headline does.</summary>
 public sealed record StudySummary(int Id, int ProjectId, string ProjectName, string Name, StudyDesign Design, StudyState State,
     int Participants, int Completed, int Votes, DateTime CreatedUtc);
 
@@ -84,7 +86,7 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             .OrderByDescending(s => s.CreatedUtc).ThenByDescending(s => s.Id)
             .Select(s => new StudySummary(s.Id, s.ProjectId, s.Project.Name, s.Name, s.Design, s.State,
                 s.Participants.Count, s.Participants.Count(p => p.CompletedUtc != null),
-                db.StudyVotes.Count(v => v.Participant.StudyId == s.Id), s.CreatedUtc))
+                db.StudyVotes.Count(v => v.Participant.StudyId == s.Id && v.Trial.Kind == TrialKind.Comparison), s.CreatedUtc))
             .ToListAsync(ct);
     }
 
