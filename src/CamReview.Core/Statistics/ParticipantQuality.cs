@@ -52,8 +52,8 @@ public sealed record QualityRules
 /// the smaller of what the browser reported and what the server saw: from the participant's previous answer (or their
 /// joining) to the trial's first stored answer, so a script that claims long times but answers at once is still seen.</item>
 /// <item><see cref="FastOutlier"/>: a median answer time below <see cref="QualityRules.OutlierFraction"/> (a third) of
-/// the study's median, the median of the medians of the participants no other rule flags (so a flood of fast scripts does
-/// not drag the yardstick down), once at least <see cref="QualityRules.OutlierMinimumParticipants"/> (5) of them have times.</item>
+/// the study's median, the median of the medians of the participants with no attention-check, too-fast or address flag
+/// (so a flood of fast scripts does not drag the yardstick down), once at least <see cref="QualityRules.OutlierMinimumParticipants"/> (5) of them have times.</item>
 /// <item><see cref="Inconsistent"/>: on repeated comparisons (sides mirrored), more than half of the answers where both
 /// showings picked a method pick different methods, out of at least 2 such answers. A script that always picks the same
 /// side disagrees on every one.</item>
