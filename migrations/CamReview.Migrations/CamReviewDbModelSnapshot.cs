@@ -475,6 +475,20 @@ namespace CamReview.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MediaJobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MediaProfile")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("MediaReadyUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MediaSecret")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

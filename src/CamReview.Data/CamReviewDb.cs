@@ -205,6 +205,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
             e.Property(s => s.Instructions).HasMaxLength(StudyTextMaxLength);
             e.Property(s => s.ConsentText).HasMaxLength(StudyTextMaxLength);
+            e.Property(s => s.MediaProfile).HasMaxLength(ErrorMaxLength);
+            e.Property(s => s.MediaSecret).HasMaxLength(64);
             e.Property(s => s.Admission).HasConversion<string>().HasMaxLength(16).HasDefaultValue(StudyAdmission.Link);
             e.Property(s => s.PanelIdParameter).HasMaxLength(PanelParameterMaxLength);
             e.Property(s => s.ReturnUrlTemplate).HasMaxLength(ReturnUrlMaxLength);

@@ -42,6 +42,10 @@ public static class MediaFiles
     /// every player, while the original stays for analysis and download.</summary>
     public static string Playback(string dataDir, string sha256) => Path.Combine(Folder(dataDir, sha256), $"{sha256}.playback.mp4");
 
+    /// <summary>The videos and posters a study shows its participants, encoded to one profile when it opened
+    /// (<c>media/studies/{id}/{key}-{variant}.mp4</c> and <c>.jpg</c>).</summary>
+    public static string StudyFolder(string dataDir, int studyId) => Path.Combine(MediaRoot(dataDir), "studies", studyId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public static string Folder(string dataDir, string sha256) => Path.Combine(MediaRoot(dataDir), CheckHash(sha256)[..2]);
 
     public static string Extension(string mediaType) =>

@@ -27,6 +27,10 @@ public sealed record FfmpegEncodeOptions
 
     // libx264 preset (ultrafast .. veryslow); null = "medium". ffmpeg validates it.
     public string? Preset { get; init; }
+
+    // Constant bitrate in bits per second (x264's CBR with filler data, nal-hrd=cbr): every file of that rate and length
+    // has about the same size whatever it shows. Null = quality-based (Crf).
+    public int? ConstantBitrate { get; init; }
 }
 
 // Encodes browser-playable H.264 MP4 (yuv420p, moov atom first) by piping raw BGR frames into ffmpeg.
@@ -144,8 +148,10 @@ internal sealed class FfmpegProcess
     }
 
     /// <summary>Starts ffmpeg: <paramref name="input"/> (the input options and -i), then <paramref name="filters"/>
-    /// (mapping, filters, metadata), then the H.264 MP4 output into the temp file.</summary>
-    public static FfmpegProcess Start(FfmpegEncodeOptions options, string outputPath, IEnumerable<string> input, IEnumerable<string> filters, bool pipeInput)
+    /// (mapping, filters, metadata), then the H.264 MP4 output into the temp file (or, with <paramref name="output"/>,
+    /// those output options before the temp file).</summary>
+    public static FfmpegProcess Start(FfmpegEncodeOptions options, string outputPath, IEnumerable<string> input, IEnumerable<string> filters, bool pipeInput,
+        IEnumerable<string>? output = null)
     {
         string dir = Path.GetDirectoryName(outputPath)!;
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Output directory does not exist: '{dir}'");
@@ -161,7 +167,7 @@ internal sealed class FfmpegProcess
             psi.ArgumentList.Add(arg);
         foreach (string arg in input) psi.ArgumentList.Add(arg);
         foreach (string arg in filters) psi.ArgumentList.Add(arg);
-        foreach (string arg in H264Output(options, tempPath)) psi.ArgumentList.Add(arg);
+        foreach (string arg in output is null ? H264Output(options, tempPath) : [.. output, tempPath]) psi.ArgumentList.Add(arg);
 
         var process = new Process { StartInfo = psi };
         var run = new FfmpegProcess(process, outputPath, tempPath);
@@ -192,6 +198,11 @@ internal sealed class FfmpegProcess
         yield return "-pix_fmt"; yield return "yuv420p";
         if (options.Crf is int crf) { yield return "-crf"; yield return crf.ToString(CultureInfo.InvariantCulture); }
         if (options.Preset is string preset) { yield return "-preset"; yield return preset; }
+        if (options.ConstantBitrate is int bitrate)
+        {
+            var rate = bitrate.ToString(CultureInfo.InvariantCulture);
+            foreach (string a in new[] { "-b:v", rate, "-minrate", rate, "-maxrate", rate, "-bufsize", rate, "-x264-params", "nal-hrd=cbr" }) yield return a;
+        }
         // The temp name has no .mp4 extension, so name the muxer explicitly.
         foreach (string a in new[] { "-movflags", "+faststart", "-f", "mp4", tempPath }) yield return a;
     }

@@ -23,7 +23,7 @@ public sealed class EndpointWalkWorld : StudyWorld
 {
     public const string Passphrase = "the guest knows this";
     public Dictionary<string, string> Ids { get; } = [];
-    public string ParticipantKey = "", GuestCookie = "";
+    public string ParticipantKey = "", ParticipantMediaCookie = "", GuestCookie = "";
 
     public override async Task InitializeAsync()
     {
@@ -56,6 +56,7 @@ public sealed class EndpointWalkWorld : StudyWorld
         using var participant = new Participant(BaseAddress, token);
         await participant.JoinOkAsync();
         ParticipantKey = participant.Key!;
+        ParticipantMediaCookie = participant.MediaCookie;
         var trial = participant.Session.GetProperty("trials")[0];
         Ids["trial"] = trial.GetProperty("trial").GetInt32().ToString();
         Ids["mediakey"] = trial.GetProperty("reference").GetString()!.TrimEnd('/').Split('/')[^1];
@@ -104,6 +105,9 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         StudyLink,
         /// <summary>The participant whose key is sent with the request.</summary>
         ParticipantKey,
+        /// <summary>The participant whose media cookie (set when they joined) is sent with the request, as a video
+        /// element sends it: their media keys open nothing for anyone else.</summary>
+        ParticipantMedia,
         /// <summary>Whoever unlocked the share link with its passphrase in this browser.</summary>
         UnlockedShare,
     }
@@ -194,8 +198,8 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/studies/{studyId:int}/report.html", Access.Viewer, "api/studies/{study}/report.html"),
         new("GET", "/api/studies/{studyId:int}/report.pdf", Access.Viewer, "api/studies/{study}/report.pdf"),
         new("GET", "/p/{token}/", Access.StudyLink, "p/{ptoken}"),
-        new("GET", "/p/{token}/media/{key}", Access.StudyLink, "p/{ptoken}/media/{mediakey}"),
-        new("GET", "/p/{token}/media/{key}/poster", Access.StudyLink, "p/{ptoken}/media/{mediakey}/poster"),
+        new("GET", "/p/{token}/media/{key}", Access.ParticipantMedia, "p/{ptoken}/media/{mediakey}"),
+        new("GET", "/p/{token}/media/{key}/poster", Access.ParticipantMedia, "p/{ptoken}/media/{mediakey}/poster"),
         new("GET", "/p/{token}/api/session", Access.ParticipantKey, "p/{ptoken}/api/session"),
         new("POST", "/p/{token}/api/votes", Access.ParticipantKey, "p/{ptoken}/api/votes", new { trial = "{trial}", question = "overall", choice = "0", responseMs = 900 }),
         new("POST", "/p/{token}/api/participants", Access.StudyLink, "p/{ptoken}/api/participants"),
@@ -310,7 +314,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
             Access.Public or Access.StudyLink => Result.Allowed,
             Access.NotFound => Result.NotFound,
             Access.SignedIn => account ? Result.Allowed : Result.SignIn,
-            Access.ParticipantKey => caller == Caller.Participant ? Result.Allowed : Result.Refused,
+            Access.ParticipantKey or Access.ParticipantMedia => caller == Caller.Participant ? Result.Allowed : Result.Refused,
             Access.UnlockedShare => caller == Caller.Guest ? Result.Allowed : Result.Refused,
             Access.Administrator => account ? Result.Forbidden : Result.SignIn,
             Access.Invitee => account ? Result.NotFound : Result.SignIn,
@@ -340,12 +344,16 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
             return await UploadAsync(client, caller, path);
         using var request = new HttpRequestMessage(new HttpMethod(rule.Method), path);
         if (rule.Body is not null) request.Content = new StringContent(FillJson(rule.Body), Encoding.UTF8, "application/json");
-        if (caller == Caller.Participant) request.Headers.Add(ParticipantService.KeyHeader, world.ParticipantKey);
+        if (caller == Caller.Participant)
+        {
+            request.Headers.Add(ParticipantService.KeyHeader, world.ParticipantKey);
+            request.Headers.Add("Cookie", world.ParticipantMediaCookie);
+        }
         if (caller == Caller.Guest) request.Headers.Add("Cookie", world.GuestCookie);
         if (HasAccount(caller) && rule.Method != "GET") request.Headers.Add(PortalClient.AntiforgeryHeader, await client.AntiforgeryTokenAsync());
         var response = await client.Http.SendAsync(request);
         // A refusal from a capability address: 401, 403 and 404 all say "not with what you hold".
-        if (rule.Access is Access.ParticipantKey or Access.UnlockedShare && (int)response.StatusCode is 401 or 403 or 404)
+        if (rule.Access is Access.ParticipantKey or Access.ParticipantMedia or Access.UnlockedShare && (int)response.StatusCode is 401 or 403 or 404)
             response.StatusCode = HttpStatusCode.Gone;
         return response;
     }

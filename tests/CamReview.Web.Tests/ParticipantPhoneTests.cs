@@ -50,6 +50,7 @@ public sealed class ParticipantPhoneTests(StudyWorld world, ITestOutputHelper ou
         });
         var studyId = study.GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{studyId}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, studyId);
         var token = study.GetProperty("token").GetString()!;
 
         var page = await world.NewPageAsync(new BrowserNewContextOptions

@@ -17,13 +17,12 @@ namespace CamReview.Web.Tests;
 /// existed gets one on its first request. The videos are made here with the ffmpeg CLI.</summary>
 public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper output) : IClassFixture<StudyWorld>
 {
-    private static readonly string[] StructuralTags = ["major_brand", "minor_version", "compatible_brands"];
 
     [Fact]
     public async Task AnAviUploadIsPlayedAsAnH264Mp4WithoutItsMetadataAndKeptAsUploaded()
     {
         // Odd dimensions (the proxy crops to even ones) and tags naming a method.
-        var avi = MakeVideo("tagged.avi", "testsrc=size=65x49:rate=10", 20, ["-c:v", "mjpeg", "-q:v", "3"],
+        var avi = FfmpegCli.MakeVideo("tagged.avi", "testsrc=size=65x49:rate=10", 20, ["-c:v", "mjpeg", "-q:v", "3"],
             ["-metadata", "title=ZebraWarp-91 render", "-metadata", "comment=made with ZebraWarp-91"]);
         using var admin = await world.ClientAsync();
         var project = await NewProjectAsync(admin, "AVI upload");
@@ -35,13 +34,13 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
 
         var (proxy, type) = await GetAsync(admin.Http, $"media/{id}/playback");
         Assert.Equal("video/mp4", type);
-        var probe = Probe(proxy);
+        var probe = FfmpegCli.Probe(proxy);
         var stream = probe.GetProperty("streams").EnumerateArray().Single();
         Assert.Equal(("h264", "yuv420p", 64, 48), (stream.GetProperty("codec_name").GetString(), stream.GetProperty("pix_fmt").GetString(),
             stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32()));
         Assert.Equal("10/1", stream.GetProperty("r_frame_rate").GetString());
         Assert.Equal("20", stream.GetProperty("nb_frames").GetString());
-        AssertNoMetadata(probe, proxy, "ZebraWarp");
+        FfmpegCli.AssertNoMetadata(probe, proxy, "ZebraWarp");
         var text = Encoding.Latin1.GetString(proxy);
         Assert.True(text.IndexOf("moov", StringComparison.Ordinal) < text.IndexOf("mdat", StringComparison.Ordinal), "faststart: moov before mdat");
 
@@ -69,7 +68,7 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
         for (var i = 0; i < methods.Length; i++)
         {
             // Browser-playable H.264 MP4s that still name their method in their tags.
-            var mp4 = MakeVideo($"{methods[i]}.mp4", $"testsrc2=size=64x48:rate=8", 10 + i, ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+            var mp4 = FfmpegCli.MakeVideo($"{methods[i]}.mp4", $"testsrc2=size=64x48:rate=8", 10 + i, ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
                 ["-metadata", $"title={methods[i]}", "-metadata", $"comment={methods[i]} output", "-metadata:s:v:0", $"handler_name={methods[i]}"]);
             Assert.Contains(methods[i], Encoding.Latin1.GetString(mp4));
             await admin.UploadOkAsync(project, "output", mp4, $"out-{i}.mp4", new() { ["methodName"] = methods[i], ["pairId"] = pair.ToString() });
@@ -81,6 +80,7 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
                 questions = new[] { new { key = "overall", text = "Which?" } } },
         })).GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, study);
         var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
 
         using var participant = new Participant(world.BaseAddress, token);
@@ -92,9 +92,9 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
         {
             var (bytes, type) = await GetAsync(participant.Http, url.TrimStart('/'));
             Assert.Equal("video/mp4", type);
-            var probe = Probe(bytes);
+            var probe = FfmpegCli.Probe(bytes);
             Assert.Equal("h264", probe.GetProperty("streams")[0].GetProperty("codec_name").GetString());
-            foreach (var method in methods) AssertNoMetadata(probe, bytes, method);
+            foreach (var method in methods) FfmpegCli.AssertNoMetadata(probe, bytes, method);
         }
     }
 
@@ -102,9 +102,9 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
     public async Task AVariableFrameRateAviIsAcceptedWithAConstantRateProxyOfEveryFrame()
     {
         // 20 frames at irregular times of a 15 fps grid (the AVI has empty slots in between): like OpenCV's tree.avi.
-        var vfr = MakeVideo("vfr.avi", "testsrc=size=64x48:rate=15", 20, ["-c:v", "mjpeg", "-q:v", "3"], [],
+        var vfr = FfmpegCli.MakeVideo("vfr.avi", "testsrc=size=64x48:rate=15", 20, ["-c:v", "mjpeg", "-q:v", "3"], [],
             ["-vf", @"select='not(mod(n\,4))+eq(n\,1)+eq(n\,2)'", "-fps_mode", "passthrough"]);
-        var times = PacketTimes(vfr);
+        var times = FfmpegCli.PacketTimes(vfr);
         Assert.Equal(20, times.Count);
         using var admin = await world.ClientAsync();
         var project = await NewProjectAsync(admin, "Variable rate");
@@ -126,10 +126,10 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
     private async Task AssertConstantRateProxyAsync(PortalClient admin, int id, int frames)
     {
         var (proxy, _) = await GetAsync(admin.Http, $"media/{id}/playback");
-        var stream = Probe(proxy).GetProperty("streams")[0];
+        var stream = FfmpegCli.Probe(proxy).GetProperty("streams")[0];
         Assert.Equal(stream.GetProperty("r_frame_rate").GetString(), stream.GetProperty("avg_frame_rate").GetString());
         Assert.Equal(frames.ToString(), stream.GetProperty("nb_frames").GetString());
-        var times = PacketTimes(proxy).Order().ToList();
+        var times = FfmpegCli.PacketTimes(proxy).Order().ToList();
         var steps = times.Zip(times.Skip(1), (a, b) => b - a).ToList();
         Assert.True(steps.Max() - steps.Min() < 0.002, $"proxy frame times are evenly spaced: steps {steps.Min()}..{steps.Max()}");
         await using var db = world.OpenDb();
@@ -159,7 +159,7 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
         var (proxy, type) = await GetAsync(admin.Http, $"media/{id}/playback");
         Assert.Equal("video/mp4", type);
         Assert.Equal(made.Length, proxy.Length);
-        Assert.Equal("h264", Probe(proxy).GetProperty("streams")[0].GetProperty("codec_name").GetString());
+        Assert.Equal("h264", FfmpegCli.Probe(proxy).GetProperty("streams")[0].GetProperty("codec_name").GetString());
         await using (var db = world.OpenDb())
         {
             var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == id);
@@ -176,14 +176,14 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
     [Fact]
     public async Task AnAviReferencePlaysInChromiumOnThePairAndComparePages()
     {
-        var avi = MakeVideo("reference.avi", "testsrc2=size=320x240:rate=24", 72, ["-c:v", "mpeg4", "-q:v", "4"], []);
+        var avi = FfmpegCli.MakeVideo("reference.avi", "testsrc2=size=320x240:rate=24", 72, ["-c:v", "mpeg4", "-q:v", "4"], []);
         using var admin = await world.ClientAsync();
         var project = await NewProjectAsync(admin, "AVI playback");
         var video = (await admin.UploadOkAsync(project, "reference-video", avi, "reference.avi")).GetProperty("id").GetInt32();
         var image = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(91), "target.png")).GetProperty("id").GetInt32();
         var pair = (await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = video, targetAssetId = image, name = "avi → tiles" }))
             .GetProperty("id").GetInt32();
-        var outputAvi = MakeVideo("output.avi", "testsrc=size=320x240:rate=24", 72, ["-c:v", "mjpeg", "-q:v", "4"], []);
+        var outputAvi = FfmpegCli.MakeVideo("output.avi", "testsrc=size=320x240:rate=24", 72, ["-c:v", "mjpeg", "-q:v", "4"], []);
         await admin.UploadOkAsync(project, "output", outputAvi, "output.avi", new() { ["methodName"] = "ImportedAvi", ["pairId"] = pair.ToString() });
         var shots = Environment.GetEnvironmentVariable("CAMREVIEW_PROXY_SCREENSHOTS");
         if (shots is { Length: > 0 }) Directory.CreateDirectory(shots);
@@ -226,57 +226,4 @@ public sealed class PlaybackProxyTests(StudyWorld world, ITestOutputHelper outpu
         return (await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.MediaType);
     }
 
-    /// <summary>No tag but the container's structural ones, and no trace of <paramref name="name"/> anywhere in the file.</summary>
-    private static void AssertNoMetadata(JsonElement probe, byte[] file, string name)
-    {
-        if (probe.GetProperty("format").TryGetProperty("tags", out var tags))
-            Assert.All(tags.EnumerateObject(), t => Assert.Contains(t.Name, StructuralTags));
-        foreach (var stream in probe.GetProperty("streams").EnumerateArray())
-            if (stream.TryGetProperty("tags", out var streamTags))
-                Assert.All(streamTags.EnumerateObject(), t => Assert.DoesNotContain(t.Name, new[] { "title", "comment", "description", "artist" }));
-        Assert.DoesNotContain(name, Encoding.Latin1.GetString(file));
-    }
-
-    private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("camreview-proxies-").FullName);
-
-    /// <summary>A clip made by the ffmpeg CLI from a lavfi source: <paramref name="frames"/> frames, the given codec
-    /// arguments and metadata.</summary>
-    private static byte[] MakeVideo(string name, string source, int frames, string[] codec, string[] metadata, string[]? filters = null)
-    {
-        var path = Path.Combine(Folder.Value, $"{Guid.NewGuid():N}-{name}");
-        Run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", source, .. filters ?? [], "-frames:v", frames.ToString(),
-            .. codec, .. metadata, path]);
-        return File.ReadAllBytes(path);
-    }
-
-    private static JsonElement Probe(byte[] file)
-    {
-        var path = Path.Combine(Folder.Value, $"{Guid.NewGuid():N}.probe");
-        File.WriteAllBytes(path, file);
-        using var json = JsonDocument.Parse(Run("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", path]));
-        return json.RootElement.Clone();
-    }
-
-    private static List<double> PacketTimes(byte[] file)
-    {
-        var path = Path.Combine(Folder.Value, $"{Guid.NewGuid():N}.probe");
-        File.WriteAllBytes(path, file);
-        return Run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size", "-of", "csv=p=0", path])
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(','))
-            .Where(f => f.Length == 2 && int.TryParse(f[1], out var size) && size > 0)
-            .Select(f => double.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
-    }
-
-    private static string Run(string exe, string[] args)
-    {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{exe} {string.Join(' ', args)}: {stderr.Result}");
-        return stdout;
-    }
 }

@@ -43,6 +43,8 @@ public sealed class StudyAdmissionBrowserTests(StudyWorld world) : IClassFixture
         Assert.Equal(201, lines.Length);
         var (code, link) = (lines[1].Split(',')[0], lines[1].Split(',')[1]);
         Assert.EndsWith($"?code={code}", link);
+        // Participants join once the study's videos are ready.
+        await Assertions.Expect(page.GetByTestId("media-ready")).ToBeVisibleAsync(new() { Timeout = 180_000 });
 
         // Without a code the page asks for one; a wrong one is refused with the reason, and the right one typed in works.
         var participant = await world.NewPageAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });

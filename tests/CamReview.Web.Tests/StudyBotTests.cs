@@ -81,9 +81,11 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         // 5. Careful scripts with leaked invitations: they tell attention checks apart by identical media addresses or
         //    identical byte sizes (a range request gives a file's size), answer repeated comparisons consistently, vote for
         //    the target by the address or the size of its video (a rival knows their own output), at an honest pace and
-        //    from addresses of their own. On an open link no rule flags them; what stops them is admission: a study by
-        //    invitation admits one participant per code, a code used again resumes its participant, and codes cannot be
-        //    guessed. They hold 3 codes, use them again and guess 8 more.
+        //    from addresses of their own. Study media defeat both tricks: every place of every trial has an address of its
+        //    own (no address repeats, the study's own name for a video opens nothing) and every video has one size (so
+        //    the size rule takes every trial for a check, and they answer "no preference" throughout). What bounds their
+        //    number is admission: a study by invitation admits one participant per code, a code used again resumes its
+        //    participant, and codes cannot be guessed. They hold 3 codes, use them again and guess 8 more.
         var (closedId, closedToken) = await world.OpenStudyAsync("bots by invitation", trials: 3, attentionChecks: 1, questions: ["overall"],
             admission: Settings("invitation"));
         var closedTarget = await TargetKeyAsync(closedId);
@@ -166,7 +168,7 @@ public sealed class StudyBotTests(DefaultLimitsStudyWorld world, Xunit.Abstracti
         using (var join = await p.JoinAsync(code: code))
             if (join.StatusCode != HttpStatusCode.Created) return false;
         tried.GetOrAdd(kind, _ => []).Add(p.Session.GetProperty("participant").GetString()!);
-        // The rival's own output: seen once, it is known by its address (the same for every participant) and its size.
+        // The rival's own output, by the study's name for it and the size that name gives (none: it opens nothing).
         var sizes = new Dictionary<string, long>();
         async Task<long> SizeAsync(string path)
         {

@@ -187,13 +187,15 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var shows = participant.Session.GetProperty("questions").EnumerateArray()
             .ToDictionary(q => q.GetProperty("key").GetString()!, q => q.GetProperty("showTarget").GetBoolean());
         Assert.Equal(new Dictionary<string, bool> { ["scene"] = true, ["motion"] = false, ["overall"] = false }, shows);
-        var target = Assert.Single(participant.Trials.Select(t => t.GetProperty("target").GetString()).Distinct())!;
-        Assert.Matches($"^p/{token}/media/[A-Za-z0-9_-]{{16,}}$", target);
+        // Every trial has a key of its own for the one target image, as for its videos.
+        var targets = participant.Trials.Select(t => t.GetProperty("target").GetString()!).ToList();
+        Assert.Equal(participant.Trials.Count(), targets.Distinct().Count());
+        Assert.All(targets, target => Assert.Matches($"^p/{token}/media/[A-Za-z0-9_-]{{16,}}$", target));
         var videos = participant.Trials.SelectMany(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Append(t.GetProperty("reference").GetString()));
-        Assert.DoesNotContain(target, videos);
+        Assert.Empty(targets.Intersect(videos));
 
         // Sent as the poster the portal wrote from the upload (a JPEG without the file's tags), with no name.
-        using var response = await participant.Http.GetAsync(target);
+        using var response = await participant.Http.GetAsync(targets[0]);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
         Assert.Null(response.Content.Headers.ContentDisposition);
@@ -208,6 +210,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         draft["questions"]![0]!["showTarget"] = false;
         var created = await admin.PostJsonOkAsync("api/studies", new { projectId = world.ProjectId, study = draft });
         await admin.PostJsonOkAsync($"api/studies/{created.GetProperty("id").GetInt32()}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, created.GetProperty("id").GetInt32());
         using var other = new Participant(world.BaseAddress, created.GetProperty("token").GetString()!);
         await other.JoinOkAsync();
         Assert.All(other.Trials, t => Assert.False(t.TryGetProperty("target", out _), "no target image")); // nulls are left out of the JSON
@@ -250,9 +253,10 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         {
             using var p = new Participant(world.BaseAddress, token);
             await p.JoinOkAsync();
+            var shown = await world.MethodsShownAsync(id, p);
             foreach (var trial in p.Trials)
             {
-                var identical = trial.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 1;
+                var identical = shown[trial.GetProperty("trial").GetInt32()].Distinct().Count() == 1;
                 foreach (var q in p.Questions)
                 {
                     // Participant 3 picks a side in the attention check (and is excluded); the others answer "tie" there.
@@ -310,11 +314,11 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var (id, token) = await world.OpenStudyAsync("best of three", trials: 3, attentionChecks: 1, design: "best-of-n", candidates: 3, questions: ["overall"]);
         using var p = new Participant(world.BaseAddress, token);
         await p.JoinOkAsync();
-        var comparisons = p.Trials.Where(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).Distinct().Count() == 3).ToList();
+        var shown = await world.MethodsShownAsync(id, p);
+        var comparisons = shown.Values.Where(methods => methods.Distinct().Count() == 3).ToList();
         Assert.Equal(3, comparisons.Count);
         // The one comparison of three methods is shown three times, each method once in each place.
-        var places = comparisons.Select(t => t.GetProperty("candidates").EnumerateArray().Select(c => c.GetString()).ToArray()).ToList();
-        for (int place = 0; place < 3; place++) Assert.Equal(3, places.Select(c => c[place]).Distinct().Count());
+        for (int place = 0; place < 3; place++) Assert.Equal(3, comparisons.Select(c => c[place]).Distinct().Count());
         foreach (var trial in p.Trials)
         {
             using var vote = await p.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", "tie");
@@ -363,6 +367,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         var study = await CreateAsync("doomed");
         var sketch = await CreateAsync("sketch"); // stays a draft
         await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, study);
         var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("token").GetString()!;
         using var p = new Participant(world.BaseAddress, token);
         await p.JoinOkAsync();
@@ -406,7 +411,9 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Equal(("Alpha", "Beta", 1), (pairResult.GetProperty("a").GetString(), pairResult.GetProperty("b").GetString(),
             pairResult.GetProperty("aWins").GetInt32() + pairResult.GetProperty("bWins").GetInt32()));
 
+        Assert.True(Directory.Exists(Data.MediaFiles.StudyFolder(world.DataDir, study)), "a closed study keeps its participants' videos");
         using (var deleted = await admin.Http.DeleteAsync($"api/projects/{project}")) Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.False(Directory.Exists(Data.MediaFiles.StudyFolder(world.DataDir, study)), "they go with the study");
         Assert.Equal(0, world.CountRows("Studies", $"\"Id\" = {study}"));
         Assert.Equal(0, world.CountRows("StudyMedia", $"\"StudyId\" = {study}"));
         Assert.Equal(0, world.CountRows("StudyParticipants", $"\"StudyId\" = {study}"));
@@ -434,6 +441,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
                     questions = new[] { new { key = "overall", text = "Which?" } }, flagFastAnswers = false },
             })).GetProperty("id").GetInt32();
             await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+            await StudyWorld.MediaReadyAsync(admin, id);
             var token = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{id}")).GetProperty("token").GetString()!;
             for (int i = 0; i < participants; i++)
             {

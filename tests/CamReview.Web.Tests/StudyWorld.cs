@@ -9,8 +9,8 @@ namespace CamReview.Web.Tests;
 
 /// <summary>A portal with a project whose pair has three imported outputs with distinctive method names (so that a
 /// leak of any of them is unmistakable), Rita (Reviewer) and Vic (Viewer) in the administrator's team, and Otto in a
-/// team of his own. Jobs do not run (the outputs need no scores here) and the participant rate limits are off, except
-/// in <see cref="RateLimitedStudyWorld"/>.</summary>
+/// team of his own. Jobs run (an opened study's videos are prepared by one; the outputs are scored too) and the
+/// participant rate limits are off, except in <see cref="RateLimitedStudyWorld"/>.</summary>
 public class StudyWorld : PortalFixture
 {
     public const string Password = "same-password-for-all";
@@ -21,7 +21,7 @@ public class StudyWorld : PortalFixture
     protected virtual IEnumerable<string> Limits =>
         ["--CamReview:Studies:JoinsPerMinute=0", "--CamReview:Studies:VotesPerMinute=0", "--CamReview:Studies:ReadsPerMinute=0"];
 
-    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:MaxConcurrency=0", .. Limits];
+    protected override IEnumerable<string> ExtraArgs => [.. base.ExtraArgs, "--CamReview:Jobs:PollSeconds=0.5", "--CamReview:Jobs:HeartbeatSeconds=0.5", .. Limits];
 
     public override async Task InitializeAsync()
     {
@@ -43,7 +43,8 @@ public class StudyWorld : PortalFixture
                 new() { ["methodName"] = Methods[i], ["pairId"] = PairId.ToString() });
     }
 
-    /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator.</summary>
+    /// <summary>A study over all three methods (3 pairwise comparisons), created and opened by the administrator, once
+    /// its participants' videos are ready.</summary>
     public async Task<(int Id, string Token)> OpenStudyAsync(string name, int trials = 3, int attentionChecks = 1, bool allowTie = true, bool allowBothBad = true,
         string design = "pairwise", int candidates = 2, string[]? questions = null, bool watchBeforeVoting = false, object? admission = null)
     {
@@ -56,7 +57,25 @@ public class StudyWorld : PortalFixture
         });
         var id = study.GetProperty("id").GetInt32();
         await admin.PostJsonOkAsync($"api/studies/{id}/state", new { state = "open" });
+        await MediaReadyAsync(admin, id);
         return (id, study.GetProperty("token").GetString()!);
+    }
+
+    /// <summary>Waits until the study's participant videos are ready (their job fails the test if it fails).</summary>
+    public static async Task<JsonElement> MediaReadyAsync(PortalClient client, int studyId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (true)
+        {
+            var study = await client.Http.GetFromJsonAsync<JsonElement>($"api/studies/{studyId}");
+            if (study.TryGetProperty("media", out var media))
+            {
+                if (media.GetProperty("ready").GetBoolean()) return media;
+                Assert.True(media.GetProperty("stage").GetString() is not ("failed" or "canceled"), $"the study's videos were not prepared: {media}");
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the study's videos were not ready in 180 s: {study}");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>A study over all three methods of the pair, as the builder sends it. Its scripted participants answer at
@@ -70,16 +89,6 @@ public class StudyWorld : PortalFixture
         flagFastAnswers = false, sharedAddressLimit = 0,
     };
 
-    /// <summary>A draft with some of its fields replaced (admission and quality settings, say).</summary>
-    public static Dictionary<string, object?> Merge(object draft, object changes)
-    {
-        var merged = JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(draft, JsonOptions))!;
-        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(changes, JsonOptions))!) merged[key] = value;
-        return merged;
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
-
     /// <summary>What a participant's trials show, as only the database knows it (the participant's addresses tell
     /// nothing): trial number → methods left to right (an attention check names one method on every side).</summary>
     public async Task<Dictionary<int, string[]>> MethodsShownAsync(int studyId, Participant participant)
@@ -90,6 +99,16 @@ public class StudyWorld : PortalFixture
         return (await db.StudyTrials.Where(t => t.Participant.StudyId == studyId && t.Participant.PublicId == publicId).ToListAsync())
             .ToDictionary(t => t.Position, t => Studies.StudyDesigner.Split(t.CandidateMediaIds).Select(id => methods[id]).ToArray());
     }
+
+    /// <summary>A draft with some of its fields replaced (admission and quality settings, say).</summary>
+    public static Dictionary<string, object?> Merge(object draft, object changes)
+    {
+        var merged = JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(draft, JsonOptions))!;
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, object?>>(JsonSerializer.Serialize(changes, JsonOptions))!) merged[key] = value;
+        return merged;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     /// <summary>Rows of a table, counted in the database file itself (a connection of its own, not the portal's).</summary>
     public long CountRows(string table, string where = "1 = 1")
@@ -108,15 +127,28 @@ public sealed class RateLimitedStudyWorld : StudyWorld
     protected override IEnumerable<string> Limits => ["--CamReview:Studies:JoinsPerMinute=3", "--CamReview:Studies:VotesPerMinute=5"];
 }
 
-/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal; from a loopback address
-/// of its own (<paramref name="from"/>, e.g. 127.0.0.7) when given, as a separate machine would be.</summary>
-public sealed class Participant(Uri baseAddress, string token, IPAddress? from = null) : IDisposable
+/// <summary>An anonymous participant over HTTP, as the participant page talks to the portal: the key in a header, the
+/// media cookie kept as a browser keeps it; from a loopback address of its own (<paramref name="from"/>, e.g.
+/// 127.0.0.7) when given, as a separate machine would be.</summary>
+public sealed class Participant : IDisposable
 {
-    public HttpClient Http { get; } = new(Handler(from)) { BaseAddress = baseAddress };
+    private readonly string _token;
+    private readonly CookieContainer _cookies = new();
 
-    private static HttpMessageHandler Handler(IPAddress? from) => new SocketsHttpHandler
+    public Participant(Uri baseAddress, string token, IPAddress? from = null)
     {
-        UseCookies = false,
+        _token = token;
+        Http = new HttpClient(Handler(from, _cookies)) { BaseAddress = baseAddress };
+    }
+
+    public HttpClient Http { get; }
+
+    /// <summary>The Cookie header this participant's browser sends with the study's media requests.</summary>
+    public string MediaCookie => _cookies.GetCookieHeader(new Uri(Http.BaseAddress!, $"p/{_token}/media/"));
+
+    private static HttpMessageHandler Handler(IPAddress? from, CookieContainer cookies) => new SocketsHttpHandler
+    {
+        CookieContainer = cookies,
         AllowAutoRedirect = false,
         ConnectCallback = from is null ? null : async (context, ct) =>
         {
@@ -140,8 +172,8 @@ public sealed class Participant(Uri baseAddress, string token, IPAddress? from =
     public async Task<HttpResponseMessage> JoinAsync(string? code = null, string? panelId = null)
     {
         var response = code is null && panelId is null
-            ? await Http.PostAsync($"p/{token}/api/participants", null)
-            : await Http.PostAsJsonAsync($"p/{token}/api/participants", new { code, panelId });
+            ? await Http.PostAsync($"p/{_token}/api/participants", null)
+            : await Http.PostAsJsonAsync($"p/{_token}/api/participants", new { code, panelId });
         if (response.StatusCode == HttpStatusCode.Created)
         {
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -159,14 +191,14 @@ public sealed class Participant(Uri baseAddress, string token, IPAddress? from =
 
     public Task<HttpResponseMessage> VoteAsync(int trial, string question, string choice, double? responseMs = 1234)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"p/{token}/api/votes") { Content = JsonContent.Create(new { trial, question, choice, responseMs }) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"p/{_token}/api/votes") { Content = JsonContent.Create(new { trial, question, choice, responseMs }) };
         if (Key is not null) request.Headers.Add("X-Participant-Key", Key);
         return Http.SendAsync(request);
     }
 
     public async Task<JsonElement> SessionAsync()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"p/{token}/api/session");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"p/{_token}/api/session");
         request.Headers.Add("X-Participant-Key", Key);
         using var response = await Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

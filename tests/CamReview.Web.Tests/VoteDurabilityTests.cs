@@ -163,6 +163,7 @@ public sealed class VoteDurabilityTests(ITestOutputHelper output)
             },
         });
         await admin.PostJsonOkAsync($"api/studies/{study.GetProperty("id").GetInt32()}/state", new { state = "open" });
+        await StudyWorld.MediaReadyAsync(admin, study.GetProperty("id").GetInt32());
         return study.GetProperty("token").GetString()!;
     }
 
@@ -214,7 +215,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         foreach (var arg in (string[])["--urls", "http://127.0.0.1:0", "--data", dataDir, "--environment", "Production", .. PortalFixture.AdminArgs, .. PortalFixture.NoDemo,
-                     "--CamReview:Jobs:MaxConcurrency=0", "--CamReview:Studies:JoinsPerMinute=0", "--CamReview:Studies:VotesPerMinute=0", "--CamReview:Studies:ReadsPerMinute=0",
+                     "--CamReview:Jobs:PollSeconds=0.5", "--CamReview:Studies:JoinsPerMinute=0", "--CamReview:Studies:VotesPerMinute=0", "--CamReview:Studies:ReadsPerMinute=0",
                      "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"])
             info.ArgumentList.Add(arg);
         var portal = new PortalProcess(Process.Start(info)!);

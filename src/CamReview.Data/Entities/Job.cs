@@ -11,6 +11,9 @@ public enum JobKind
 
     /// <summary>Score an output against its pair's reference (CameraScore and the other metrics).</summary>
     ScoreOutput = 3,
+
+    /// <summary>Encode a study's videos to its one profile for participants (when it opens).</summary>
+    PrepareStudyMedia = 4,
 }
 
 /// <summary>Where a job is in its life: Queued → Running → Succeeded | Failed | Canceled; Failed/Canceled → Queued

@@ -96,6 +96,18 @@ public sealed class Study
     public DateTime? OpenedUtc { get; set; }
     public DateTime? ClosedUtc { get; set; }
 
+    /// <summary>The job that encodes the study's videos for participants, queued when it opens.</summary>
+    public int? MediaJobId { get; set; }
+
+    /// <summary>When the videos participants get were ready; nobody joins before.</summary>
+    public DateTime? MediaReadyUtc { get; set; }
+
+    /// <summary>What the videos were encoded to (size, rate, bitrate, bytes per file), for the team.</summary>
+    public string? MediaProfile { get; set; }
+
+    /// <summary>The secret (base64, 256 bits) the study's per-participant media keys are made with.</summary>
+    public string? MediaSecret { get; set; }
+
     public List<StudyQuestion> Questions { get; set; } = [];
     public List<StudyMedia> Media { get; set; } = [];
     public List<StudyParticipant> Participants { get; set; } = [];
@@ -151,8 +163,8 @@ public sealed class StudyQuestion
 }
 
 /// <summary>A video a study shows: a pair's reference (no <see cref="MethodName"/>) or an output of it; or, with
-/// <see cref="IsTarget"/>, the pair's target image. Participants fetch it by <see cref="Key"/>, an opaque random name,
-/// never by asset id or method. The method name is kept here so
+/// <see cref="IsTarget"/>, the pair's target image. Its encodings for participants are named by <see cref="Key"/>, an
+/// opaque random name, never by asset id or method (participants fetch them under keys of their own). The method name is kept here so
 /// results survive the deletion of the output or the pair (the ids are then cleared).</summary>
 public sealed class StudyMedia
 {

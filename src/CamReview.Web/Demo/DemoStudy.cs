@@ -55,6 +55,21 @@ public sealed class DemoStudy(IDbContextFactory<CamReviewDb> dbs, StudyService s
         if (!created.Succeeded) throw new InvalidOperationException($"demo study refused: {created.Error}");
         var opened = await studies.MoveAsync(created.Value, StudyState.Open, ct);
         if (!opened.Succeeded) throw new InvalidOperationException($"demo study not opened: {opened.Error}");
+        // Participants join once the study's videos are encoded for them (a job queued by the opening).
+        while (true)
+        {
+            await using (var db = await dbs.CreateDbContextAsync(ct))
+            {
+                var media = await db.Studies.Where(s => s.Id == created.Value).Select(s => new { s.MediaReadyUtc, s.MediaJobId }).SingleAsync(ct);
+                if (media.MediaReadyUtc is not null) break;
+                if (await db.Jobs.AnyAsync(j => j.Id == media.MediaJobId && (j.State == JobState.Failed || j.State == JobState.Canceled), ct) || DateTime.UtcNow > deadline)
+                {
+                    log.LogWarning("Demo: the study's videos were not prepared, so it has no simulated participants");
+                    return;
+                }
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
         await SimulateAsync(created.Value, scores, ct);
         log.LogInformation("Demo: study {Study} with {Participants} simulated participants", created.Value, Participants);
     }
@@ -62,11 +77,11 @@ public sealed class DemoStudy(IDbContextFactory<CamReviewDb> dbs, StudyService s
     private async Task SimulateAsync(int studyId, Dictionary<string, double> scores, CancellationToken ct)
     {
         string token;
-        Dictionary<string, string> methodOfKey;
+        Dictionary<int, string> methodOf;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             token = await db.Studies.Where(s => s.Id == studyId).Select(s => s.Token).SingleAsync(ct);
-            methodOfKey = await db.StudyMedia.Where(m => m.StudyId == studyId && m.MethodName != null).ToDictionaryAsync(m => m.Key, m => m.MethodName!, ct);
+            methodOf = await db.StudyMedia.Where(m => m.StudyId == studyId && m.MethodName != null).ToDictionaryAsync(m => m.Id, m => m.MethodName!, ct);
         }
         // Strength by CameraScore rank: the best-scored output is preferred to the worst about 4 times in 5 (per step 0.7).
         var ranked = scores.OrderBy(s => s.Value).Select(s => s.Key).ToList();
@@ -77,9 +92,15 @@ public sealed class DemoStudy(IDbContextFactory<CamReviewDb> dbs, StudyService s
             var joined = await participants.JoinAsync(token, ct: ct);
             if (!joined.Succeeded) throw new InvalidOperationException($"demo participant refused: {joined.Error}");
             var (key, session) = joined.Value!;
+            // Media addresses are the participant's own; the methods come from their trials.
+            Dictionary<int, string[]> methodsOfTrial;
+            await using (var db = await dbs.CreateDbContextAsync(ct))
+                methodsOfTrial = (await db.StudyTrials.Where(t => t.Participant.StudyId == studyId && t.Participant.PublicId == session.Participant)
+                    .Select(t => new { t.Position, t.CandidateMediaIds }).ToListAsync(ct))
+                    .ToDictionary(t => t.Position, t => StudyDesigner.Split(t.CandidateMediaIds).Select(id => methodOf[id]).ToArray());
             foreach (var trial in session.Trials)
             {
-                var methods = trial.Candidates.Select(c => methodOfKey[c[(c.LastIndexOf('/') + 1)..]]).ToArray();
+                var methods = methodsOfTrial[trial.Trial];
                 bool check = methods.Distinct().Count() == 1;
                 foreach (var question in session.Questions)
                 {

@@ -26,6 +26,7 @@ public sealed record JobView(
         JobKind.Render => "render",
         JobKind.Analyze => "analyze",
         JobKind.ScoreOutput => "score-output",
+        JobKind.PrepareStudyMedia => "prepare-study-media",
         _ => Kind.ToString(),
     };
 

@@ -91,6 +91,20 @@ public sealed class MediaStore
         return true;
     }
 
+    /// <summary>Deletes the videos a study's participants got (<see cref="MediaFiles.StudyFolder"/>), when the study goes.</summary>
+    public void DeleteStudyMedia(int studyId)
+    {
+        var folder = MediaFiles.StudyFolder(DataDir, studyId);
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.LogWarning(e, "Could not delete {Path}", folder);
+        }
+    }
+
     public void TryDelete(string path)
     {
         try

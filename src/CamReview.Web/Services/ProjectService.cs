@@ -84,7 +84,8 @@ public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessSer
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var summary = await Summaries(db, user.UserId()!.Value, db.Projects.Where(p => p.Id == projectId)).SingleOrDefaultAsync(ct);
             if (summary is null) return Result<ProjectSummary>.NotFound();
-            var running = (await StudiesOf(db, projectId).ToListAsync(ct)).Where(s => s.IsRunning).ToList();
+            var studies = await StudiesOf(db, projectId).ToListAsync(ct);
+            var running = studies.Where(s => s.IsRunning).ToList();
             if (running.Count > 0) return Result<ProjectSummary>.Fail(BlockedMessage(summary.Name, running), ResultStatus.Conflict);
             var assetIds = await db.Assets.Where(a => a.ProjectId == projectId).Select(a => a.Id).ToListAsync(ct);
             var pairIds = await db.Pairs.Where(p => p.ProjectId == projectId).Select(p => p.Id).ToListAsync(ct);
@@ -92,6 +93,7 @@ public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessSer
             await db.Projects.Where(p => p.Id == projectId).ExecuteDeleteAsync(ct);
             await tx.CommitAsync(ct);
             await store.DeleteUnreferencedAsync(db, files, CancellationToken.None);
+            foreach (var study in studies) store.DeleteStudyMedia(study.Id);
             return Result<ProjectSummary>.Ok(summary);
         }
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 using CamReview.Core.Statistics;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -12,10 +13,12 @@ using Microsoft.Extensions.Caching.Memory;
 namespace CamReview.Web.Studies;
 
 /// <summary>What a participant's browser gets: questions, answers offered, and its trials with opaque media addresses.
-/// Nothing in it names a method (nor the study's internal name): attention checks look like any other trial.</summary>
+/// Nothing in it names a method (nor the study's internal name): attention checks look like any other trial.
+/// <see cref="MediaCookie"/> is not in the JSON: the endpoint sets it as the cookie that opens those addresses.</summary>
 public sealed record ParticipantSession(
     string Participant, string State, string? Message, IReadOnlyList<QuestionDraft> Questions, bool AllowTie, bool AllowBothBad,
-    bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode, string? ReturnUrl = null);
+    bool WatchBeforeVoting, IReadOnlyList<SessionTrial> Trials, string? CompletionCode,
+    [property: JsonIgnore] string MediaCookie, string? ReturnUrl = null);
 
 /// <summary>What the participant page needs before anyone joins (null from <see cref="ParticipantService.PageAsync"/>:
 /// no such study, or a draft).</summary>
@@ -33,8 +36,8 @@ public sealed record SessionTrial(int Trial, string Reference, string ReferenceP
 /// <summary>A new participant: the secret the browser keeps to resume (sent back in <see cref="ParticipantService.KeyHeader"/>).</summary>
 public sealed record JoinedParticipant(string Key, ParticipantSession Session);
 
-/// <summary>A stored file a participant may fetch; <see cref="Sha256"/> names its content (a video is served as its proxy).</summary>
-public sealed record StudyMediaFile(string Path, string ContentType, string? Sha256 = null);
+/// <summary>A study file a participant may fetch (<see cref="StudyMediaPreparation.FileOf"/>).</summary>
+public sealed record StudyMediaFile(string Path, string ContentType);
 
 public sealed record VoteRequest(int Trial, string? Question, string? Choice, double? ResponseMs);
 
@@ -52,6 +55,12 @@ public sealed class ParticipantService(
 
     /// <summary>Participants who voted lately (<see cref="VoterAsync"/>), by key hash.</summary>
     private readonly MemoryCache _voters = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    /// <summary>The media keys of participants who fetched media lately (<see cref="MediaAsync"/>), by study link and
+    /// media cookie.</summary>
+    private readonly MemoryCache _mediaKeys = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+
+    public const string MediaPreparing = "This study is getting its videos ready: please come back in a few minutes.";
 
     public static string MediaPath(string token, string key) => $"p/{token}/media/{key}";
 
@@ -90,6 +99,7 @@ public sealed class ParticipantService(
             study = await db.Studies.AsNoTracking().Include(s => s.Media).Include(s => s.Questions).AsSplitQuery().SingleOrDefaultAsync(s => s.Token == token, ct);
         if (study is null) return Result<JoinedParticipant>.Fail(UnknownStudy, ResultStatus.NotFound);
         if (study.State != StudyState.Open) return Result<JoinedParticipant>.Fail(StateMessage(study.State), ResultStatus.Conflict);
+        if (study.MediaReadyUtc is null) return Result<JoinedParticipant>.Fail(MediaPreparing, ResultStatus.Conflict);
         if (study.Admission == StudyAdmission.Invitation && code is null) return Result<JoinedParticipant>.Fail(InvitationNeeded, ResultStatus.Forbidden);
         if (study.PanelIdParameter is null) panelId = null;
         var dealt = StudyService.ComparisonsOf(study);
@@ -123,25 +133,58 @@ public sealed class ParticipantService(
         if (participant is null) return Result<ParticipantSession>.Fail(UnknownParticipant, ResultStatus.NotFound);
         var study = participant.Study;
         var questions = await db.StudyQuestions.AsNoTracking().Where(q => q.StudyId == study.Id).OrderBy(q => q.Position).ToListAsync(ct);
-        var studyMedia = await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id).Select(m => new { m.Id, m.Key, m.PairId, m.IsTarget }).ToListAsync(ct);
-        var media = studyMedia.ToDictionary(m => m.Id, m => m.Key);
-        // The target image of the reference's pair, when a question refers to it.
-        var pairOf = studyMedia.ToDictionary(m => m.Id, m => m.PairId);
-        var targets = questions.Any(q => q.ShowTarget)
-            ? studyMedia.Where(m => m.IsTarget && m.PairId != null).ToDictionary(m => m.PairId!.Value, m => MediaPath(token, m.Key))
-            : [];
         var trials = await db.StudyTrials.AsNoTracking().Where(t => t.ParticipantId == participant.Id).OrderBy(t => t.Position).ToListAsync(ct);
+        var places = await PlacesAsync(db, study, participant.Id, trials, ct);
         var votes = await db.StudyVotes.AsNoTracking().Where(v => v.ParticipantId == participant.Id).ToListAsync(ct);
         var keyOf = questions.ToDictionary(q => q.Id, q => q.Key);
         var code = participant.CompletionCode ?? await CompleteIfDoneAsync(db, participant.Id, study.Id, ct);
+        // The target image of the trial's pair, when a question refers to it.
+        var showTarget = questions.Any(q => q.ShowTarget);
+        string? Address(StudyTrial t, int slot) => places.SingleOrDefault(p => p.Trial == t.Position && p.Slot == slot) is { } place ? MediaPath(token, place.Key) : null;
         return Result<ParticipantSession>.Ok(new ParticipantSession(
-            participant.PublicId, study.State.ToString().ToLowerInvariant(), study.State == StudyState.Open ? null : StateMessage(study.State),
+            participant.PublicId, study.State.ToString().ToLowerInvariant(),
+            study.State != StudyState.Open ? StateMessage(study.State) : study.MediaReadyUtc is null ? MediaPreparing : null,
             questions.Select(q => new QuestionDraft(q.Key, q.Text, q.ShowTarget)).ToList(), study.AllowTie, study.AllowBothBad, study.WatchBeforeVoting,
-            trials.Select(t => new SessionTrial(t.Position, MediaPath(token, media[t.ReferenceMediaId]), MediaPath(token, media[t.ReferenceMediaId]) + "/poster",
-                pairOf[t.ReferenceMediaId] is { } pair ? targets.GetValueOrDefault(pair) : null,
-                StudyDesigner.Split(t.CandidateMediaIds).Select(id => MediaPath(token, media[id])).ToList(),
+            trials.Select(t => new SessionTrial(t.Position, Address(t, StudyMediaKeys.ReferenceSlot)!, Address(t, StudyMediaKeys.ReferenceSlot) + "/poster",
+                showTarget ? Address(t, StudyMediaKeys.TargetSlot) : null,
+                StudyDesigner.Split(t.CandidateMediaIds).Select((_, slot) => Address(t, slot)!).ToList(),
                 votes.Where(v => v.TrialId == t.Id).ToDictionary(v => keyOf[v.QuestionId], v => ChoiceText(v.Answer, v.ChosenPosition)))).ToList(),
-            code, code is null ? null : ReturnUrls.Fill(study.ReturnUrlTemplate, code)));
+            code, StudyMediaKeys.Cookie(study.MediaSecret ?? "", participant.PublicId), code is null ? null : ReturnUrls.Fill(study.ReturnUrlTemplate, code)));
+    }
+
+    /// <summary>A place on a participant's screen: a trial's reference (<see cref="StudyMediaKeys.ReferenceSlot"/>), its
+    /// pair's target image (<see cref="StudyMediaKeys.TargetSlot"/>, with the poster file it is sent as) or a candidate;
+    /// the key it is fetched by, and the study video and encoding it shows.</summary>
+    private sealed record Place(int Trial, int Slot, string Key, string MediaKey, int Variant, string? TargetPoster = null);
+
+    private async Task<IReadOnlyList<Place>> PlacesAsync(CamReviewDb db, Study study, int participantId, IReadOnlyList<StudyTrial> trials, CancellationToken ct)
+    {
+        // A study opened by a release without per-participant keys gets its secret at the next start (StudyMediaPreparation).
+        if (study.MediaSecret is not { } secret) return [];
+        var media = (await db.StudyMedia.AsNoTracking().Where(m => m.StudyId == study.Id)
+                .Select(m => new { m.Id, m.Key, m.MethodName, m.PairId, m.IsTarget, Sha256 = m.Asset != null ? m.Asset.Sha256 : null }).ToListAsync(ct))
+            .ToDictionary(m => m.Id, m => (m.Key, Output: m.MethodName != null, m.PairId, m.IsTarget, m.Sha256));
+        var targets = media.Values.Where(m => m.IsTarget && m.PairId != null && m.Sha256 != null).ToDictionary(m => m.PairId!.Value);
+        var outputVariants = StudyMediaPreparation.OutputVariants(study);
+        var places = new List<Place>();
+        foreach (var t in trials)
+        {
+            var reference = media[t.ReferenceMediaId];
+            places.Add(new Place(t.Position, StudyMediaKeys.ReferenceSlot, StudyMediaKeys.Key(secret, participantId, t.Position, StudyMediaKeys.ReferenceSlot),
+                reference.Key, 0));
+            if (reference.PairId is { } pair && targets.TryGetValue(pair, out var target))
+                places.Add(new Place(t.Position, StudyMediaKeys.TargetSlot, StudyMediaKeys.Key(secret, participantId, t.Position, StudyMediaKeys.TargetSlot),
+                    target.Key, 0, MediaFiles.Poster(store.DataDir, target.Sha256!)));
+            var check = t.Kind == TrialKind.AttentionCheck;
+            var candidates = StudyDesigner.Split(t.CandidateMediaIds);
+            for (int slot = 0; slot < candidates.Length; slot++)
+            {
+                var (key, output, _, _, _) = media[candidates[slot]];
+                var variant = output ? StudyMediaKeys.Variant(secret, participantId, t.Position, slot, outputVariants, check) : 0;
+                places.Add(new Place(t.Position, slot, StudyMediaKeys.Key(secret, participantId, t.Position, slot), key, variant));
+            }
+        }
+        return places;
     }
 
     /// <summary>Stores one answer. It is acknowledged only once committed; the same answer sent again is acknowledged
@@ -208,20 +251,34 @@ public sealed class ParticipantService(
         return voter;
     }
 
-    /// <summary>A video (or its poster) of a study that participants may see: by its opaque key, never a name. A
-    /// target image is always sent as its poster (a JPEG the portal wrote: no tags of the uploaded file, at most
-    /// <see cref="MediaFiles.PosterMaxSide"/> pixels a side).</summary>
-    public async Task<Result<StudyMediaFile>> MediaAsync(string token, string key, bool poster, CancellationToken ct = default)
+    /// <summary>A video (or its poster, or a target image) of a study for the participant whose media cookie comes with
+    /// the request, by one of their keys: another participant's key, a key without the cookie, or a study whose videos
+    /// are not ready answer "not found" alike. A target image is always sent as its poster (a JPEG the portal wrote: no
+    /// tags of the uploaded file, at most <see cref="MediaFiles.PosterMaxSide"/> pixels a side).</summary>
+    public async Task<Result<StudyMediaFile>> MediaAsync(string token, string key, string? cookie, bool poster, CancellationToken ct = default)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var asset = await db.StudyMedia.AsNoTracking()
-            .Where(m => m.Key == key && m.Study.Token == token && m.Study.State != StudyState.Draft && m.Asset != null)
-            .Select(m => new { m.Asset!.Sha256, m.Asset.MediaType, m.IsTarget }).SingleOrDefaultAsync(ct);
-        if (asset is null) return Result<StudyMediaFile>.NotFound();
-        poster |= asset.IsTarget;
-        var (path, type) = poster ? (MediaFiles.Poster(store.DataDir, asset.Sha256), "image/jpeg") : (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType);
-        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, type, asset.Sha256)) : Result<StudyMediaFile>.NotFound();
+        if (string.IsNullOrEmpty(cookie)) return Result<StudyMediaFile>.NotFound();
+        var cacheKey = $"{token}/{cookie}";
+        if (!_mediaKeys.TryGetValue(cacheKey, out ParticipantMediaKeys? keys))
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var study = await db.Studies.AsNoTracking().SingleOrDefaultAsync(s => s.Token == token && s.MediaReadyUtc != null, ct);
+            if (study?.MediaSecret is not { } secret || StudyMediaKeys.ParticipantOf(secret, cookie) is not { } publicId) return Result<StudyMediaFile>.NotFound();
+            var participantId = await db.StudyParticipants.AsNoTracking().Where(p => p.StudyId == study.Id && p.PublicId == publicId)
+                .Select(p => (int?)p.Id).SingleOrDefaultAsync(ct);
+            if (participantId is not { } id) return Result<StudyMediaFile>.NotFound();
+            var trials = await db.StudyTrials.AsNoTracking().Where(t => t.ParticipantId == id).ToListAsync(ct);
+            // Fixed once the participant has joined (their trials never change, the study's videos are made once).
+            keys = new ParticipantMediaKeys(study.Id, (await PlacesAsync(db, study, id, trials, ct)).ToDictionary(p => p.Key, StringComparer.Ordinal));
+            _mediaKeys.Set(cacheKey, keys, VoterEntry);
+        }
+        if (!keys!.Places.TryGetValue(key, out var place)) return Result<StudyMediaFile>.NotFound();
+        var path = place.TargetPoster ?? StudyMediaPreparation.FileOf(store.DataDir, keys.StudyId, place.MediaKey, place.Variant, poster);
+        return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, poster || place.TargetPoster is not null ? "image/jpeg" : "video/mp4"))
+            : Result<StudyMediaFile>.NotFound();
     }
+
+    private sealed record ParticipantMediaKeys(int StudyId, IReadOnlyDictionary<string, Place> Places);
 
     /// <summary>Gives the participant a completion code once every question of every trial is answered, when they have
     /// none yet. A vote that completes a session gets its code in its own transaction (<see cref="StudyWriter"/>); this
@@ -259,5 +316,9 @@ public sealed class ParticipantService(
         _ => position!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    public void Dispose() => _voters.Dispose();
+    public void Dispose()
+    {
+        _voters.Dispose();
+        _mediaKeys.Dispose();
+    }
 }

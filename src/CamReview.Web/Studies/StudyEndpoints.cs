@@ -30,6 +30,9 @@ public static class StudyEndpoints
         services.AddSingleton<StudyEvents>();
         services.AddSingleton<StudyWriteLock>();
         services.AddSingleton<StudyWriter>();
+        services.AddSingleton<StudyMediaPreparation>();
+        services.AddHostedService(provider => provider.GetRequiredService<StudyMediaPreparation>());
+        services.AddSingleton<Jobs.IJobExecutor, StudyMediaJobExecutor>();
         services.AddSingleton<StudyService>();
         services.AddSingleton<ParticipantAddresses>();
         services.AddSingleton<ParticipantService>();
@@ -130,13 +133,16 @@ public static class StudyEndpoints
         {
             NoStore(http);
             // The address the forwarded-headers middleware settled on (a known proxy's client, else the peer).
-            return ApiResults.From(await participants.JoinAsync(token, body, http.Connection.RemoteIpAddress, ct),
-                j => Results.Json(j, statusCode: StatusCodes.Status201Created));
+            var joined = await participants.JoinAsync(token, body, http.Connection.RemoteIpAddress, ct);
+            if (joined.Succeeded) SetMediaCookie(http, token, joined.Value!.Session);
+            return ApiResults.From(joined, j => Results.Json(j, statusCode: StatusCodes.Status201Created));
         }).RequireRateLimiting(JoinPolicy);
         participantApi.MapGet("/session", async (string token, HttpContext http, ParticipantService participants, CancellationToken ct) =>
         {
             NoStore(http);
-            return ApiResults.From(await participants.SessionAsync(token, http.Request.Headers[ParticipantService.KeyHeader].ToString(), ct));
+            var session = await participants.SessionAsync(token, http.Request.Headers[ParticipantService.KeyHeader].ToString(), ct);
+            if (session.Succeeded) SetMediaCookie(http, token, session.Value!);
+            return ApiResults.From(session);
         }).RequireRateLimiting(ReadPolicy);
         participantApi.MapPost("/votes", async (string token, VoteRequest body, HttpContext http, ParticipantService participants, CancellationToken ct) =>
         {
@@ -145,30 +151,32 @@ public static class StudyEndpoints
                 r => Results.Json(r, statusCode: r.Duplicate ? StatusCodes.Status200OK : StatusCodes.Status201Created));
         }).RequireRateLimiting(VotePolicy);
 
-        participant.MapGet("/media/{key}", (string token, string key, HttpContext http, ParticipantService participants, PlaybackProxies proxies,
-            CancellationToken ct) => MediaAsync(token, key, poster: false, http, participants, proxies, ct)).RequireRateLimiting(ReadPolicy);
-        participant.MapGet("/media/{key}/poster", (string token, string key, HttpContext http, ParticipantService participants, PlaybackProxies proxies,
-            CancellationToken ct) => MediaAsync(token, key, poster: true, http, participants, proxies, ct)).RequireRateLimiting(ReadPolicy);
+        participant.MapGet("/media/{key}", (string token, string key, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+            MediaAsync(token, key, poster: false, http, participants, ct)).RequireRateLimiting(ReadPolicy);
+        participant.MapGet("/media/{key}/poster", (string token, string key, HttpContext http, ParticipantService participants, CancellationToken ct) =>
+            MediaAsync(token, key, poster: true, http, participants, ct)).RequireRateLimiting(ReadPolicy);
     }
 
-    /// <summary>A study's video by its opaque key: no file name, no Content-Disposition, an ETag made of the key. A
-    /// video is always its browser proxy (no metadata that could name the method; made now if it is not there yet),
-    /// never the original.</summary>
-    private static async Task<IResult> MediaAsync(string token, string key, bool poster, HttpContext http, ParticipantService participants,
-        PlaybackProxies proxies, CancellationToken ct)
-    {
-        var file = await participants.MediaAsync(token, key, poster, ct);
-        if (!file.Succeeded) return ApiResults.From(file);
-        var (path, type, sha) = file.Value!;
-        var variant = poster ? "-poster" : "";
-        if (!poster && type.StartsWith("video/", StringComparison.Ordinal))
+    /// <summary>The media cookie of a participant (<see cref="StudyMediaKeys"/>), for this study's media addresses only.</summary>
+    private static void SetMediaCookie(HttpContext http, string token, ParticipantSession session) =>
+        http.Response.Cookies.Append(StudyMediaKeys.CookieName, session.MediaCookie, new CookieOptions
         {
-            if (sha is null || await proxies.PathAsync(sha, ct) is not { } proxy) return ApiResults.From(Result<StudyMediaFile>.NotFound());
-            (path, type, variant) = (proxy, "video/mp4", "-playback");
-        }
+            HttpOnly = true, SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict, Secure = http.Request.IsHttps, IsEssential = true,
+            Path = $"{http.Request.PathBase}/p/{token}/media",
+        });
+
+    /// <summary>A study video (or poster) by the participant's key, encoded for participants when the study opened.
+    /// Every such answer has the same headers but the ETag, which is made of the key: the same type, length (every
+    /// file of a kind has one size), caching and no Last-Modified, file name or Content-Disposition; ranges work.</summary>
+    private static async Task<IResult> MediaAsync(string token, string key, bool poster, HttpContext http, ParticipantService participants, CancellationToken ct)
+    {
+        var file = await participants.MediaAsync(token, key, http.Request.Cookies[StudyMediaKeys.CookieName], poster, ct);
+        if (!file.Succeeded) return ApiResults.From(file);
+        var (path, type) = file.Value!;
         http.Response.Headers.CacheControl = "private, max-age=86400";
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        return Results.File(path, type, enableRangeProcessing: true, entityTag: new EntityTagHeaderValue($"\"{key}{variant}\""));
+        // A stream, not a path: a file result would send the file's Last-Modified.
+        return Results.File(File.OpenRead(path), type, enableRangeProcessing: true, entityTag: new EntityTagHeaderValue($"\"{key}{(poster ? "-poster" : "")}\""));
     }
 
     /// <summary>The portal's own address as this request reached it (for the links of invitation codes).</summary>

@@ -52,7 +52,7 @@ public sealed record StudySummary(int Id, int ProjectId, string ProjectName, str
 /// <summary>A study as the builder and the results page show it (to team members only: it names the methods).</summary>
 public sealed record StudyDetails(
     int Id, int ProjectId, string ProjectName, TeamRole Role, string Name, string Token, StudyState State, StudyDraft Draft,
-    int Comparisons, DateTime CreatedUtc, DateTime? OpenedUtc, DateTime? ClosedUtc, InvitationCounts Invitations)
+    int Comparisons, DateTime CreatedUtc, DateTime? OpenedUtc, DateTime? ClosedUtc, InvitationCounts Invitations, StudyMediaStatus? Media)
 {
     public bool CanManage => Role.Allows(Permission.ManageStudies);
     public string ParticipantPath => $"p/{Token}";
@@ -64,7 +64,8 @@ public sealed record StudyChoices(int ProjectId, string ProjectName, IReadOnlyLi
 public sealed record ChoicePair(int Id, string Name, IReadOnlyList<string> Methods);
 
 /// <summary>Building and running studies (team members; Reviewer or Owner to change them, any member to see them).</summary>
-public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, AccessService access, StudyEvents events, StudyWriteLock writeLock, TimeProvider? clock = null)
+public sealed partial class StudyService(
+    IDbContextFactory<CamReviewDb> dbs, AccessService access, StudyEvents events, StudyWriteLock writeLock, StudyMediaPreparation media, TimeProvider? clock = null)
 {
     public const int MaxTrials = 200;
     public const int MaxAttentionChecks = 10;
@@ -193,14 +194,28 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
     {
         var (allowed, _) = await AccessAsync(user, studyId, Permission.ManageStudies, ct);
         if (!allowed.Allowed) return allowed.Deny<StudyDetails>();
-        var moved = await MoveAsync(studyId, target, ct);
+        var moved = await MoveAsync(studyId, target, ct, user.UserId());
         if (!moved.Succeeded) return moved.Cast<StudyDetails>();
         await using var db = await dbs.CreateDbContextAsync(ct);
         return Result<StudyDetails>.Ok(await DetailsAsync(db, studyId, allowed.Membership!, ct));
     }
 
-    /// <summary>Draft → Open; Open ⇄ Paused; Open or Paused → Closed (final).</summary>
-    internal async Task<Result<StudyState>> MoveAsync(int studyId, StudyState target, CancellationToken ct)
+    /// <summary>Encodes the study's participant videos again after a failed preparation (Reviewer or Owner).</summary>
+    public async Task<Result<StudyDetails>> PrepareMediaAgainAsync(ClaimsPrincipal user, int studyId, CancellationToken ct = default)
+    {
+        var (allowed, _) = await AccessAsync(user, studyId, Permission.ManageStudies, ct);
+        if (!allowed.Allowed) return allowed.Deny<StudyDetails>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var details = await DetailsAsync(db, studyId, allowed.Membership!, ct);
+        if (details.Media is not { Ready: false, Stage: "failed" or "canceled" })
+            return Result<StudyDetails>.Fail("The study's videos are ready or being prepared: there is nothing to try again.", ResultStatus.Conflict, details);
+        await media.QueueAsync(studyId, user.UserId(), ct);
+        return Result<StudyDetails>.Ok(await DetailsAsync(db, studyId, allowed.Membership!, ct));
+    }
+
+    /// <summary>Draft → Open; Open ⇄ Paused; Open or Paused → Closed (final). Opening a draft queues the encoding of its
+    /// participants' videos (<see cref="StudyMediaPreparation"/>): nobody joins before they are ready.</summary>
+    internal async Task<Result<StudyState>> MoveAsync(int studyId, StudyState target, CancellationToken ct, int? userId = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var study = await db.Studies.SingleAsync(s => s.Id == studyId, ct);
@@ -216,12 +231,15 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
                 ? "This study is closed: it cannot be opened again."
                 : $"A {study.State.ToString().ToLowerInvariant()} study cannot be set to {target.ToString().ToLowerInvariant()}.", ResultStatus.Conflict);
         var now = _clock.GetUtcNow().UtcDateTime;
+        var opening = study.State == StudyState.Draft;
         study.State = target;
         if (target == StudyState.Open) study.OpenedUtc ??= now;
         if (target == StudyState.Closed) study.ClosedUtc = now;
+        if (opening) study.MediaSecret = StudyMediaKeys.NewSecret();
         // Between two batches of votes: the next batch reads the new state in its own transaction.
         using (await writeLock.EnterAsync(ct))
             await db.SaveChangesAsync(ct);
+        if (opening) await media.QueueAsync(studyId, userId, ct);
         events.Raise(studyId);
         return Result<StudyState>.Ok(target);
     }
@@ -244,7 +262,18 @@ public sealed partial class StudyService(IDbContextFactory<CamReviewDb> dbs, Acc
             .GroupBy(_ => 1).Select(g => new InvitationCounts(g.Count(), g.Count(i => i.ParticipantId != null), g.Count(i => i.RevokedUtc != null)))
             .SingleOrDefaultAsync(ct);
         return new StudyDetails(study.Id, study.ProjectId, study.Project.Name, membership.Role, study.Name, study.Token, study.State, ToDraft(study),
-            ComparisonsOf(study).Count, study.CreatedUtc, study.OpenedUtc, study.ClosedUtc, invitations ?? new InvitationCounts(0, 0, 0));
+            ComparisonsOf(study).Count, study.CreatedUtc, study.OpenedUtc, study.ClosedUtc, invitations ?? new InvitationCounts(0, 0, 0),
+            await MediaStatusAsync(db, study, ct));
+    }
+
+    private static async Task<StudyMediaStatus?> MediaStatusAsync(CamReviewDb db, Study study, CancellationToken ct)
+    {
+        if (study.MediaReadyUtc is not null) return new StudyMediaStatus(true, study.MediaJobId, "done", 100, null, study.MediaProfile);
+        if (study.MediaJobId is not { } jobId) return null;
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => new { j.State, j.ProgressStage, j.ProgressPercent, j.Error }).SingleOrDefaultAsync(ct);
+        if (job is null) return null;
+        var stage = job.State switch { JobState.Queued => "queued", JobState.Failed => "failed", JobState.Canceled => "canceled", _ => job.ProgressStage ?? "starting" };
+        return new StudyMediaStatus(false, jobId, stage, job.ProgressPercent, job.Error, null);
     }
 
     /// <summary>The comparisons a study's media make, in the study's dealt order.</summary>
