@@ -9,8 +9,8 @@
 #            padding, moving into place);
 #   job      the job's own encode and total seconds (its timings);
 #   floor    the same encodings (each source as many times as the job encodes it) by the ffmpeg CLI alone, one after
-#            another like the job: libx264 veryfast, yuv420p, scaled and letterboxed to the study's size and rate,
-#            quality-based, no posters, no padding.
+#            another like the job: libx264 veryfast, yuv420p, scaled and letterboxed to the study's size and frame rate
+#            (read from the profile the study reports), quality-based (CRF 23), no noise, no posters, no padding.
 # Usage: bench/study-media-benchmark.sh [RUNS]   (default 3; medians reported)
 set -euo pipefail
 runs=${1:-3}
@@ -28,12 +28,12 @@ clip Megamind.avi "scale=960:540,hue=h=40" -c:v mpeg4 -q:v 3 "$work/out-b.avi"
 clip Megamind.avi "scale=854:480,select='not(mod(n,2))'" -c:v libx264 -pix_fmt yuv420p -crf 20 "$work/out-c.mp4"
 fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$work/reference.mp4")
 
-# floor  the plain ffmpeg encodes of the job's encodings: the reference once, each output twice.
+# floor RATE  the plain ffmpeg encodes of the job's encodings at the study's rate: the reference once, each output twice.
 floor() {
   local src
   for src in reference.mp4 out-a.mp4 out-a.mp4 out-b.avi out-b.avi out-c.mp4 out-c.mp4; do
     ffmpeg -v error -y -i "$work/$src" -an -vf "scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2" \
-      -r "$fps" -c:v libx264 -preset veryfast -pix_fmt yuv420p "$work/floor.mp4"
+      -r "$1" -c:v libx264 -preset veryfast -pix_fmt yuv420p "$work/floor.mp4"
   done
 }
 
@@ -70,7 +70,7 @@ for ((i = 1; i <= runs; i++)); do
   encode=$(echo "$timings" | json_field '["encode"]'); total=$(echo "$timings" | json_field '["total"]')
   profile=$(echo "$details" | json_field '["media"]["profile"]')
   portal_stop
-  floor_s=$(seconds floor)
+  floor_s=$(seconds floor "$(sed -n 's/.*, \([0-9.]*\) fps,.*/\1/p' <<< "$profile")")
   portals+=("$portal_s"); encodes+=("$encode"); totals+=("$total"); floors+=("$floor_s")
   echo "| $i | $portal_s | $encode | $total | $floor_s | $(awk -v p="$portal_s" -v f="$floor_s" 'BEGIN { printf "%.2f", p / f }') | $profile |"
   rm -rf "$work/data-$i"
