@@ -270,6 +270,57 @@ public sealed class StudyMediaTests(StudyWorld world, ITestOutputHelper output) 
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task AFailedPreparationIsShownWithItsReasonAndPreparedAgainFromTheStudyPage()
+    {
+        using var admin = await world.ClientAsync();
+        var project = (await admin.PostJsonOkAsync("api/projects", new { teamId = world.LabId, name = $"Missing {Guid.NewGuid():N}"[..30] })).GetProperty("id").GetInt32();
+        var reference = await admin.UploadOkAsync(project, "reference-video", TestMedia.UniqueVideo(141), "ref.mp4");
+        var target = (await admin.UploadOkAsync(project, "target-image", TestMedia.UniqueImage(142), "target.png")).GetProperty("id").GetInt32();
+        var pair = (await admin.PostJsonOkAsync($"api/projects/{project}/pairs", new { referenceAssetId = reference.GetProperty("id").GetInt32(), targetAssetId = target }))
+            .GetProperty("id").GetInt32();
+        string[] methods = ["LynxPan-71", "OtterDolly-72"];
+        for (int i = 0; i < methods.Length; i++)
+            await admin.UploadOkAsync(project, "output", TestMedia.UniqueVideo(143 + i), $"o{i}.mp4", new() { ["methodName"] = methods[i], ["pairId"] = pair.ToString() });
+        var study = (await admin.PostJsonOkAsync("api/studies", new
+        {
+            projectId = project,
+            study = new { name = "missing file", design = "pairwise", trialsPerParticipant = 1, attentionChecks = 0, pairIds = new[] { pair }, methods,
+                questions = new[] { new { key = "overall", text = "Which?" } } },
+        })).GetProperty("id").GetInt32();
+
+        // The reference's file goes missing from the data folder before the study opens.
+        string original;
+        await using (var db = world.OpenDb())
+        {
+            var asset = await db.Assets.SingleAsync(a => a.Id == reference.GetProperty("id").GetInt32());
+            original = MediaFiles.Original(world.DataDir, asset.Sha256, asset.MediaType);
+        }
+        File.Move(original, original + ".away");
+        var opened = await admin.PostJsonOkAsync($"api/studies/{study}/state", new { state = "open" });
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        JsonElement media;
+        while ((media = (await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{study}")).GetProperty("media")).GetProperty("stage").GetString() != "failed")
+        {
+            Assert.True(DateTime.UtcNow < deadline && !media.GetProperty("ready").GetBoolean(), $"the preparation did not fail: {media}");
+            await Task.Delay(200);
+        }
+        Assert.Contains("missing from the data folder", media.GetProperty("error").GetString());
+        using (var participant = new Participant(world.BaseAddress, opened.GetProperty("token").GetString()!))
+        using (var join = await participant.JoinAsync())
+            Assert.Equal(HttpStatusCode.Conflict, join.StatusCode);
+
+        // Put back, the study page prepares them again.
+        File.Move(original + ".away", original);
+        var page = await world.SignedInPageAsync();
+        await page.GotoLiveAsync($"studies/{study}");
+        await Assertions.Expect(page.GetByTestId("media-failed")).ToContainTextAsync("missing from the data folder");
+        await page.GetByTestId("prepare-again").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("media-ready")).ToBeVisibleAsync(new() { Timeout = 120_000 });
+        await StudyWorld.MediaReadyAsync(admin, study);
+        await page.Context.CloseAsync();
+    }
+
     private static string KeyOf(string url) => url.TrimEnd('/').Split("/media/")[1].Split('/')[0];
 
     private static async Task<Served> FetchAsync(HttpClient http, string url)
