@@ -11,7 +11,7 @@
 # WAL and the default synchronous setting): durable single-row transactions a second, and rows a second in 50-row
 # transactions, with the votes/s as a ratio of each.
 # The portal logs as configured by default (Information, with ASP.NET Core's per-request entries and each SQL
-# statement only at Warning); pass e.g. Logging__LogLevel__Microsoft.AspNetCore=Information in the environment to
+# statement only at Warning); run it under e.g. env 'Logging__LogLevel__Microsoft.AspNetCore=Information' to
 # measure with every request logged.
 # Usage: bench/vote-benchmark.sh [VOTES] [CLIENTS]   (default 20000 votes, 50 clients)
 set -euo pipefail
