@@ -55,12 +55,7 @@ public static class TwoViewGeometry
             try
             {
                 using Mat s = OpenCv.Points(sp, n), d = OpenCv.Points(dp, n);
-                using var k = new Mat(3, 3, MatType.CV_64FC1, Scalar.All(0));
-                k.Set(0, 0, fx);
-                k.Set(0, 2, cx);
-                k.Set(1, 1, fy);
-                k.Set(1, 2, cy);
-                k.Set(2, 2, 1.0);
+                using var k = CameraMatrix(fx, fy, cx, cy);
                 using var mask = new Mat();
                 using Mat found = Cv2.FindEssentialMat(s, d, k, (EssentialMatMethod)(int)method, confidence, thresholdPixels, mask);
                 // Fewer than 5 usable points or a degenerate set: no model. Several solutions come stacked (3k x 3): take the first.
@@ -164,12 +159,7 @@ public static class TwoViewGeometry
         {
             using var obj = Mat.FromPixelData(n, 1, MatType.CV_64FC3, objects);
             using var img = Mat.FromPixelData(n, 1, MatType.CV_64FC2, pixels);
-            using var k = new Mat(3, 3, MatType.CV_64FC1, Scalar.All(0));
-            k.Set(0, 0, fx);
-            k.Set(0, 2, cx);
-            k.Set(1, 1, fy);
-            k.Set(1, 2, cy);
-            k.Set(2, 2, 1.0);
+            using var k = CameraMatrix(fx, fy, cx, cy);
             using var dist = new Mat();
             using var rv = new Mat();
             using var tv = new Mat();
@@ -197,5 +187,17 @@ public static class TwoViewGeometry
         var mask = new bool[n];
         foreach (int i in inliers) if (i >= 0 && i < n) mask[i] = true;
         return (r, tvec, mask);
+    }
+
+    /// <summary>The pinhole camera matrix K that calib3d takes.</summary>
+    private static Mat CameraMatrix(double fx, double fy, double cx, double cy)
+    {
+        var k = new Mat(3, 3, MatType.CV_64FC1, Scalar.All(0));
+        k.Set(0, 0, fx);
+        k.Set(0, 2, cx);
+        k.Set(1, 1, fy);
+        k.Set(1, 2, cy);
+        k.Set(2, 2, 1.0);
+        return k;
     }
 }

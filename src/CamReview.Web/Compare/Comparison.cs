@@ -18,13 +18,13 @@ public sealed record Comparison(
 
     /// <summary>One colour per method across everything the comparison draws (the project's methods, so a method keeps
     /// its colour from pair to pair).</summary>
-    public MethodColours Colours { get; } = ColoursOf(ProjectPoints, Outputs);
+    public MethodColours Colours { get; } = new(ProjectPoints.Select(p => p.Method).Concat(Outputs.Select(o => o.Method)));
 
-    /// <summary>The metric table: one row per output, the best value of each column marked.</summary>
-    public MetricTable Metrics { get; } = MetricTable.Of(Outputs, ColoursOf(ProjectPoints, Outputs));
+    /// <summary>The metric table: one row per output, the best value of each column marked (made on first use, with
+    /// <see cref="Colours"/>).</summary>
+    public MetricTable Metrics => _metrics ??= MetricTable.Of(Outputs, Colours);
 
-    private static MethodColours ColoursOf(IReadOnlyList<ProjectPoint> points, IReadOnlyList<ComparedOutput> outputs) =>
-        new(points.Select(p => p.Method).Concat(outputs.Select(o => o.Method)));
+    private MetricTable? _metrics;
 }
 
 public sealed record ComparedOutput(AssetView Asset, ScoreView? Score, ReviewView Review, StoredMotion? Motion)

@@ -133,9 +133,7 @@ public static class ComparisonFigures
     {
         if (!log) return new { title = new { text = title }, automargin = true, rangemode = "tozero", exponentformat = "power" };
         var decades = values.Count == 0 ? 0 : Math.Log10(values.Max()) - Math.Log10(values.Min());
-        return decades >= 2
-            ? new { title = new { text = title }, automargin = true, type = "log", dtick = (object)1, exponentformat = "power" }
-            : new { title = new { text = title }, automargin = true, type = "log", dtick = (object)"D2", exponentformat = "power" };
+        return new { title = new { text = title }, automargin = true, type = "log", dtick = decades >= 2 ? (object)1 : "D2", exponentformat = "power" };
     }
 
     private static readonly string PointHover =
