@@ -33,12 +33,22 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         return $"{pg.Host}:{pg.Port}/{pg.Database}";
     }
 
+    /// <summary>A database named on the command line: <c>sqlite:DATA_DIR</c> (the database of a data folder) or
+    /// <c>postgres:CONNECTION_STRING</c>.</summary>
+    public static DatabaseTarget Parse(string spec)
+    {
+        var colon = spec.IndexOf(':');
+        var rest = colon < 0 ? "" : spec[(colon + 1)..];
+        if (rest.Length == 0) throw new FormatException($"\"{spec}\" names no database: use sqlite:DATA_DIR or postgres:CONNECTION_STRING");
+        return ParseProvider(spec[..colon]) == DatabaseProvider.Sqlite ? Sqlite(Path.GetFullPath(rest)) : Postgres(rest);
+    }
+
     /// <summary>Reads <c>sqlite</c> (or empty) and <c>postgres</c>; anything else is refused with the accepted names.</summary>
     public static DatabaseProvider ParseProvider(string? name) => name?.Trim().ToLowerInvariant() switch
     {
         null or "" or "sqlite" => DatabaseProvider.Sqlite,
         "postgres" or "postgresql" => DatabaseProvider.Postgres,
-        _ => throw new InvalidOperationException($"CamReview:Database:Provider is \"{name}\": use sqlite or postgres."),
+        _ => throw new InvalidOperationException($"\"{name}\" is not a database provider: use sqlite or postgres (CamReview:Database:Provider)."),
     };
 }
 
