@@ -91,6 +91,7 @@ public static class Database
     {
         if (!db.Database.IsSqlite())
         {
+            await CreatePostgresDatabaseAsync(db.Database.GetConnectionString()!, ct);
             await db.Database.MigrateAsync(ct);
             return;
         }
@@ -99,6 +100,29 @@ public static class Database
         if (dir is not null) Directory.CreateDirectory(dir);
         await db.Database.MigrateAsync(ct);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>Creates the connection string's database when the server has none of that name. EF would create it
+    /// too, but only after a failed connection that it logs as an error on every first start.</summary>
+    private static async Task CreatePostgresDatabaseAsync(string connectionString, CancellationToken ct)
+    {
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = maintenance.Database;
+        if (string.IsNullOrEmpty(name)) return;
+        maintenance.Database = "postgres";
+        try
+        {
+            await using var connection = new NpgsqlConnection(maintenance.ToString());
+            await connection.OpenAsync(ct);
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection) { Parameters = { new("name", name) } };
+            if (await exists.ExecuteScalarAsync(ct) is not null) return;
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException)
+        {
+            // This user may not read the maintenance database or create databases: EF's own attempt decides.
+        }
     }
 
     /// <summary>The journal mode SQLite reports for this database ("wal" once migrated).</summary>
