@@ -21,6 +21,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
+using MudBlazor.Services;
 
 namespace CamReview.Web;
 
@@ -56,6 +57,7 @@ public static class Portal
         builder.Services.AddSingleton(options.DatabaseTarget);
         builder.Services.AddDbContextFactory<CamReviewDb>(db => db.UseCamReview(options.DatabaseTarget));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
         // Hub messages read like the API's JSON (enums as kebab-case names).
         var signalR = builder.Services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
