@@ -51,11 +51,12 @@ public sealed class LeaderboardTablesTests
         Assert.Contains("ours\\_v2 \\& co & 3", tex);
         Assert.Contains("base\\#1 100\\% & 3", tex);
         Assert.Contains("motion\\_transfer", tex);
-        Assert.Contains("RotErr per frame ($^{\\circ}$) $\\downarrow$", tex);
-        Assert.Contains("Flicker $\\uparrow$", tex);
-        // CameraScore: ours 1.1e-6 ± t(2)·0.1e-6/√3 = 0.248e-6, written with one exponent, in bold (base is near 9.2e-6).
-        Assert.Contains("$\\mathbf{(1.100 \\pm 0.248)\\times 10^{-6}}$", tex);
-        Assert.Contains("$(9.233 \\pm 0.625)\\times 10^{-6}$", tex);
+        // Labels on the first header row; units, the column's power of ten and the direction on the second.
+        Assert.Contains("Method & $n$ & CameraScore & PCE & RotErr per frame & TransErr per frame & Scene preservation & Flicker \\\\", tex);
+        Assert.Contains(" & & ($\\times 10^{-6}$) $\\downarrow$ & $\\downarrow$ & ($^{\\circ}$) $\\downarrow$ & $\\downarrow$ & $\\uparrow$ & $\\uparrow$ \\\\", tex);
+        // CameraScore: ours 1.1e-6 ± t(2)·0.1e-6/√3 = 0.248e-6, in units of the column's 1e-6, in bold (base is near 9.2e-6).
+        Assert.Contains("$\\mathbf{1.100 \\pm 0.248}$", tex);
+        Assert.Contains("$9.233 \\pm 0.625$", tex);
         // Flicker intervals overlap: neither bold. TransErr has no values: "--".
         var oursRow = tex.Split('\n').Single(l => l.StartsWith("ours", StringComparison.Ordinal));
         Assert.Equal(2, oursRow.Split("\\mathbf").Length);

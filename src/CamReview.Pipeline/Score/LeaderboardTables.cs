@@ -73,36 +73,48 @@ public static class LeaderboardTables
     };
 
     /// <summary>
-    /// A <c>table</c> float for a paper (needs <c>\usepackage{booktabs}</c>): a row per method with its pair count, a
-    /// column per metric headed by its label, unit and direction arrow, each cell "mean ± half-width of the interval"
-    /// (scientific metrics as (m ± h)×10ᵉ), the established best in bold, "--" without a value; method names escaped.
+    /// A <c>table*</c> float for a paper (needs <c>\usepackage{booktabs}</c>): a row per method with its pair count, a
+    /// column per metric headed by its label and, below, its unit and direction arrow, each cell "mean ± half-width of
+    /// the interval", the established best in bold, "--" without a value; method names escaped. A scientific metric's
+    /// column shares one power of ten (that of its smallest mean), written in the header, as papers print CameraScore.
     /// </summary>
     public static string Latex(Leaderboard board, string caption)
     {
+        var exponents = board.Metrics.Select((m, i) => Definition(m).Scientific ? ColumnExponent(board.Rows.Select(r => r.Cells[i].Summary)) : 0).ToArray();
         var tex = new StringBuilder();
         tex.Append("% Made by camreview: needs \\usepackage{booktabs}.\n");
-        tex.Append("\\begin{table}[t]\n\\centering\n");
+        tex.Append("\\begin{table*}[t]\n\\centering\n\\footnotesize\n\\setlength{\\tabcolsep}{3pt}\n");
         tex.Append("\\caption{").Append(LatexText(caption)).Append(' ')
             .Append($"Mean $\\pm$ half-width of the {board.Confidence * 100:0}\\% Student-t interval over pairs; $n$: pairs scored. ")
             .Append("Bold: the best, where its interval separates from every other method's.}\n");
         tex.Append("\\begin{tabular}{lr").Append('c', board.Metrics.Count).Append("}\n\\toprule\n");
         tex.Append("Method & $n$");
-        foreach (var m in board.Metrics)
+        foreach (var m in board.Metrics) tex.Append(" & ").Append(LatexText(Definition(m).Label));
+        tex.Append(" \\\\\n &");
+        foreach (var (m, exponent) in board.Metrics.Zip(exponents))
         {
-            var d = Definition(m);
-            tex.Append(" & ").Append(LatexText(d.Label)).Append(d.Unit is { } unit ? $" ({LatexText(unit)})" : "")
-                .Append(m.HigherIsBetter ? " $\\uparrow$" : " $\\downarrow$");
+            var parts = new List<string>();
+            if (Definition(m).Unit is { } unit) parts.Add(LatexText(unit));
+            if (exponent != 0) parts.Add($"$\\times 10^{{{exponent}}}$");
+            tex.Append(" & ").Append(parts.Count > 0 ? $"({string.Join(" ", parts)}) " : "").Append(m.HigherIsBetter ? "$\\uparrow$" : "$\\downarrow$");
         }
         tex.Append(" \\\\\n\\midrule\n");
         foreach (var row in board.Rows)
         {
             tex.Append(LatexText(row.Method)).Append(" & ").Append(row.Pairs.ToString(CultureInfo.InvariantCulture));
-            foreach (var (m, cell) in board.Metrics.Zip(row.Cells))
-                tex.Append(" & ").Append(cell.Summary is { } s ? LatexNumber(Definition(m), s, cell.IsBest) : "--");
+            for (int i = 0; i < board.Metrics.Count; i++)
+                tex.Append(" & ").Append(row.Cells[i].Summary is { } s ? LatexNumber(Definition(board.Metrics[i]), s, exponents[i], row.Cells[i].IsBest) : "--");
             tex.Append(" \\\\\n");
         }
-        tex.Append("\\bottomrule\n\\end{tabular}\n\\end{table}\n");
+        tex.Append("\\bottomrule\n\\end{tabular}\n\\end{table*}\n");
         return tex.ToString();
+    }
+
+    /// <summary>The power of ten of the column's smallest non-zero mean (0 when there is none).</summary>
+    private static int ColumnExponent(IEnumerable<MetricSummary?> cells)
+    {
+        var means = cells.OfType<MetricSummary>().Select(s => Math.Abs(s.Mean)).Where(v => v > 0).ToList();
+        return means.Count == 0 ? 0 : (int)Math.Floor(Math.Log10(means.Min()));
     }
 
     /// <summary>Text for LaTeX: its special characters escaped, the degree sign as a math superscript.</summary>
@@ -122,23 +134,11 @@ public static class LeaderboardTables
         return escaped.ToString();
     }
 
-    private static string LatexNumber(MetricDefinition metric, MetricSummary summary, bool bold)
+    private static string LatexNumber(MetricDefinition metric, MetricSummary summary, int exponent, bool bold)
     {
-        string body;
-        if (metric.Scientific)
-        {
-            // One exponent for the mean and its half-width: (1.785 ± 0.210)×10⁻⁶ reads better than two exponents.
-            double scale = summary.Mean != 0 ? summary.Mean : summary.HalfWidth ?? 0;
-            int exponent = scale == 0 ? 0 : (int)Math.Floor(Math.Log10(Math.Abs(scale)));
-            double factor = Math.Pow(10, exponent);
-            string Mantissa(double v) => (v / factor).ToString("F" + metric.Decimals, CultureInfo.InvariantCulture);
-            body = summary.HalfWidth is { } half ? $"({Mantissa(summary.Mean)} \\pm {Mantissa(half)})" : Mantissa(summary.Mean);
-            if (exponent != 0) body += $"\\times 10^{{{exponent}}}";
-        }
-        else
-        {
-            body = summary.HalfWidth is { } half ? $"{metric.Format(summary.Mean)} \\pm {metric.Format(half)}" : metric.Format(summary.Mean);
-        }
+        double factor = Math.Pow(10, exponent);
+        string Write(double v) => !metric.Scientific ? metric.Format(v) : (v / factor).ToString("F" + metric.Decimals, CultureInfo.InvariantCulture);
+        var body = summary.HalfWidth is { } half ? $"{Write(summary.Mean)} \\pm {Write(half)}" : Write(summary.Mean);
         return bold ? $"$\\mathbf{{{body}}}$" : $"${body}$";
     }
 
