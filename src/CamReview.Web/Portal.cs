@@ -21,6 +21,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
+using MudBlazor.Services;
 
 namespace CamReview.Web;
 
@@ -55,6 +56,7 @@ public static class Portal
 
         builder.Services.AddDbContextFactory<CamReviewDb>(db => db.UseCamReviewSqlite(options.DataDir));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
         // Hub messages read like the API's JSON (enums as kebab-case names).
         builder.Services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));

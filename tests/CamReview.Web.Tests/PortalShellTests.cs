@@ -42,6 +42,8 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
         { "js/participant.js", "text/javascript" },
         { "_framework/blazor.web.js", "text/javascript" },
         { "CamReview.Web.styles.css", "text/css" },
+        { "_content/MudBlazor/MudBlazor.min.css", "text/css" },
+        { "_content/MudBlazor/MudBlazor.min.js", "text/javascript" },
     };
 
     [Theory]
