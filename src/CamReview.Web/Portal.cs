@@ -96,6 +96,7 @@ public static class Portal
         // Compare, share, comment, review.
         builder.Services.AddSingleton<ComparisonEvents>();
         builder.Services.AddSingleton<ComparisonService>();
+        builder.Services.AddSingleton<LeaderboardService>();
         builder.Services.AddSingleton<CollaborationService>();
         builder.Services.AddSingleton<IPasswordHasher<ShareLink>, PasswordHasher<ShareLink>>();
         builder.Services.AddSingleton<ShareLinkService>();
