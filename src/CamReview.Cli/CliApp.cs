@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
         return root;
     }

@@ -128,6 +128,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/projects/{Id:int}", Access.Viewer, "projects/{project}"),
         new("GET", "/projects/{ProjectId:int}/pairs/{PairId:int}", Access.Viewer, "projects/{project}/pairs/{pair}"),
         new("GET", "/projects/{ProjectId:int}/pairs/{PairId:int}/compare", Access.Viewer, "projects/{project}/pairs/{pair}/compare"),
+        new("GET", "/projects/{ProjectId:int}/leaderboard", Access.Viewer, "projects/{project}/leaderboard"),
         new("GET", "/compare", Access.SignedIn, "compare"),
         new("GET", "/teams", Access.SignedIn, "teams"),
         new("GET", "/teams/{Id:int}", Access.Viewer, "teams/{team}"),
@@ -178,6 +179,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
 
         // Compare API
         new("GET", "/api/pairs/{pairId:int}/metrics.{format:regex(^(csv|json)$)}", Access.Viewer, "api/pairs/{pair}/metrics.json"),
+        new("GET", "/api/projects/{projectId:int}/leaderboard.{format:regex(^(csv|tex)$)}", Access.Viewer, "api/projects/{project}/leaderboard.tex"),
         new("GET", "/api/pairs/{pairId:int}/comments", Access.Viewer, "api/pairs/{pair}/comments"),
         new("POST", "/api/pairs/{pairId:int}/comments", Access.Reviewer, "api/pairs/{pair}/comments", new { timeSeconds = 0.2, body = "walked" }),
         new("PUT", "/api/outputs/{assetId:int}/review", Access.Reviewer, "api/outputs/{output}/review", new { status = "approved" }),

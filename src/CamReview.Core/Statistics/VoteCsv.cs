@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CamReview.Core.Text;
 
 namespace CamReview.Core.Statistics;
@@ -51,7 +50,7 @@ public static class VoteCsv
 
     public static VoteTable Read(string text, string name)
     {
-        var records = Records(text, name).GetEnumerator();
+        var records = CsvField.Records(text, name).GetEnumerator();
         if (!records.MoveNext()) throw new InvalidDataException($"{name} is empty (expected a header: {string.Join(",", RequiredColumns)})");
         var (headerLine, header) = records.Current;
         var columns = Columns(header, headerLine, name);
@@ -93,62 +92,5 @@ public static class VoteCsv
         foreach (var required in RequiredColumns)
             if (!columns.ContainsKey(required)) throw new InvalidDataException($"{name} line {line}: missing column '{required}' ({expected})");
         return columns;
-    }
-
-    /// <summary>The records of an RFC 4180 text, each with the line it starts on.</summary>
-    internal static IEnumerable<(int Line, List<string> Fields)> Records(string text, string name)
-    {
-        int pos = 0, line = 1;
-        if (text.Length > 0 && text[0] == '\uFEFF') pos = 1;
-        var field = new StringBuilder();
-        while (pos < text.Length)
-        {
-            int start = line;
-            var fields = new List<string>();
-            while (true)
-            {
-                field.Clear();
-                if (pos < text.Length && text[pos] == '"')
-                {
-                    int opened = line;
-                    pos++;
-                    while (true)
-                    {
-                        if (pos >= text.Length)
-                            throw new InvalidDataException($"{name} line {opened}: a quoted field is not closed");
-                        char c = text[pos++];
-                        if (c == '"')
-                        {
-                            if (pos < text.Length && text[pos] == '"') { field.Append('"'); pos++; }
-                            else break;
-                        }
-                        else
-                        {
-                            if (c == '\n') line++;
-                            field.Append(c);
-                        }
-                    }
-                    if (pos < text.Length && text[pos] is not (',' or '\r' or '\n'))
-                        throw new InvalidDataException($"{name} line {line}: unexpected text after a closing quote");
-                }
-                else
-                {
-                    while (pos < text.Length && text[pos] is not (',' or '\r' or '\n'))
-                    {
-                        if (text[pos] == '"')
-                            throw new InvalidDataException($"{name} line {line}: a quote inside an unquoted field (quote the whole field and double the quote)");
-                        field.Append(text[pos++]);
-                    }
-                }
-                fields.Add(field.ToString());
-                if (pos < text.Length && text[pos] == ',') { pos++; continue; }
-                break;
-            }
-            // End of record: CRLF, LF, lone CR, or end of text.
-            if (pos < text.Length && text[pos] == '\r') pos++;
-            if (pos < text.Length && text[pos] == '\n') pos++;
-            line++;
-            yield return (start, fields);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace CamReview.Core.Text;
@@ -38,6 +39,64 @@ public static partial class CsvField
 
     /// <summary>Whether a text would start a spreadsheet formula (and is not a plain number).</summary>
     public static bool NeedsDefusing(string value) => FormulaLike().IsMatch(value) && !PlainNumber().IsMatch(value);
+
+    /// <summary>The records of an RFC 4180 text (fields as written: <see cref="Read"/> undoes the defusing), each with the
+    /// line it starts on; errors name <paramref name="name"/> and the line.</summary>
+    public static IEnumerable<(int Line, List<string> Fields)> Records(string text, string name)
+    {
+        int pos = 0, line = 1;
+        if (text.Length > 0 && text[0] == '\uFEFF') pos = 1;
+        var field = new StringBuilder();
+        while (pos < text.Length)
+        {
+            int start = line;
+            var fields = new List<string>();
+            while (true)
+            {
+                field.Clear();
+                if (pos < text.Length && text[pos] == '"')
+                {
+                    int opened = line;
+                    pos++;
+                    while (true)
+                    {
+                        if (pos >= text.Length)
+                            throw new InvalidDataException($"{name} line {opened}: a quoted field is not closed");
+                        char c = text[pos++];
+                        if (c == '"')
+                        {
+                            if (pos < text.Length && text[pos] == '"') { field.Append('"'); pos++; }
+                            else break;
+                        }
+                        else
+                        {
+                            if (c == '\n') line++;
+                            field.Append(c);
+                        }
+                    }
+                    if (pos < text.Length && text[pos] is not (',' or '\r' or '\n'))
+                        throw new InvalidDataException($"{name} line {line}: unexpected text after a closing quote");
+                }
+                else
+                {
+                    while (pos < text.Length && text[pos] is not (',' or '\r' or '\n'))
+                    {
+                        if (text[pos] == '"')
+                            throw new InvalidDataException($"{name} line {line}: a quote inside an unquoted field (quote the whole field and double the quote)");
+                        field.Append(text[pos++]);
+                    }
+                }
+                fields.Add(field.ToString());
+                if (pos < text.Length && text[pos] == ',') { pos++; continue; }
+                break;
+            }
+            // End of record: CRLF, LF, lone CR, or end of text.
+            if (pos < text.Length && text[pos] == '\r') pos++;
+            if (pos < text.Length && text[pos] == '\n') pos++;
+            line++;
+            yield return (start, fields);
+        }
+    }
 
     [GeneratedRegex(@"^'*[=+\-@\t\r]")]
     private static partial Regex FormulaLike();

@@ -151,6 +151,22 @@ public static class MetricCatalogue
         Reader = s => new(s.SubjectConsistency?.Value, s.SubjectConsistency?.Reason, EncoderNote(s.SubjectConsistency?.Encoder)),
     };
 
+    public static readonly MetricDefinition RotErrPerFrame = new("rotErrPerFrameDegrees", "RotErr per frame", "°", Better.Lower,
+        "RotErr divided by the frames it sums over: the mean rotation error of a frame, comparable between clips of different lengths",
+        Decimals: 3)
+    {
+        Formula = "RotErr per frame = RotErr / (P + 1), with P the compared pairs whose motion entered RotErr (the paths span P + 1 frames).",
+        Reader = s => new(s.RotErrPerFrameDegrees, s.RotErrReason, null),
+    };
+
+    public static readonly MetricDefinition TransErrPerFrame = new("transErrPerFrame", "TransErr per frame", null, Better.Lower,
+        "TransErr divided by the frames it sums over: the mean camera-centre distance of a frame, comparable between clips of different lengths",
+        Decimals: 4)
+    {
+        Formula = "TransErr per frame = TransErr / (P + 1), with P the compared pairs whose motion entered TransErr.",
+        Reader = s => new(s.TransErrPerFrame, s.TransErrReason, null),
+    };
+
     /// <summary>Every metric, in the order tables show them.</summary>
     public static IReadOnlyList<MetricDefinition> All { get; } = [CameraScore, Pce, RotErr, TransErr, SceneSimilarity, Flicker, SubjectConsistency];
 
@@ -158,7 +174,14 @@ public static class MetricCatalogue
     /// users' spreadsheets depend on it).</summary>
     public static IReadOnlyList<MetricDefinition> Compared { get; } = [CameraScore, Pce, RotErr, TransErr, SceneSimilarity, Flicker];
 
-    public static MetricDefinition? Find(string key) => All.FirstOrDefault(m => m.Key == key);
+    /// <summary>The leaderboard's columns: the compared metrics, with RotErr and TransErr per frame, because their sums
+    /// would rank clips of different lengths by their length.</summary>
+    public static IReadOnlyList<MetricDefinition> Ranked { get; } = [CameraScore, Pce, RotErrPerFrame, TransErrPerFrame, SceneSimilarity, Flicker];
+
+    /// <summary>Every metric the metric reference explains: the scorer's and the per-frame forms the leaderboard ranks by.</summary>
+    public static IReadOnlyList<MetricDefinition> Documented { get; } = [.. All, RotErrPerFrame, TransErrPerFrame];
+
+    public static MetricDefinition? Find(string key) => Documented.FirstOrDefault(m => m.Key == key);
 
     private static string? EncoderNote(string? encoder) => encoder is null ? null
         : encoder.StartsWith("classical", StringComparison.OrdinalIgnoreCase) ? $"classical fallback ({encoder})" : $"encoder {encoder}";

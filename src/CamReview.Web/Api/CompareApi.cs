@@ -1,5 +1,6 @@
 using System.Text;
 using CamReview.Data.Entities;
+using CamReview.Pipeline.Score;
 using CamReview.Web.Compare;
 using CamReview.Web.Services;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +21,16 @@ public static class CompareApi
         {
             var result = await comparisons.GetAsync(http.User, pairId, ct);
             return result.Succeeded ? Metrics(result.Value.Comparison, format) : ApiResults.From(result);
+        });
+
+        api.MapGet("/projects/{projectId:int}/leaderboard.{format:regex(^(csv|tex)$)}", async (int projectId, string format, string? pairs, HttpContext http,
+            LeaderboardService leaderboards, CancellationToken ct) =>
+        {
+            var result = await leaderboards.GetAsync(http.User, projectId, LeaderboardService.ParseSelection(pairs), ct);
+            if (!result.Succeeded) return ApiResults.From(result);
+            return format == "csv"
+                ? Results.File(Encoding.UTF8.GetBytes(LeaderboardTables.Csv(result.Value!.Board)), "text/csv; charset=utf-8", $"leaderboard-project-{projectId}.csv")
+                : Results.File(Encoding.UTF8.GetBytes(LeaderboardService.Latex(result.Value!)), "application/x-tex; charset=utf-8", $"leaderboard-project-{projectId}.tex");
         });
 
         api.MapGet("/pairs/{pairId:int}/comments", async (int pairId, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>

@@ -22,6 +22,15 @@ public static class PortalUrls
 
     public static string Compare(int projectId, int pairId) => $"{Pair(projectId, pairId)}/compare";
 
+    public static string Leaderboard(int projectId) => $"{Project(projectId)}/leaderboard";
+
+    /// <summary>A project's leaderboard as a file (<paramref name="format"/> csv or tex) over the given pairs (none: every pair).</summary>
+    public static string LeaderboardExport(int projectId, string format, IEnumerable<int> pairIds)
+    {
+        var pairs = string.Join(",", pairIds);
+        return $"api/projects/{projectId}/leaderboard.{format}{(pairs.Length > 0 ? "?pairs=" + pairs : "")}";
+    }
+
     public static string Study(int studyId) => $"studies/{studyId}";
 
     public static string NewStudy(int projectId) => $"studies/new/{projectId}";
