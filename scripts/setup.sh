@@ -23,7 +23,8 @@ done
 # 1. Debian packages (only the missing ones): ffmpeg encodes H.264 proxies and renders; libgtk-3-0 is linked by
 #    OpenCvSharp's native OpenCV library; chromium runs the browser tests; opencv-doc's example photos are the
 #    textures of the posed camera-path test clips.
-apt_packages=(ffmpeg libgtk-3-0 chromium fonts-dejavu-core ca-certificates opencv-doc)
+#    postgresql and redis-server are the servers of the scale-out tests (which start private ones on free ports).
+apt_packages=(ffmpeg libgtk-3-0 chromium fonts-dejavu-core ca-certificates opencv-doc postgresql redis-server)
 # Node.js may come from elsewhere than Debian (an image or NodeSource install): only ask apt when absent.
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
@@ -40,6 +41,10 @@ if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   "${apt[@]}" update -qq
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts the services it installs: the tests start their own servers, so these are stopped again.
+  for service in postgresql redis-server; do
+    [[ " ${missing[*]} " == *" $service "* ]] && { "${apt[@]/apt-get/service}" "$service" stop >/dev/null 2>&1 || true; }
+  done
 fi
 command -v dotnet >/dev/null || { echo "[setup] the .NET SDK (dotnet) is required: see README, Requirements" >&2; exit 1; }
 

@@ -108,17 +108,8 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
     public async Task RotErrIsComputedOverThePairsUsableOnBothSidesAndListsTheDeletedOnes()
     {
         // The pan re-encoded, and re-encoded with frame 12 blacked out: its two pairs are flagged, the rest is the same.
-        async Task<string> ReEncode(string name, string filter)
-        {
-            string path = _clips.Media.File(name);
-            var ffmpeg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ffmpeg",
-                ["-hide_banner", "-loglevel", "error", "-y", "-i", _clips.PanRight, "-vf", filter, "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", path]))!;
-            await ffmpeg.WaitForExitAsync();
-            Assert.Equal(0, ffmpeg.ExitCode);
-            return path;
-        }
-        string clean = await ReEncode("pan-right-again.mp4", "null");
-        string blacked = await ReEncode("pan-right-black-frame.mp4", "drawbox=enable='eq(n,12)':color=black:t=fill");
+        string clean = await ReEncodePanAsync("pan-right-again.mp4", "null");
+        string blacked = await ReEncodePanAsync("pan-right-black-frame.mp4", "drawbox=enable='eq(n,12)':color=black:t=fill");
 
         var cleanJson = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", clean, "--json")).Json();
         var json = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", blacked, "--json")).Json();
@@ -155,6 +146,31 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
         Assert.Equal(JsonValueKind.Null, json.GetProperty("pce").ValueKind);
         Assert.False(string.IsNullOrEmpty(json.GetProperty("pceReason").GetString()));
         Assert.Equal(JsonValueKind.Null, json.GetProperty("flicker").ValueKind);
+    }
+
+    [Fact]
+    public async Task ScoreTakesTheReferenceCamerasFocalLengthAndGivesTheGeneratedClipItsFieldOfView()
+    {
+        // The output at half the reference's size: a focal length in the reference's pixels must not be applied to
+        // the output's smaller pixels, so --focal F equals --fov of the angle F gives the 640-pixel reference.
+        var half = await ReEncodePanAsync("pan-right-half.mp4", "scale=320:180");
+        var focal = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", half, "--focal", "400", "--json")).Json();
+        double fov = 2 * Math.Atan(320.0 / 400) * 180 / Math.PI;
+        var byFov = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", half, "--fov", fov.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--json")).Json();
+        var byDefault = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", half, "--json")).Json();
+        foreach (var (side, pixels) in new[] { ("reference", 400.0), ("generated", 200.0) })
+        {
+            var camera = focal.GetProperty(side).GetProperty("camera");
+            Assert.Equal("given", camera.GetProperty("intrinsics").GetString());
+            Assert.Equal(pixels, camera.GetProperty("focalLengthPixels").GetDouble(), 6);
+            Assert.Equal(fov, camera.GetProperty("horizontalFovDegrees").GetDouble(), 6);
+            Assert.Equal("default", byDefault.GetProperty(side).GetProperty("camera").GetProperty("intrinsics").GetString());
+        }
+        Assert.Equal(byFov.GetProperty("rotErr").GetProperty("degrees").GetDouble(), focal.GetProperty("rotErr").GetProperty("degrees").GetDouble(), 9);
+
+        var bad = await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", half, "--focal", "-5");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("focal length must be positive", bad.Stderr);
     }
 
     [Fact]
@@ -248,6 +264,17 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
         Assert.InRange(result.ExitCode, 1, 2);
         Assert.Equal("", result.Stdout);
         Assert.Single(result.Stderr.Trim().Split('\n'));
+    }
+
+    /// <summary>The pan-right clip through an ffmpeg filter, re-encoded near-losslessly (H.264 CRF 12).</summary>
+    private async Task<string> ReEncodePanAsync(string name, string filter)
+    {
+        string path = _clips.Media.File(name);
+        var ffmpeg = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-y", "-i", _clips.PanRight, "-vf", filter, "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", path]))!;
+        await ffmpeg.WaitForExitAsync();
+        Assert.Equal(0, ffmpeg.ExitCode);
+        return path;
     }
 
     private void PrepareBadFiles()

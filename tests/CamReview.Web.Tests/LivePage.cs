@@ -14,4 +14,8 @@ public static class LivePage
         await page.GotoAsync(url);
         await Assertions.Expect(page.Locator("main[data-circuit=live]")).ToBeAttachedAsync(new() { Timeout = 30_000 });
     }
+
+    /// <summary>The open ConfirmDialog with this test id (a MudBlazor dialog, found by its title's id).</summary>
+    public static ILocator ConfirmDialog(this IPage page, string testId) =>
+        page.GetByRole(AriaRole.Dialog).Filter(new() { Has = page.Locator($"#{testId}-title") });
 }

@@ -72,7 +72,7 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
 
         // Deleting the image says that the pair goes with it; cancelling keeps both, confirming deletes both.
         await images.GetByTestId("delete-asset").ClickAsync();
-        var dialog = page.GetByTestId("delete-asset-dialog");
+        var dialog = page.ConfirmDialog("delete-asset-dialog");
         await Assertions.Expect(dialog.GetByTestId("dependents")).ToContainTextAsync("dolly → statue");
         await Assertions.Expect(dialog.GetByTestId("dependents")).ToContainTextAsync(PortalFixture.AdminName);
         await Assertions.Expect(dialog.GetByTestId("delete-asset-dialog-error")).ToHaveCountAsync(0);
@@ -88,7 +88,7 @@ public sealed class ProjectPageBrowserTests(PortalFixture portal) : IClassFixtur
 
         // Deleting the project says what goes with it, then leaves for the project list.
         await page.GetByTestId("delete-project").ClickAsync();
-        var projectDialog = page.GetByTestId("delete-project-dialog");
+        var projectDialog = page.ConfirmDialog("delete-project-dialog");
         await Assertions.Expect(projectDialog).ToContainTextAsync($"Its 2 files and 0 pairs are deleted for everyone in team \"{PortalFixture.AdminTeam}\".");
         await projectDialog.GetByTestId("delete-project-dialog-confirm").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/projects$"));

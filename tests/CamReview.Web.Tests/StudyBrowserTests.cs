@@ -375,7 +375,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         var page = await world.SignedInPageAsync();
         await page.GotoLiveAsync($"projects/{world.ProjectId}");
         await page.GetByTestId("delete-asset").First.ClickAsync();
-        var dialog = page.GetByTestId("delete-asset-dialog");
+        var dialog = page.ConfirmDialog("delete-asset-dialog");
         await Assertions.Expect(dialog.GetByTestId("blocking-studies")).ToContainTextAsync("Shown right now");
         await Assertions.Expect(dialog.Locator($"a[href='studies/{id}']")).ToHaveCountAsync(1);
         await Assertions.Expect(dialog.GetByTestId("delete-asset-dialog-confirm")).ToHaveCountAsync(0);
@@ -385,7 +385,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
 
         // The project that holds it cannot be deleted either, and says why.
         await page.GetByTestId("delete-project").ClickAsync();
-        var projectDialog = page.GetByTestId("delete-project-dialog");
+        var projectDialog = page.ConfirmDialog("delete-project-dialog");
         await Assertions.Expect(projectDialog.GetByTestId("blocking-studies")).ToContainTextAsync("Shown right now");
         await Assertions.Expect(projectDialog.Locator($"a[href='studies/{id}']")).ToHaveCountAsync(1);
         await Assertions.Expect(projectDialog.GetByTestId("delete-project-dialog-confirm")).ToHaveCountAsync(0);

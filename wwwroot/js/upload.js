@@ -87,7 +87,6 @@ export function attach(zone, input, list, dotnet) {
                 if (xhr.status >= 200 && xhr.status < 300) {
                     setProgress(row, 100);
                     row.classList.add('upload-done');
-                    row.querySelector('.progress-bar').classList.add('bg-success');
                     setStatus(row, 'Uploaded');
                     zone.camreviewUpload.dotnet.invokeMethodAsync('UploadFinished', body?.id ?? 0).catch(() => {});
                 } else {
@@ -112,14 +111,14 @@ export function attach(zone, input, list, dotnet) {
         row.className = 'upload-row';
         row.dataset.testid = 'upload-row';
         row.innerHTML = `
-            <div class="d-flex justify-content-between gap-2 small">
-                <span class="upload-name text-truncate"></span>
-                <span class="upload-status text-body-secondary" data-testid="upload-status">Waiting</span>
+            <div class="upload-line">
+                <span class="upload-name"></span>
+                <span class="upload-status" data-testid="upload-status">Waiting</span>
             </div>
-            <div class="progress" role="progressbar" aria-label="Upload progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" data-testid="upload-progress">
-                <div class="progress-bar" style="width: 0%">0%</div>
+            <div class="upload-progress" role="progressbar" aria-label="Upload progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" data-testid="upload-progress">
+                <div class="upload-progress-bar" style="width: 0%"></div>
             </div>
-            <div class="upload-error alert alert-danger py-1 px-2 small mt-1 mb-0" role="alert" data-testid="upload-error" hidden></div>`;
+            <div class="upload-error" role="alert" data-testid="upload-error" hidden></div>`;
         row.querySelector('.upload-name').textContent = `${file.name} (${formatBytes(file.size)})`;
         list.prepend(row);
         return row;
@@ -127,11 +126,8 @@ export function attach(zone, input, list, dotnet) {
 
     function setProgress(row, percent) {
         const value = Math.max(0, Math.min(100, Math.round(percent)));
-        const progress = row.querySelector('.progress');
-        progress.setAttribute('aria-valuenow', String(value));
-        const bar = row.querySelector('.progress-bar');
-        bar.style.width = `${value}%`;
-        bar.textContent = `${value}%`;
+        row.querySelector('.upload-progress').setAttribute('aria-valuenow', String(value));
+        row.querySelector('.upload-progress-bar').style.width = `${value}%`;
     }
 
     function setStatus(row, text) {
@@ -140,7 +136,6 @@ export function attach(zone, input, list, dotnet) {
 
     function fail(row, message) {
         row.classList.add('upload-failed');
-        row.querySelector('.progress-bar').classList.add('bg-danger');
         setStatus(row, 'Not accepted');
         const error = row.querySelector('.upload-error');
         error.textContent = message;

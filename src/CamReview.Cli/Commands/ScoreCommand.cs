@@ -18,6 +18,7 @@ internal static class ScoreCommand
         var frames = CommonOptions.Frames("Sample both clips uniformly to this many frames (default: pair by pair, or the shorter clip's count).");
         var space = CommonOptions.Choice("--space", "Compare normalized (resolution independent) or pixel homographies.", "normalized", "normalized", "pixel");
         var (json, features, maxSide) = (CommonOptions.Json(), CommonOptions.Features(), CommonOptions.MaxSide());
+        var (fov, focal) = (CommonOptions.Fov(), new Option<double?>("--focal") { Description = "The reference camera's focal length in pixels of the reference's frames (overrides --fov); the generated clip gets the same field of view." });
         var target = new Option<string>("--target") { Description = "The target image the clip was made from: enables sceneSimilarity." };
         var encoder = new Option<string>("--encoder")
         {
@@ -40,7 +41,7 @@ internal static class ScoreCommand
         var command = new Command("score", "Score how well a generated clip follows a reference clip's camera motion (CameraScore, lower is better), " +
                                            "and the generated clip's scene preservation and temporal stability.")
         {
-            reference, generated, frames, space, json, features, maxSide, target, encoder, encoderOutput, encoderFrames, metrics,
+            reference, generated, frames, space, json, features, maxSide, fov, focal, target, encoder, encoderOutput, encoderFrames, metrics,
         };
         command.SetAction((parse, ct) =>
         {
@@ -52,6 +53,8 @@ internal static class ScoreCommand
                 Space = parse.GetValue(space)!.Equals("pixel", StringComparison.OrdinalIgnoreCase) ? HomographySpace.Pixel : HomographySpace.Normalized,
                 Features = CommonOptions.ToFeatureKind(parse.GetValue(features)!),
                 MaxSide = parse.GetValue(maxSide),
+                HorizontalFovDegrees = parse.GetValue(fov),
+                FocalLengthPixels = parse.GetValue(focal),
                 Scene = new SceneMetricsOptions
                 {
                     TargetPath = parse.GetValue(target),

@@ -39,6 +39,12 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
         MediaInput.RequireFile(referencePath, "Reference video");
         MediaInput.RequireFile(generatedPath, "Generated video");
         options.Scene?.Validate();
+        if (options.FocalLengthPixels is double focal)
+        {
+            if (!(focal > 0 && double.IsFinite(focal))) throw new ArgumentOutOfRangeException(nameof(options), focal, "focal length must be positive");
+            using var probe = MediaInput.OpenVideo(referencePath);
+            options = options.WithReferenceWidth(probe.Width);
+        }
 
         var analyzer = new ClipAnalyzer(options.ToAnalysisOptions());
         var clock = Stopwatch.StartNew();

@@ -26,7 +26,20 @@ public sealed record ScoreOptions
     [JsonConverter(typeof(KebabCaseEnumConverter<FeatureKind>))]
     public FeatureKind Features { get; init; } = FeatureKind.Orb;
 
-    /// <summary>Full control over the analysis; when set, <see cref="MaxSide"/> and <see cref="Features"/> are ignored. Its Frames is ignored (use <see cref="Frames"/>).</summary>
+    /// <summary>
+    /// The cameras' horizontal field of view in degrees (<c>--fov</c>), the same for both clips (an output is made for
+    /// its reference's camera); null: 60 degrees, or <see cref="FocalLengthPixels"/>.
+    /// </summary>
+    public double? HorizontalFovDegrees { get; init; }
+
+    /// <summary>
+    /// The reference camera's focal length in pixels of the reference's original frames (<c>--focal</c>; overrides
+    /// <see cref="HorizontalFovDegrees"/>): turned into the field of view it gives the reference, which the generated
+    /// clip shares whatever its resolution.
+    /// </summary>
+    public double? FocalLengthPixels { get; init; }
+
+    /// <summary>Full control over the analysis; when set, <see cref="MaxSide"/>, <see cref="Features"/> and the intrinsics above are ignored. Its Frames is ignored (use <see cref="Frames"/>).</summary>
     public AnalysisOptions? Analysis { get; init; }
 
     /// <summary>
@@ -37,7 +50,15 @@ public sealed record ScoreOptions
 
     /// <summary>The analysis options both clips are analysed with (every frame).</summary>
     public AnalysisOptions ToAnalysisOptions() =>
-        (Analysis ?? new AnalysisOptions { MaxSide = MaxSide, Features = Features }) with { Frames = null };
+        (Analysis ?? new AnalysisOptions { MaxSide = MaxSide, Features = Features, HorizontalFovDegrees = HorizontalFovDegrees }) with { Frames = null };
+
+    /// <summary>
+    /// These options with <see cref="FocalLengthPixels"/> turned into the field of view it gives a reference
+    /// <paramref name="referenceWidth"/> pixels wide (unchanged without a focal length).
+    /// </summary>
+    public ScoreOptions WithReferenceWidth(int referenceWidth) => FocalLengthPixels is double f
+        ? this with { FocalLengthPixels = null, HorizontalFovDegrees = 2 * Math.Atan(referenceWidth / 2.0 / f) * 180 / Math.PI }
+        : this;
 }
 
 /// <summary>A flagged pair of one clip, as listed in <see cref="ClipSummary"/>.</summary>
@@ -71,14 +92,22 @@ public sealed record ClipSummary(
     IReadOnlyList<FlaggedPair> Flagged,
     IReadOnlyList<string> Warnings,
     bool FromCache,
-    double AnalysisMs)
+    double AnalysisMs,
+    ClipCamera? Camera)
 {
     public static ClipSummary From(ClipAnalysis a, bool fromCache, double analysisMs) => new(
         a.Source.Path, a.Source.Width, a.Source.Height, a.Source.Fps, a.Source.AnalysedFrames.Count,
         a.Motion.Class, a.Motion,
         a.Pairs.Where(p => !p.Ok).Select(p => new FlaggedPair(p.Index, p.FromFrame, p.ToFrame, p.Flag, p.Reason)).ToArray(),
-        a.Source.Warnings, fromCache, analysisMs);
+        a.Source.Warnings, fromCache, analysisMs,
+        a.CameraPath is { } path ? new ClipCamera(path.FocalLengthPixels, path.HorizontalFovDegrees, path.Intrinsics) : null);
 }
+
+/// <summary>The intrinsics a clip's camera path was estimated with (null on a summary when no path was estimated).</summary>
+/// <param name="FocalLengthPixels">fx = fy, pixels of the clip's original frames.</param>
+/// <param name="HorizontalFovDegrees">The corresponding horizontal field of view.</param>
+/// <param name="Intrinsics">"given" (<c>--focal</c> or <c>--fov</c>) or "default" (the 60° field of view).</param>
+public sealed record ClipCamera(double FocalLengthPixels, double HorizontalFovDegrees, string Intrinsics);
 
 /// <summary>
 /// Result of scoring a generated clip against its reference. Plain data for System.Text.Json (camelCase in the
