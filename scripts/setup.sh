@@ -51,11 +51,10 @@ lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f wwwroot/lib/.lock-hash ]] || [[ $(cat wwwroot/lib/.lock-hash) != "$lock_hash" ]]; then
   say "installing front-end packages"
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm ci --ignore-scripts --no-audit --no-fund
-  rm -rf wwwroot/lib && mkdir -p wwwroot/lib/bootstrap wwwroot/lib/bootstrap-icons wwwroot/lib/plotly
+  rm -rf wwwroot/lib && mkdir -p wwwroot/lib/bootstrap wwwroot/lib/bootstrap-icons
   cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map wwwroot/lib/bootstrap/
   cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map wwwroot/lib/bootstrap/
   cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts wwwroot/lib/bootstrap-icons/
-  cp node_modules/plotly.js-dist-min/plotly.min.js wwwroot/lib/plotly/
   echo "$lock_hash" > wwwroot/lib/.lock-hash
 fi
 

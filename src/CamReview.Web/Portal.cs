@@ -54,12 +54,16 @@ public static class Portal
         var options = PortalOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
 
-        builder.Services.AddDbContextFactory<CamReviewDb>(db => db.UseCamReviewSqlite(options.DataDir));
+        builder.Services.AddSingleton(options.DatabaseTarget);
+        builder.Services.AddDbContextFactory<CamReviewDb>(db => db.UseCamReview(options.DatabaseTarget));
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         // Hub messages read like the API's JSON (enums as kebab-case names).
-        builder.Services.AddSignalR().AddJsonProtocol(json =>
+        var signalR = builder.Services.AddSignalR().AddJsonProtocol(json =>
             json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower)));
+        // Several instances behind one address: a message sent on any of them goes through Redis to the connections of all.
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+            signalR.AddStackExchangeRedis(options.Redis, redis => redis.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("CamReview"));
         builder.Services.AddSingleton<HubSessions>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -130,7 +134,17 @@ public static class Portal
         }
         catch (SqliteException e)
         {
-            throw Unusable(app, options, e);
+            var file = Path.Combine(options.DataDir, Database.FileName);
+            throw Unusable(app, e,
+                $"The database {file} cannot be used: {DataFolderCheck.Describe(e)}. The portal did not start and changed nothing. " +
+                $"To recover, stop every process using the data folder and restore it (camreview.db with its -wal and -shm files, and media/) from a backup; " +
+                $"`camreview db check --data {options.DataDir}` reports what is wrong with it. Moving the file aside starts a new, empty portal.");
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            throw Unusable(app, e,
+                $"The PostgreSQL database {options.DatabaseTarget.Describe()} cannot be used: {e.Message}. The portal did not start and changed nothing. " +
+                "Check ConnectionStrings:CamReview, and that the server runs and lets this user in.");
         }
         app.Services.GetRequiredService<MediaStore>().CleanTemp();
 
@@ -173,17 +187,14 @@ public static class Portal
     {
         using var db = app.Services.GetRequiredService<IDbContextFactory<CamReviewDb>>().CreateDbContext();
         Database.MigrateAsync(db).GetAwaiter().GetResult();
-        app.Logger.LogInformation("Data folder {DataDir}; database migrated", options.DataDir);
+        app.Logger.LogInformation("Data folder {DataDir}; {Provider} database {Database} migrated", options.DataDir, options.DatabaseTarget.ProviderName,
+            options.DatabaseTarget.Describe());
     }
 
     /// <summary>The database cannot be opened or migrated: logged with what to do, the host disposed (which flushes the
     /// log), and the exception the entry points turn into a message and a non-zero exit.</summary>
-    private static PortalStartupException Unusable(WebApplication app, PortalOptions options, SqliteException e)
+    private static PortalStartupException Unusable(WebApplication app, Exception e, string message)
     {
-        var file = Path.Combine(options.DataDir, Database.FileName);
-        var message = $"The database {file} cannot be used: {DataFolderCheck.Describe(e)}. The portal did not start and changed nothing. " +
-                      $"To recover, stop every process using the data folder and restore it (camreview.db with its -wal and -shm files, and media/) from a backup; " +
-                      $"`camreview db check --data {options.DataDir}` reports what is wrong with it. Moving the file aside starts a new, empty portal.";
         app.Logger.LogCritical("{Message}", message);
         app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return new PortalStartupException(message, e);

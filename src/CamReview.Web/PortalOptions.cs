@@ -1,3 +1,5 @@
+using CamReview.Data;
+
 namespace CamReview.Web;
 
 /// <summary>Portal settings: section "CamReview" of configuration (appsettings, CAMREVIEW__* environment
@@ -34,6 +36,16 @@ public sealed class PortalOptions
     /// <summary>How often /health re-reads everything (<c>CamReview:Health:*</c>).</summary>
     public HealthOptions Health { get; set; } = new();
 
+    /// <summary>The database engine (<c>CamReview:Database:Provider</c>: sqlite or postgres).</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>A Redis connection string (<c>CamReview:Redis</c>): hub messages then reach the viewers connected to
+    /// every portal instance sharing that Redis. Unset: one instance, messages stay in this process.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Where the database is, from <see cref="Database"/> and <c>ConnectionStrings:CamReview</c>.</summary>
+    public DatabaseTarget DatabaseTarget { get; private set; } = null!;
+
     public static PortalOptions From(IConfiguration configuration)
     {
         var options = configuration.GetSection(Section).Get<PortalOptions>() ?? new PortalOptions();
@@ -46,6 +58,7 @@ public sealed class PortalOptions
         options.Jobs.Validate();
         options.ForwardedHeaders.Validate();
         options.Health.Validate();
+        options.DatabaseTarget = options.Database.Target(configuration.GetConnectionString("CamReview"), options.DataDir);
         return options;
     }
 
@@ -59,6 +72,21 @@ public sealed class PortalOptions
                 return Path.Combine(dir.FullName, "wwwroot");
         }
         return Path.Combine(AppContext.BaseDirectory, "wwwroot");
+    }
+}
+
+/// <summary>Which database the portal uses. SQLite keeps it in the data folder (no connection string); PostgreSQL
+/// needs <c>ConnectionStrings:CamReview</c> (<c>ConnectionStrings__CamReview</c>).</summary>
+public sealed class DatabaseOptions
+{
+    public string Provider { get; set; } = "sqlite";
+
+    internal DatabaseTarget Target(string? connectionString, string dataDir)
+    {
+        if (DatabaseTarget.ParseProvider(Provider) == DatabaseProvider.Sqlite) return DatabaseTarget.Sqlite(dataDir);
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException("CamReview:Database:Provider is postgres but ConnectionStrings:CamReview is not set (ConnectionStrings__CamReview).");
+        return DatabaseTarget.Postgres(connectionString);
     }
 }
 

@@ -116,9 +116,9 @@ public sealed partial class DemoContentTests
         await Assertions.Expect(weakRow.Locator("td[data-metric='cameraScore']")).Not.ToHaveClassAsync(new Regex("metric-best"));
 
         // Motion curves: four panels of the reference and each output; per-pair CameraScore: one line per output.
-        await Assertions.Expect(page.Locator("figure[data-plot^='motion'] .plot-canvas")).ToHaveAttributeAsync("data-traces", (4 * (1 + DemoContent.Renders.Length)).ToString());
-        await Assertions.Expect(page.Locator("figure[data-plot^='camera-score'] .plot-canvas")).ToHaveAttributeAsync("data-traces", DemoContent.Renders.Length.ToString());
-        await Assertions.Expect(page.Locator("figure[data-plot^='tradeoff'] .plot-canvas")).ToHaveAttributeAsync("data-traces", new Regex(@"^[1-9]\d*$"));
+        Assert.Equal(4 * (1 + DemoContent.Renders.Length), (await page.TracesAsync("motion")).GetArrayLength());
+        Assert.Equal(DemoContent.Renders.Length, (await page.TracesAsync("camera-score")).GetArrayLength());
+        Assert.True((await page.TracesAsync("tradeoff")).GetArrayLength() > 0);
 
         if (Environment.GetEnvironmentVariable("CAMREVIEW_COMPARE_SCREENSHOT") is { Length: > 0 } shot)
             await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
@@ -131,17 +131,15 @@ public sealed partial class DemoContentTests
         Assert.Contains("Scene preservation (higher is better)", svg);
 
         // One colour per method: the table's swatch is the colour of the method's curve and of its trade-off diamond.
-        var figures = await page.EvaluateAsync<JsonElement>("""
-            () => Object.fromEntries([...document.querySelectorAll('figure.plot')].map(f => [f.dataset.plot.split('-')[0],
-                JSON.parse(f.querySelector('script.plot-figure').textContent).data.map(t => [t.name, (t.line || t.marker).color])]))
-            """);
+        var figures = new Dictionary<string, JsonElement>();
+        foreach (var figure in new[] { "motion", "camera-score", "tradeoff" }) figures[figure] = await page.TracesAsync(figure);
         foreach (var row in await rows.AllAsync())
         {
             var method = (await row.Locator("th").InnerTextAsync()).Trim();
             var swatch = await row.GetByTestId("method-colour").EvaluateAsync<string>("e => e.style.background");
-            foreach (var figure in new[] { "motion", "camera", "tradeoff" })
+            foreach (var figure in figures.Values)
             {
-                var colours = figures.GetProperty(figure).EnumerateArray().Where(t => t[0].GetString() == method).Select(t => t[1].GetString()).Distinct().ToList();
+                var colours = figure.EnumerateArray().Where(t => t.GetProperty("name").GetString() == method).Select(t => t.GetProperty("colour").GetString()).Distinct().ToList();
                 Assert.Equal([HexToRgb(Assert.Single(colours)!)], [swatch]);
             }
         }
@@ -161,6 +159,38 @@ public sealed partial class DemoContentTests
         var outputs = json.GetProperty("outputs").EnumerateArray().ToList();
         Assert.Equal(DemoContent.Renders.Length, outputs.Count);
         Assert.All(outputs, o => Assert.True(o.GetProperty("metrics").GetProperty("cameraScore").GetProperty("value").GetDouble() >= 0));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheMotionPlotIsDrawnWithMethodColoursTheReferenceOnTopAndWordAxisTitles()
+    {
+        var (projectId, pairId, _) = await DemoScoredAsync();
+        var page = await ComparePageAsync(projectId, pairId);
+        var traces = (await page.TracesAsync("motion")).EnumerateArray().ToList();
+        var rows = await page.GetByTestId("metric-row").AllAsync();
+        var swatches = new Dictionary<string, string>();
+        foreach (var row in rows)
+            swatches[(await row.Locator("th").InnerTextAsync()).Trim()] = await row.GetByTestId("method-colour").EvaluateAsync<string>("e => e.style.background");
+        foreach (var panel in new[] { "y", "y2", "y3", "y4" })
+        {
+            var mine = traces.Where(t => t.GetProperty("yaxis").GetString() == panel).ToList();
+            Assert.Equal(1 + DemoContent.Renders.Length, mine.Count);
+            // The reference comes last, so it is drawn over an output that follows it exactly, in black.
+            Assert.Equal("reference", mine[^1].GetProperty("name").GetString());
+            Assert.Equal("#000000", mine[^1].GetProperty("colour").GetString());
+            foreach (var output in mine.SkipLast(1))
+                Assert.Equal(swatches[output.GetProperty("name").GetString()!], HexToRgb(output.GetProperty("colour").GetString()!));
+        }
+        // Drawn in that order: the top panel's last line is the reference's black dashes.
+        var last = page.Locator("figure[data-plot^='motion'] .subplot.xy .scatterlayer .trace").Last.Locator("path.js-line");
+        Assert.Equal("rgb(0, 0, 0)", await last.EvaluateAsync<string>("e => getComputedStyle(e).stroke"));
+        Assert.NotEqual("none", await last.EvaluateAsync<string>("e => getComputedStyle(e).strokeDasharray"));
+        var titles = await page.AxisTitlesAsync("motion");
+        Assert.Equal("x shift (image widths)", titles["y"]);
+        Assert.Equal("roll (° per frame)", titles["y4"]);
+        Assert.Equal("frame", titles["x4"]);
+        Assert.Equal(MetricCatalogue.CameraScore.AxisTitle, (await page.AxisTitlesAsync("camera-score"))["y"]);
         await page.Context.CloseAsync();
     }
 
@@ -216,7 +246,7 @@ public sealed partial class DemoContentTests
         await Assertions.Expect(guest.GetByTestId("share-title")).ToHaveTextAsync(DemoContent.PairName);
         await Assertions.Expect(guest.GetByTestId("player")).ToHaveCountAsync(1 + DemoContent.Renders.Length);
         await guest.WaitForFunctionAsync($"() => {GridVideos}.every(v => v.readyState >= 2)");
-        await Assertions.Expect(guest.Locator("figure[data-plot^='motion'] .plot-canvas")).ToHaveAttributeAsync("data-traces", new Regex(@"^\d+$"));
+        Assert.Equal(4 * (1 + DemoContent.Renders.Length), (await guest.TracesAsync("motion")).GetArrayLength());
         // Only this comparison: neither the project's name nor the project-wide trade-off of its other pairs.
         await Assertions.Expect(guest.Locator("main")).Not.ToContainTextAsync(DemoContent.ProjectName);
         await Assertions.Expect(guest.Locator("figure[data-plot^='tradeoff-pair-'] figcaption")).ToHaveTextAsync(new Regex("^Trade-off of these outputs"));

@@ -14,7 +14,8 @@ public sealed class PlotTextTests
     private const string Shown = "&lt;a href='https://evil.example/'&gt;Evil&lt;/a&gt; &amp; &lt;b&gt;co&lt;/b&gt;";
 
     // As the browser receives it, after JSON decoding (no \u003C escapes to hide a tag from the assertions).
-    private static string Json(object figure) => JsonSerializer.Serialize(figure, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static string Json(PlotFigure figure) =>
+        JsonSerializer.Serialize(JsonDocument.Parse(figure.Json()).RootElement, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     [Theory]
     [InlineData("plain", "plain")]
@@ -30,13 +31,34 @@ public sealed class PlotTextTests
             [new PairSummary(Evil, "B", 3, 1, 0, 0, 0.75, new ConfidenceInterval(0.3, 0.95), 0.6, 0.6)],
             [new ChoiceShare(Evil, 4, 3, 0, 0, 0.75, new ConfidenceInterval(0.3, 0.95), 0.5, 0.6)],
             [new BradleyTerryScore(Evil, 0.5, null, 1, null, 4, 1), new BradleyTerryScore("B", -0.5, null, 2, null, 4, 1)], 1, false);
-        foreach (var figure in new[] { StudyFigures.BradleyTerry(question), StudyFigures.WinRates(question), StudyFigures.BestOfN(question), StudyFigures.WinHeatmap(question, [Evil, "B"]) })
+        var colours = new MethodColours([Evil, "B"]);
+        foreach (var figure in new[] { StudyFigures.BradleyTerry(question, colours), StudyFigures.WinRates(question, colours), StudyFigures.BestOfN(question, colours), StudyFigures.WinHeatmap(question, [Evil, "B"]) })
         {
             var json = Json(figure);
             Assert.DoesNotContain("<a", json);
             Assert.DoesNotContain("<b>", json);
             Assert.Contains(Shown, json);
         }
+    }
+
+    [Fact]
+    public void AStaticPageFigureCarriesPlotlysOwnNamesAndNoScriptEnd()
+    {
+        var comparison = new Comparison(1, "project", null!, null!, null!, [],
+            [new ProjectPoint(1, "</script><script>alert(1)</script>", 10, "A", 0.001, 0.9), new ProjectPoint(2, "pair two", 11, "B", 0.2, 0.8)], []);
+        var json = ComparisonFigures.Tradeoff(comparison)!.Json();
+        Assert.DoesNotContain("</script", json, StringComparison.OrdinalIgnoreCase);
+        var figure = JsonDocument.Parse(json).RootElement;
+        var mean = figure.GetProperty("data")[1];
+        Assert.Equal("scatter", mean.GetProperty("type").GetString());
+        Assert.Equal("markers", mean.GetProperty("mode").GetString());
+        Assert.Equal("diamond", mean.GetProperty("marker").GetProperty("symbol").GetString());
+        Assert.Equal(comparison.Colours.Of("A"), mean.GetProperty("marker").GetProperty("color").GetString());
+        var x = figure.GetProperty("layout").GetProperty("xaxis");
+        Assert.Equal("log", x.GetProperty("type").GetString());
+        Assert.Equal("power", x.GetProperty("exponentformat").GetString());
+        Assert.True(figure.GetProperty("layout").GetProperty("yaxis").GetProperty("automargin").GetBoolean());
+        Assert.False(mean.TryGetProperty("xaxis", out _)); // unset stays out
     }
 
     [Fact]

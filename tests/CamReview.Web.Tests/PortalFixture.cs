@@ -49,6 +49,13 @@ public class PortalFixture : IAsyncLifetime
         $"--CamReview:Admin:DisplayName={AdminName}", $"--CamReview:Admin:Team={AdminTeam}",
     ];
 
+    /// <summary>The portal's database is a new one on the test PostgreSQL server (<see cref="CamReview.Tests.TestServers"/>)
+    /// instead of SQLite in the data folder.</summary>
+    protected virtual bool OnPostgres => false;
+
+    /// <summary>The configuration that puts a portal on a PostgreSQL database.</summary>
+    public static string[] PostgresArgs(string connectionString) => ["--CamReview:Database:Provider=postgres", $"--ConnectionStrings:CamReview={connectionString}"];
+
     /// <summary>The demo content costs a few renders: only the tests about it turn it on.</summary>
     public static readonly string[] NoDemo = ["--CamReview:Demo:Enabled=false"];
 
@@ -59,7 +66,8 @@ public class PortalFixture : IAsyncLifetime
     {
         // What a page shows is waited for as long as actions are: a loaded machine connects circuits slowly.
         Assertions.SetDefaultExpectTimeout(20_000);
-        _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production", .. ExtraArgs], Configure);
+        string[] database = OnPostgres ? PostgresArgs(await CamReview.Tests.TestServers.NewPostgresDatabaseAsync()) : [];
+        _app = Portal.Build(["--urls", "http://127.0.0.1:0", "--data", DataDir, "--environment", "Production", .. database, .. ExtraArgs], Configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");

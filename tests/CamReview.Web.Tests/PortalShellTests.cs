@@ -37,7 +37,7 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     public static TheoryData<string, string> StaticFiles => new()
     {
         { "lib/bootstrap/bootstrap.min.css", "text/css" },
-        { "lib/plotly/plotly.min.js", "text/javascript" },
+        { "_content/Plotly.Blazor/plotly-3.7.0.min.js", "text/javascript" },
         { "css/app.css", "text/css" },
         { "js/participant.js", "text/javascript" },
         { "_framework/blazor.web.js", "text/javascript" },

@@ -194,7 +194,7 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         var paths = new (string Path, bool SignedIn, string MediaType)[]
         {
             ("account/login", false, "text/html"), ("health", false, "application/json"), ("css/app.css", false, "text/css"),
-            ("lib/plotly/plotly.min.js", false, "text/javascript"), ("_framework/blazor.web.js", false, "text/javascript"),
+            ("_content/Plotly.Blazor/plotly-3.7.0.min.js", false, "text/javascript"), ("_framework/blazor.web.js", false, "text/javascript"),
             ("js/share.js", false, "text/javascript"), (world.OpenShareUrl.TrimStart('/'), false, "text/html"),
             (world.LockedShareUrl.TrimStart('/'), false, "text/html"), ($"{world.OpenShareUrl.TrimStart('/')}/metrics.json", false, "application/json"),
             ("p/no-such-study-link", false, "text/html"), ("no/such/page", true, "text/html"), ("projects", true, "text/html"),
@@ -239,9 +239,8 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         await page.GotoLiveAsync($"projects/{world.ProjectId}/pairs/{world.PairId}/compare");
         // blazor.web.js loaded and the circuit is up (over the websocket): the comment button turns on.
         await Assertions.Expect(page.GetByTestId("add-comment")).ToBeEnabledAsync();
-        // The component ES modules loaded and drew the plots with plotly.js.
-        await Assertions.Expect(page.Locator(".plot-canvas[data-traces]").First).ToBeAttachedAsync();
-        await Assertions.Expect(page.Locator(".plot-canvas .main-svg").First).ToBeAttachedAsync();
+        // Plotly.Blazor's module loaded its plotly.js and drew the plots.
+        await Assertions.Expect(page.Locator(".plot-canvas.js-plotly-plot .main-svg").First).ToBeAttachedAsync();
         // The circuit runs over a websocket to the portal itself (connect-src 'self' lets it through).
         Assert.Contains(sockets, url => url.StartsWith(world.BaseAddress.ToString().Replace("http://", "ws://"), StringComparison.Ordinal) && url.Contains("/_blazor"));
         Assert.Empty(await ViolationsAsync(page));
@@ -251,7 +250,7 @@ public sealed class SecurityTests(SecurityWorld world) : IClassFixture<SecurityW
         await guest.GotoAsync(world.OpenShareUrl.TrimStart('/'));
         await Assertions.Expect(guest.GetByTestId("share-title")).ToBeVisibleAsync();
         // The viewer's module (js/share.js, no inline script) wired the players and drew the plots.
-        await Assertions.Expect(guest.Locator(".plot-canvas[data-traces]").First).ToBeAttachedAsync();
+        await Assertions.Expect(guest.Locator(".plot-canvas.js-plotly-plot .main-svg").First).ToBeAttachedAsync();
         Assert.Empty(await ViolationsAsync(guest));
         await guest.Context.CloseAsync();
         await page.Context.CloseAsync();

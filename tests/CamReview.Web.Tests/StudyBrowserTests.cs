@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Collections.Concurrent;
 using CamReview.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -142,8 +143,32 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         // No reload: the open page shows the new votes, the ranking and its plots.
         await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("3", new() { Timeout = 15_000 });
         await Assertions.Expect(page.GetByTestId("bt-row")).ToHaveCountAsync(3);
-        await Assertions.Expect(page.Locator("[data-plot$='-bradley-terry'] .plot-canvas[data-traces]")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator("[data-plot$='-heatmap'] .plot-canvas[data-traces]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-plot$='-bradley-terry'] .js-plotly-plot .main-svg").First).ToBeAttachedAsync();
+        await Assertions.Expect(page.Locator("[data-plot$='-heatmap'] .js-plotly-plot .main-svg").First).ToBeAttachedAsync();
+        // Each bar in its method's colour, the one the compare page gives it.
+        var colours = new CamReview.Web.Compare.MethodColours(StudyWorld.Methods);
+        var bars = (await page.TracesAsync($"study-{id}-overall-bradley-terry"))[0];
+        var methods = bars.GetProperty("x").EnumerateArray().Select(x => x.GetString()!).ToList();
+        Assert.Equal(StudyWorld.Methods.Order(), methods.Order());
+        Assert.Equal(methods.Select(colours.Of), bars.GetProperty("colour").EnumerateArray().Select(c => c.GetString()));
+        // The heatmap's SVG export holds every method name whole, inside the picture.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-plot$='-heatmap'] [data-action='export'][data-format='svg']").ClickAsync());
+        var svg = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.StartsWith("<svg", svg);
+        var drawn = await page.Context.NewPageAsync();
+        await drawn.SetContentAsync(svg);
+        var labels = await drawn.EvaluateAsync<JsonElement>("""
+            () => { const svg = document.querySelector('svg'), box = svg.getBoundingClientRect();
+                    return [...svg.querySelectorAll('.xtick text, .ytick text')].map(t => { const r = t.getBoundingClientRect();
+                        return { text: t.textContent, inside: r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom }; }); }
+            """);
+        foreach (var method in StudyWorld.Methods)
+        {
+            var shown = labels.EnumerateArray().Where(l => l.GetProperty("text").GetString() == method).ToList();
+            Assert.Equal(2, shown.Count); // a row and a column
+            Assert.All(shown, l => Assert.True(l.GetProperty("inside").GetBoolean(), $"{method} is cut"));
+        }
+        await drawn.CloseAsync();
         await Assertions.Expect(page.GetByTestId("participant-row")).ToHaveCountAsync(1);
 
         // Pausing from the page stops the participant's next vote.

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CamReview.Data.Entities;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Web.Tests;
@@ -110,15 +109,19 @@ public class StudyWorld : PortalFixture
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Rows of a table, counted in the database file itself (a connection of its own, not the portal's).</summary>
+    /// <summary>Rows of a table, counted by the database (SQL of the test's own, on a context of its own).</summary>
     public long CountRows(string table, string where = "1 = 1")
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDir, Data.Database.FileName)};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE {where}";
-        return (long)command.ExecuteScalar()!;
+        using var db = OpenDb();
+        var sql = $"SELECT COUNT(*) AS \"Value\" FROM \"{table}\" WHERE {where}";
+        return db.Database.SqlQueryRaw<long>(sql).AsEnumerable().Single();
     }
+}
+
+/// <summary>The same world on PostgreSQL.</summary>
+public sealed class PostgresStudyWorld : StudyWorld
+{
+    protected override bool OnPostgres => true;
 }
 
 /// <summary>The same world with small participant limits: 3 joins and 5 votes a minute.</summary>

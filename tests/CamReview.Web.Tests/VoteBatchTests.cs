@@ -6,8 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CamReview.Web.Tests;
 
 /// <summary>Votes that land in the same batch of <see cref="StudyWriter"/>: the same question answered many times at
-/// once, alike and differently, by the portal's own service (so that they queue together).</summary>
-public sealed class VoteBatchTests(StudyWorld world) : IClassFixture<StudyWorld>
+/// once, alike and differently, by the portal's own service (so that they queue together). Run on SQLite
+/// (<see cref="VoteBatchTests"/>) and on PostgreSQL (<see cref="PostgresVoteBatchTests"/>).</summary>
+public abstract class VoteBatchCases(StudyWorld world)
 {
     [Fact]
     public async Task TheSameQuestionAnsweredManyTimesInOneBatchIsStoredOnceAndTheOthersAreDuplicatesOrRefused()
@@ -48,6 +49,12 @@ public sealed class VoteBatchTests(StudyWorld world) : IClassFixture<StudyWorld>
         Assert.Equal(3, world.CountRows("StudyVotes", $"\"ParticipantId\" IN (SELECT \"Id\" FROM \"StudyParticipants\" WHERE \"StudyId\" = {id})"));
     }
 
+}
+
+public sealed class PostgresVoteBatchTests(PostgresStudyWorld world) : VoteBatchCases(world), IClassFixture<PostgresStudyWorld>;
+
+public sealed class VoteBatchTests(StudyWorld world) : VoteBatchCases(world), IClassFixture<StudyWorld>
+{
     [Fact]
     public async Task StudyEventsTellAtMostAFewTimesASecondAndOnceMoreAfterTheLastChange()
     {

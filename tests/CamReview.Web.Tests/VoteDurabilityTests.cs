@@ -192,7 +192,8 @@ public sealed class VoteDurabilityTests(ITestOutputHelper output)
 }
 
 /// <summary>The portal (the web project's own executable, as built with these tests) as a process of its own on a free
-/// loopback port, with the administrator of <see cref="PortalFixture"/>, no demo, no jobs and no participant limits.</summary>
+/// loopback port, with the administrator of <see cref="PortalFixture"/>, no demo, no jobs and no participant limits
+/// (<see cref="StartAsync"/> takes more configuration).</summary>
 public sealed partial class PortalProcess : IAsyncDisposable
 {
     /// <summary>What a process killed by SIGKILL exits with, as .NET reports it (128 + 9).</summary>
@@ -205,7 +206,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<PortalProcess> StartAsync(string dataDir)
+    public static async Task<PortalProcess> StartAsync(string dataDir, IEnumerable<string>? args = null)
     {
         var configuration = typeof(PortalProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var root = AppContext.BaseDirectory;
@@ -216,7 +217,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
         };
         foreach (var arg in (string[])["--urls", "http://127.0.0.1:0", "--data", dataDir, "--environment", "Production", .. PortalFixture.AdminArgs, .. PortalFixture.NoDemo,
                      "--CamReview:Jobs:PollSeconds=0.5", "--CamReview:Studies:JoinsPerMinute=0", "--CamReview:Studies:VotesPerMinute=0", "--CamReview:Studies:ReadsPerMinute=0",
-                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"])
+                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information", .. args ?? []])
             info.ArgumentList.Add(arg);
         var portal = new PortalProcess(Process.Start(info)!);
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

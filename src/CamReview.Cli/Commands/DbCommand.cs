@@ -5,7 +5,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace CamReview.Cli.Commands;
 
-/// <summary><c>camreview db check</c>: the offline check of a data folder. SQLite's <c>PRAGMA integrity_check</c> and
+/// <summary><c>camreview db copy</c>: a portal's data into another database (<see cref="DatabaseCopy"/>).
+/// <c>camreview db check</c>: the offline check of a data folder. SQLite's <c>PRAGMA integrity_check</c> and
 /// <c>foreign_key_check</c> on the database, then every asset row against the media folder. Exits 0 when all is
 /// well, <see cref="CliApp.ExitDataProblem"/> with a report of what is wrong otherwise. Reads only; safe to run
 /// beside a running portal.</summary>
@@ -65,7 +66,55 @@ internal static class DbCommand
             else Print(file, dataDir, integrity, media, mediaError, ok);
             return ok ? 0 : CliApp.ExitDataProblem;
         });
-        return new Command("db", "Look after a portal's data folder.") { check };
+        return new Command("db", "Look after a portal's data folder and database.") { check, Copy() };
+    }
+
+    private static Command Copy()
+    {
+        var from = new Option<string>("--from") { Description = "The database to copy: sqlite:DATA_DIR (the portal's data folder) or postgres:CONNECTION_STRING.", Required = true };
+        var to = new Option<string>("--to") { Description = "The new, empty database: postgres:CONNECTION_STRING (or sqlite:DATA_DIR). Migrated first; refused if it holds any row.", Required = true };
+        var json = CommonOptions.Json();
+        var copy = new Command("copy", "Copy every row of a portal's database into a new database, ids kept. Media files stay in the data folder: start the portal with the same --data.")
+            { from, to, json };
+        copy.SetAction(async (parse, ct) =>
+        {
+            DatabaseTarget source, target;
+            try
+            {
+                source = DatabaseTarget.Parse(parse.GetValue(from)!);
+                target = DatabaseTarget.Parse(parse.GetValue(to)!);
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            {
+                throw new CliException(e.Message);
+            }
+            IReadOnlyList<CopiedTable> tables;
+            try
+            {
+                tables = await DatabaseCopy.CopyAsync(source, target, ct);
+            }
+            catch (DatabaseCopyException e)
+            {
+                throw new CliException(e.Message);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new CliException($"the copy failed and was rolled back: {e.Message}");
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+            }
+            if (parse.GetValue(json))
+                JsonOutput.Write(new { from = source.Describe(), to = target.Describe(), rows = tables.Sum(t => t.Rows), tables = tables.Select(t => new { table = t.Table, rows = t.Rows }) });
+            else
+            {
+                foreach (var t in tables) Console.WriteLine($"{t.Table,-20} {t.Rows,8}");
+                Console.WriteLine($"copied {tables.Sum(t => t.Rows)} rows from {source.Describe()} to {target.Describe()}; the media files stay in the data folder");
+            }
+            return 0;
+        });
+        return copy;
     }
 
     private static void Print(string file, string dataDir, IntegrityReport integrity, MediaScan? media, string? mediaError, bool ok)

@@ -87,7 +87,7 @@ public static class PortalAuthentication
     {
         // The error page for a request that failed on the database is shown to nobody in particular: looking the session
         // up would fail again and leave a blank 500 instead. The cookie is kept.
-        if (IsDatabaseFailure(context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error))
+        if (CamReview.Data.DatabaseErrors.IsDatabaseFailure(context.HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error))
         {
             context.RejectPrincipal();
             return;
@@ -109,12 +109,6 @@ public static class PortalAuthentication
         }
     }
 
-    private static bool IsDatabaseFailure(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-            if (e is Microsoft.Data.Sqlite.SqliteException) return true;
-        return false;
-    }
 
     private static Task MachineAnswerOr(RedirectContext<CookieAuthenticationOptions> context, int status, string message)
     {

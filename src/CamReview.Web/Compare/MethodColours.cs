@@ -1,3 +1,6 @@
+using CamReview.Data;
+using Microsoft.EntityFrameworkCore;
+
 namespace CamReview.Web.Compare;
 
 /// <summary>One colour per method, the same in a comparison's table, players, curves and scatter plots: the methods
@@ -15,6 +18,15 @@ public sealed class MethodColours
     public MethodColours(IEnumerable<string> methods) =>
         _colours = methods.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select((m, i) => (m, Palette[i % Palette.Length])).ToDictionary(x => x.m, x => x.Item2, StringComparer.Ordinal);
+
+    /// <summary>The colours of a project's compare pages (the methods of its scored outputs, as the trade-off plot has
+    /// them) with <paramref name="also"/> among them, for the project's other plots (its studies).</summary>
+    public static async Task<MethodColours> OfProjectAsync(CamReviewDb db, int projectId, IEnumerable<string> also, CancellationToken ct = default)
+    {
+        var scored = await db.OutputScores.AsNoTracking().Where(s => s.Asset.ProjectId == projectId && s.Asset.PairId != null)
+            .Select(s => s.Asset.MethodName ?? s.Asset.DisplayName).Distinct().ToListAsync(ct);
+        return new MethodColours(scored.Concat(also));
+    }
 
     /// <summary>The method's colour; a method not among those given takes the palette's last.</summary>
     public string Of(string method) => _colours.GetValueOrDefault(method, Palette[^1]);

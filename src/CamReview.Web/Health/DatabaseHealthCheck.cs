@@ -4,8 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CamReview.Web.Health;
 
-/// <summary>The SQLite database answers, is fully migrated and runs in WAL mode.</summary>
-public sealed class DatabaseHealthCheck(IDbContextFactory<CamReviewDb> dbs, PortalOptions options, StorageHealth storage) : IHealthCheck
+/// <summary>The database answers and is fully migrated; it names its provider (and, on SQLite, its file and journal
+/// mode: WAL once migrated).</summary>
+public sealed class DatabaseHealthCheck(IDbContextFactory<CamReviewDb> dbs, DatabaseTarget target, StorageHealth storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -15,13 +16,18 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<CamReviewDb> dbs, Port
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             var data = new Dictionary<string, object>
             {
-                ["file"] = Path.Combine(options.DataDir, Database.FileName),
-                ["journalMode"] = await Database.JournalModeAsync(db, ct),
+                ["provider"] = target.ProviderName,
                 ["appliedMigrations"] = (await db.Database.GetAppliedMigrationsAsync(ct)).Count(),
                 ["pendingMigrations"] = pending.Count,
             };
+            if (target.Provider == DatabaseProvider.Sqlite)
+            {
+                data["file"] = target.Describe();
+                data["journalMode"] = await Database.JournalModeAsync(db, ct);
+            }
+            else data["server"] = target.Describe();
             return pending.Count == 0
-                ? HealthCheckResult.Healthy("SQLite", data)
+                ? HealthCheckResult.Healthy(target.Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL", data)
                 : HealthCheckResult.Unhealthy($"pending migrations: {string.Join(", ", pending)}", data: data);
         }
         catch (Exception e) when (e is not OperationCanceledException)

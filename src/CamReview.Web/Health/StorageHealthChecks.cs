@@ -14,11 +14,14 @@ internal static class HealthRefresh
 }
 
 /// <summary>The database file passes SQLite's <c>PRAGMA quick_check</c> (Unhealthy otherwise) and
-/// <c>PRAGMA foreign_key_check</c> (Degraded otherwise). Cached, see <see cref="StorageHealth"/>.</summary>
-public sealed class IntegrityHealthCheck(StorageHealth storage, IHttpContextAccessor http) : IHealthCheck
+/// <c>PRAGMA foreign_key_check</c> (Degraded otherwise). Cached, see <see cref="StorageHealth"/>. On PostgreSQL there is
+/// no file of the portal's to check: the server enforces the foreign keys and looks after its own pages.</summary>
+public sealed class IntegrityHealthCheck(StorageHealth storage, IHttpContextAccessor http, DatabaseTarget target) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
+        if (target.Provider != DatabaseProvider.Sqlite)
+            return HealthCheckResult.Healthy("not applicable: the PostgreSQL server keeps its own integrity", new Dictionary<string, object> { ["check"] = "none" });
         var (report, checkedAt) = await storage.IntegrityAsync(HealthRefresh.Requested(http), ct);
         var data = new Dictionary<string, object> { ["check"] = "quick_check", ["checkedUtc"] = checkedAt.UtcDateTime };
         if (report.Problems.Count > 0) data["problems"] = report.Problems;

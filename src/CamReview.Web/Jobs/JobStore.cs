@@ -106,7 +106,7 @@ public sealed class JobStore(IDbContextFactory<CamReviewDb> dbs, JobEvents event
         {
             updated = await Finish(db, jobId, owner, state, error, assetId, device, timingsJson, stage, now);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (assetId is not null && e.Message.Contains("FOREIGN KEY"))
+        catch (Exception e) when (assetId is not null && DatabaseErrors.IsForeignKeyViolation(e))
         {
             updated = await Finish(db, jobId, owner, state, error, null, device, timingsJson, stage, now); // deleted just now
         }

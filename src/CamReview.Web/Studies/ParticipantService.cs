@@ -6,7 +6,6 @@ using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Web.Media;
 using CamReview.Web.Services;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 

@@ -1,94 +1,106 @@
 using CamReview.Core.Statistics;
+using CamReview.Web.Compare;
 using CamReview.Web.Components.Shared;
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+using AutoMargin = Plotly.Blazor.LayoutLib.XAxisLib.AutoMarginFlag;
+using AxisTitle = Plotly.Blazor.LayoutLib.XAxisLib.Title;
+using BarMarker = Plotly.Blazor.Traces.BarLib.Marker;
+using ErrorY = Plotly.Blazor.Traces.BarLib.ErrorY;
 
 namespace CamReview.Web.Studies;
 
-/// <summary>Plotly figures ({data, layout}) of a question's results, for the shared Plot component. Dictionaries, so
-/// Plotly's own property names (error_y, colorscale) go out exactly as written. Method names go through
-/// <see cref="PlotText"/>.</summary>
+/// <summary>The Plotly figures of a question's results, for the shared Plot component: each bar in its method's colour
+/// (the compare page's, <see cref="MethodColours"/>), intervals as error bars, and axes whose margins grow to fit long
+/// method names, on screen and in the exports. Method names go through <see cref="PlotText"/>.</summary>
 public static class StudyFigures
 {
-    private static Dictionary<string, object?> Figure(IEnumerable<object> data, Dictionary<string, object?> layout) =>
-        new() { ["data"] = data.ToArray(), ["layout"] = layout };
-
-    private static Dictionary<string, object?> Errors(IEnumerable<double> values, IEnumerable<ConfidenceInterval?> intervals)
+    private static ErrorY Errors(IReadOnlyList<double> values, IEnumerable<ConfidenceInterval?> intervals)
     {
         var pairs = values.Zip(intervals).ToList();
-        return new()
+        return new ErrorY
         {
-            ["type"] = "data", ["symmetric"] = false, ["visible"] = true,
-            ["array"] = pairs.Select(p => p.Second is { } ci ? ci.High - p.First : 0).ToArray(),
-            ["arrayminus"] = pairs.Select(p => p.Second is { } ci ? p.First - ci.Low : 0).ToArray(),
+            Type = Plotly.Blazor.Traces.BarLib.ErrorYLib.TypeEnum.Data, Symmetric = false, Visible = true,
+            Array = pairs.Select(p => (object)(p.Second is { } ci ? ci.High - p.First : 0)).ToList(),
+            ArrayMinus = pairs.Select(p => (object)(p.Second is { } ci ? p.First - ci.Low : 0)).ToList(),
         };
     }
 
+    /// <summary>Bars over method labels, coloured by <paramref name="colourOf"/>'s method, with their intervals.</summary>
+    private static PlotFigure Bars(IReadOnlyList<string> labels, IReadOnlyList<string> colourOf, IReadOnlyList<double> values,
+        IEnumerable<ConfidenceInterval?> intervals, MethodColours colours, XAxis yAxis, params Shape[] shapes) => new(
+        [new Bar
+        {
+            X = PlotText.Plain(labels).Cast<object>().ToList(), Y = values.Cast<object>().ToList(), ErrorY = Errors(values, intervals),
+            Marker = new BarMarker { ColorArray = colourOf.Select(m => (object)colours.Of(m)).ToList() },
+            HoverTemplate = "%{x}: %{y:.3f}<extra></extra>",
+        }],
+        new Layout
+        {
+            XAxis = [new XAxis { AutoMargin = AutoMargin.True }], YAxis = [PlotFigure.AsYAxis(yAxis)], Shapes = shapes,
+            Margin = new Margin { L = 64, R = 16, T = 16, B = 48 }, AutoSize = true,
+        });
+
+    private static XAxis Titled(string title) => new() { Title = new AxisTitle { Text = title }, AutoMargin = AutoMargin.True };
+
     /// <summary>Bradley–Terry log-strengths with their bootstrap intervals, best first.</summary>
-    public static object BradleyTerry(QuestionResult q)
+    public static PlotFigure BradleyTerry(QuestionResult q, MethodColours colours)
     {
         var scores = q.BradleyTerry;
-        return Figure(
-            [new Dictionary<string, object?>
-            {
-                ["type"] = "bar", ["x"] = PlotText.Plain(scores.Select(s => s.Method)), ["y"] = scores.Select(s => s.Score).ToArray(),
-                ["error_y"] = Errors(scores.Select(s => s.Score), scores.Select(s => s.Ci)), ["marker"] = new Dictionary<string, object?> { ["color"] = "#0d6efd" },
-                ["hovertemplate"] = "%{x}: %{y:.3f}<extra></extra>",
-            }],
-            new() { ["yaxis"] = new Dictionary<string, object?> { ["title"] = new Dictionary<string, object?> { ["text"] = "Bradley-Terry score (log-strength)" }, ["zeroline"] = true } });
+        var methods = scores.Select(s => s.Method).ToList();
+        var axis = Titled("Bradley-Terry score (log-strength)");
+        axis.ZeroLine = true;
+        return Bars(methods, methods, scores.Select(s => s.Score).ToList(), scores.Select(s => s.Ci), colours, axis);
     }
 
-    /// <summary>Win rate of A over B for every compared pair, with Wilson intervals; 0.5 marked.</summary>
-    public static object WinRates(QuestionResult q)
+    /// <summary>Win rate of A over B for every compared pair, with Wilson intervals, each bar in A's colour; 0.5 marked.</summary>
+    public static PlotFigure WinRates(QuestionResult q, MethodColours colours)
     {
         var pairs = q.Pairs.Where(p => p.WinRateA is not null).ToList();
-        return Figure(
-            [new Dictionary<string, object?>
-            {
-                ["type"] = "bar", ["x"] = PlotText.Plain(pairs.Select(p => $"{p.A} vs {p.B}")), ["y"] = pairs.Select(p => p.WinRateA!.Value).ToArray(),
-                ["error_y"] = Errors(pairs.Select(p => p.WinRateA!.Value), pairs.Select(p => p.WilsonA)),
-                ["marker"] = new Dictionary<string, object?> { ["color"] = "#198754" }, ["hovertemplate"] = "%{x}: %{y:.3f}<extra></extra>",
-            }],
-            new()
-            {
-                ["yaxis"] = new Dictionary<string, object?> { ["title"] = new Dictionary<string, object?> { ["text"] = "win rate of the first method" }, ["range"] = new[] { 0.0, 1.0 } },
-                ["shapes"] = new[] { new Dictionary<string, object?> { ["type"] = "line", ["xref"] = "paper", ["x0"] = 0, ["x1"] = 1, ["y0"] = 0.5, ["y1"] = 0.5, ["line"] = new Dictionary<string, object?> { ["dash"] = "dot", ["color"] = "#6c757d" } } },
-            });
+        var axis = Titled("win rate of the first method");
+        axis.Range = [0.0, 1.0];
+        var even = new Shape
+        {
+            Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line, XRef = "paper", X0 = 0, X1 = 1, Y0 = 0.5, Y1 = 0.5,
+            Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Dash = "dot", Color = "#6c757d" },
+        };
+        return Bars(pairs.Select(p => $"{p.A} vs {p.B}").ToList(), pairs.Select(p => p.A).ToList(), pairs.Select(p => p.WinRateA!.Value).ToList(),
+            pairs.Select(p => p.WilsonA), colours, axis, even);
     }
 
     /// <summary>Best-of-N: the share of decisive trials in which each method was chosen, with Wilson intervals.</summary>
-    public static object BestOfN(QuestionResult q)
+    public static PlotFigure BestOfN(QuestionResult q, MethodColours colours)
     {
         var shares = q.BestOfN.Where(c => c.Share is not null).ToList();
-        return Figure(
-            [new Dictionary<string, object?>
-            {
-                ["type"] = "bar", ["x"] = PlotText.Plain(shares.Select(c => c.Method)), ["y"] = shares.Select(c => c.Share!.Value).ToArray(),
-                ["error_y"] = Errors(shares.Select(c => c.Share!.Value), shares.Select(c => c.Wilson)),
-                ["marker"] = new Dictionary<string, object?> { ["color"] = "#6f42c1" }, ["hovertemplate"] = "%{x}: %{y:.3f}<extra></extra>",
-            }],
-            new() { ["yaxis"] = new Dictionary<string, object?> { ["title"] = new Dictionary<string, object?> { ["text"] = "share chosen" }, ["range"] = new[] { 0.0, 1.0 } } });
+        var methods = shares.Select(c => c.Method).ToList();
+        var axis = Titled("share chosen");
+        axis.Range = [0.0, 1.0];
+        return Bars(methods, methods, shares.Select(c => c.Share!.Value).ToList(), shares.Select(c => c.Wilson), colours, axis);
     }
 
     /// <summary>Row method's wins over the column method as a fraction of their decisive votes (empty: never compared).</summary>
-    public static object WinHeatmap(QuestionResult q, IReadOnlyList<string> methods)
+    public static PlotFigure WinHeatmap(QuestionResult q, IReadOnlyList<string> methods)
     {
-        var z = methods.Select(row => methods.Select(column =>
+        var z = methods.Select(row => (object)methods.Select(column =>
         {
             var pair = q.Pairs.FirstOrDefault(p => (p.A == row && p.B == column) || (p.A == column && p.B == row));
             if (pair?.WinRateA is not { } rateA) return (double?)null;
             return pair.A == row ? rateA : 1 - rateA;
-        }).ToArray()).ToArray();
-        return Figure(
-            [new Dictionary<string, object?>
+        }).ToArray()).ToList();
+        var labels = PlotText.Plain(methods).Cast<object>().ToList();
+        var rows = Titled("wins");
+        rows.AutoRange = Plotly.Blazor.LayoutLib.XAxisLib.AutoRangeEnum.Reversed;
+        return new PlotFigure(
+            [new HeatMap
             {
-                ["type"] = "heatmap", ["x"] = PlotText.Plain(methods), ["y"] = PlotText.Plain(methods), ["z"] = z, ["zmin"] = 0, ["zmax"] = 1,
-                ["colorscale"] = "RdBu", ["reversescale"] = false, ["texttemplate"] = "%{z:.2f}",
-                ["hovertemplate"] = "%{y} beats %{x}: %{z:.3f}<extra></extra>",
+                X = labels, Y = labels, Z = z, ZMin = 0, ZMax = 1, ColorScale = "RdBu", ReverseScale = false, TextTemplate = "%{z:.2f}",
+                HoverTemplate = "%{y} beats %{x}: %{z:.3f}<extra></extra>",
             }],
-            new()
+            new Layout
             {
-                ["xaxis"] = new Dictionary<string, object?> { ["title"] = new Dictionary<string, object?> { ["text"] = "against" } },
-                ["yaxis"] = new Dictionary<string, object?> { ["autorange"] = "reversed" },
-                ["margin"] = new Dictionary<string, object?> { ["l"] = 160, ["r"] = 16, ["t"] = 16, ["b"] = 96 },
+                XAxis = [Titled("against")], YAxis = [PlotFigure.AsYAxis(rows)],
+                Margin = new Margin { L = 64, R = 16, T = 16, B = 48 }, AutoSize = true,
             });
     }
 }

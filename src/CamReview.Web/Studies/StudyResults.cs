@@ -6,6 +6,7 @@ using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Web.Accounts;
 using CamReview.Web.Authorization;
+using CamReview.Web.Compare;
 using CamReview.Web.Services;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +36,7 @@ public sealed record StudyVoteSet(IReadOnlyList<Vote> Votes, IReadOnlyList<Parti
 
 /// <summary>Everything the results page shows: the analysis of <see cref="StudyAnalysis"/> with the portal's exclusions.</summary>
 public sealed record StudyReport(StudyDetails Study, StudyResult Analysis, IReadOnlyList<ParticipantRow> Participants, IReadOnlyList<string> Excluded,
-    IReadOnlyList<string> Methods, DateTime ComputedUtc, IReadOnlyList<InclusionRow> Inclusions, string Summary)
+    IReadOnlyList<string> Methods, DateTime ComputedUtc, IReadOnlyList<InclusionRow> Inclusions, string Summary, MethodColours Colours)
 {
     /// <summary>The <c>--exclude</c> argument that makes <c>camreview stats</c> on the vote export give these numbers.</summary>
     public IReadOnlyList<string> ExcludedWithVotes => Excluded.Where(id => Participants.Any(p => p.Participant == id && p.Answered > 0)).ToList();
@@ -58,8 +59,11 @@ public sealed class StudyResults(IDbContextFactory<CamReviewDb> dbs, StudyServic
         // Median response times as the statistics compute them (over the comparison votes).
         var medians = analysis.ParticipantTable.ToDictionary(p => p.Participant, p => p.MedianResponseMs);
         var participants = set.Participants.Select(p => p with { MedianResponseMs = medians.GetValueOrDefault(p.Participant) }).ToList();
+        MethodColours colours;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+            colours = await MethodColours.OfProjectAsync(db, details.Value!.ProjectId, details.Value.Draft.Methods, ct);
         return Result<StudyReport>.Ok(new StudyReport(details.Value!, analysis, participants, set.Excluded, details.Value!.Draft.Methods, _clock.GetUtcNow().UtcDateTime,
-            set.Inclusions, Summary(participants)));
+            set.Inclusions, Summary(participants), colours));
     }
 
     /// <summary>"12 participants, 3 excluded (failed an attention check: 2; ...); 1 flagged but included".</summary>

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using CamReview.Data;
 using CamReview.Data.Entities;
 using CamReview.Web.Services;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,8 @@ namespace CamReview.Web.Studies;
 
 /// <summary>Serialises the portal's other writes to study tables (state changes, completion codes of older sessions)
 /// with <see cref="StudyWriter"/>'s batches, so that they wait for each other here instead of meeting SQLite's write
-/// lock: a writer that finds the lock taken is retried by the SQLite driver only every 150 ms.</summary>
+/// lock: a writer that finds the lock taken is retried by the SQLite driver only every 150 ms. (On PostgreSQL the
+/// batches of several instances are serialised per study by a row lock, see <see cref="StudyWriter"/>.)</summary>
 public sealed class StudyWriteLock
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -156,7 +158,11 @@ public sealed record JoinedRows(int ParticipantId, IReadOnlyDictionary<int, Vote
 /// (by an earlier batch or earlier in this one) is acknowledged as a duplicate when it gives the same answer and
 /// refused (409) otherwise; the vote that completes a participant's session gives them their completion code in the
 /// same transaction; a join takes the study's next ordinal. If a statement fails, the batch is rolled back and written
-/// again with a savepoint per item, so only the failing item fails.</summary>
+/// again with a savepoint per item, so only the failing item fails. The same statements run on SQLite (the
+/// transaction takes the write lock at its start) and PostgreSQL, where several portal instances write at once: there
+/// the study rows of a batch are locked (<c>FOR NO KEY UPDATE</c>, in id order) when their state is read, so batches
+/// of one study follow each other whichever instance writes them (ordinals, completion codes) and a state change waits
+/// for them, while the unique index keeps a vote stored once.</summary>
 public sealed class StudyWriter : IAsyncDisposable, IDisposable
 {
     /// <summary>At most this many items per transaction.</summary>
@@ -164,7 +170,7 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
 
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly string _connectionString;
+    private readonly DatabaseTarget _database;
     private readonly StudyWriteLock _lock;
     private readonly StudyEvents _events;
     private readonly ILogger<StudyWriter> _log;
@@ -172,13 +178,10 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
     private Connection? _connection;
     private long _batches, _written;
 
-    public StudyWriter(IDbContextFactory<CamReviewDb> dbs, StudyWriteLock writeLock, StudyEvents events, ILogger<StudyWriter> log, TimeProvider? clock = null)
+    public StudyWriter(DatabaseTarget database, StudyWriteLock writeLock, StudyEvents events, ILogger<StudyWriter> log, TimeProvider? clock = null)
     {
-        using (var db = dbs.CreateDbContext())
-        {
-            // The portal's own connection string (its file, journal and synchronous settings), on a connection of its own.
-            _connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { ForeignKeys = true }.ToString();
-        }
+        // The portal's own database and settings (file, journal and synchronous settings), on a connection of its own.
+        _database = database;
         _lock = writeLock;
         _events = events;
         _log = log;
@@ -241,7 +244,7 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
             {
                 Transact(batch, savepoints: false);
             }
-            catch (SqliteException first) when (batch.Count > 1)
+            catch (DbException first) when (batch.Count > 1)
             {
                 _log.LogWarning(first, "A batch of {Count} study writes failed; writing it again item by item", batch.Count);
                 Reset();
@@ -276,18 +279,19 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         var c = _connection;
         if (c is null)
         {
-            _connection = c = new Connection(_connectionString);
-            _log.LogInformation("Study votes and joins are written in batches on a connection of their own (journal {Journal}, synchronous {Synchronous})",
-                c.Journal, c.Synchronous);
+            _connection = c = new Connection(_database);
+            _log.LogInformation("Study votes and joins are written in batches on a connection of their own ({Settings})", c.Settings);
         }
         var now = _clock.GetUtcNow().UtcDateTime;
-        using var tx = c.Sqlite.BeginTransaction(deferred: false);
+        // SQLite: BEGIN IMMEDIATE, the write lock from the start (a deferred transaction that reads first could not upgrade).
+        using var tx = c.Db is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: false) : c.Db.BeginTransaction();
         c.Enlist(tx);
 
         var states = new Dictionary<int, StudyState?>();
-        foreach (var studyId in batch.Select(i => i.StudyId).Distinct())
+        // In id order: two instances locking the same studies never wait for each other in a circle.
+        foreach (var studyId in batch.Select(i => i.StudyId).Distinct().Order())
         {
-            c.State.Parameters["$id"].Value = studyId;
+            c.State.Parameters["@id"].Value = studyId;
             states[studyId] = c.State.ExecuteScalar() is string s ? Enum.Parse<StudyState>(s) : null;
         }
 
@@ -318,12 +322,12 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
                 else WriteJoin(c, (PendingJoin)item, now);
                 if (savepoints) c.Release.ExecuteNonQuery();
             }
-            catch (SqliteException e) when (savepoints)
+            catch (DbException e) when (savepoints)
             {
                 c.RollbackTo.ExecuteNonQuery();
                 c.Release.ExecuteNonQuery();
                 item.Clear();
-                if (item is PendingVote gone && e.SqliteExtendedErrorCode == 787) // SQLITE_CONSTRAINT_FOREIGNKEY: the participant is gone
+                if (item is PendingVote gone && DatabaseErrors.IsForeignKeyViolation(e)) // the participant is gone
                     gone.Result = Result<VoteReceipt>.Fail(ParticipantService.UnknownParticipant, ResultStatus.NotFound);
                 else
                     item.Failure = e;
@@ -339,13 +343,13 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
     {
         var key = (vote.Voter.ParticipantId, vote.TrialId, vote.QuestionId);
         var insert = c.Insert.Parameters;
-        insert["$participant"].Value = vote.Voter.ParticipantId;
-        insert["$trial"].Value = vote.TrialId;
-        insert["$question"].Value = vote.QuestionId;
-        insert["$answer"].Value = vote.Answer.ToString();
-        insert["$position"].Value = (object?)vote.Position ?? DBNull.Value;
-        insert["$ms"].Value = (object?)vote.ResponseMs ?? DBNull.Value;
-        insert["$created"].Value = now;
+        insert["@participant"].Value = vote.Voter.ParticipantId;
+        insert["@trial"].Value = vote.TrialId;
+        insert["@question"].Value = vote.QuestionId;
+        insert["@answer"].Value = vote.Answer.ToString();
+        insert["@position"].Value = (object?)vote.Position ?? DBNull.Value;
+        insert["@ms"].Value = (object?)vote.ResponseMs ?? DBNull.Value;
+        insert["@created"].Value = now;
         if (c.Insert.ExecuteNonQuery() == 1)
         {
             answered[key] = vote.Text;
@@ -355,9 +359,9 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         }
         // Already answered by an earlier batch: the same answer is acknowledged again, another is refused.
         var read = c.Stored.Parameters;
-        read["$participant"].Value = vote.Voter.ParticipantId;
-        read["$trial"].Value = vote.TrialId;
-        read["$question"].Value = vote.QuestionId;
+        read["@participant"].Value = vote.Voter.ParticipantId;
+        read["@trial"].Value = vote.TrialId;
+        read["@question"].Value = vote.QuestionId;
         string stored;
         using (var reader = c.Stored.ExecuteReader())
         {
@@ -377,8 +381,8 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         int? invitation = null, resume = null;
         if (join.InvitationCode is { } code)
         {
-            c.Invitation.Parameters["$study"].Value = join.StudyId;
-            c.Invitation.Parameters["$code"].Value = code;
+            c.Invitation.Parameters["@study"].Value = join.StudyId;
+            c.Invitation.Parameters["@code"].Value = code;
             using var reader = c.Invitation.ExecuteReader();
             if (!reader.Read()) { join.Result = Result<JoinedRows>.Fail(UnknownCode, ResultStatus.Forbidden); return; }
             if (!reader.IsDBNull(1)) { join.Result = Result<JoinedRows>.Fail(RevokedCode, ResultStatus.Forbidden); return; }
@@ -387,8 +391,8 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         }
         if (join.PanelId is { } panelId)
         {
-            c.PanelParticipant.Parameters["$study"].Value = join.StudyId;
-            c.PanelParticipant.Parameters["$panel"].Value = panelId;
+            c.PanelParticipant.Parameters["@study"].Value = join.StudyId;
+            c.PanelParticipant.Parameters["@panel"].Value = panelId;
             var known = c.PanelParticipant.ExecuteScalar() is { } found ? Convert.ToInt32(found, CultureInfo.InvariantCulture) : (int?)null;
             if (known is not null && resume is not null && known != resume)
             {
@@ -399,46 +403,46 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         }
         if (resume is { } participantId)
         {
-            c.KeyOf.Parameters["$id"].Value = participantId;
+            c.KeyOf.Parameters["@id"].Value = participantId;
             var replaced = (string)c.KeyOf.ExecuteScalar()!;
-            c.ReplaceKey.Parameters["$id"].Value = participantId;
-            c.ReplaceKey.Parameters["$hash"].Value = join.KeyHash;
+            c.ReplaceKey.Parameters["@id"].Value = participantId;
+            c.ReplaceKey.Parameters["@hash"].Value = join.KeyHash;
             c.ReplaceKey.ExecuteNonQuery();
             var stored = new Dictionary<int, VoterTrial>();
-            c.TrialsOf.Parameters["$participant"].Value = participantId;
+            c.TrialsOf.Parameters["@participant"].Value = participantId;
             using (var reader = c.TrialsOf.ExecuteReader())
                 while (reader.Read()) stored[reader.GetInt32(0)] = new VoterTrial(reader.GetInt32(1), StudyDesigner.Split(reader.GetString(2)).Length);
             join.Result = Result<JoinedRows>.Ok(new JoinedRows(participantId, stored, Resumed: true, replaced));
             return;
         }
 
-        c.NextOrdinal.Parameters["$study"].Value = join.StudyId;
+        c.NextOrdinal.Parameters["@study"].Value = join.StudyId;
         var ordinal = Convert.ToInt32(c.NextOrdinal.ExecuteScalar(), CultureInfo.InvariantCulture);
         var participant = c.InsertParticipant.Parameters;
-        participant["$study"].Value = join.StudyId;
-        participant["$public"].Value = join.PublicId;
-        participant["$hash"].Value = join.KeyHash;
-        participant["$ordinal"].Value = ordinal;
-        participant["$created"].Value = now;
-        participant["$panel"].Value = (object?)join.PanelId ?? DBNull.Value;
-        participant["$address"].Value = (object?)join.AddressHash ?? DBNull.Value;
+        participant["@study"].Value = join.StudyId;
+        participant["@public"].Value = join.PublicId;
+        participant["@hash"].Value = join.KeyHash;
+        participant["@ordinal"].Value = ordinal;
+        participant["@created"].Value = now;
+        participant["@panel"].Value = (object?)join.PanelId ?? DBNull.Value;
+        participant["@address"].Value = (object?)join.AddressHash ?? DBNull.Value;
         var id = Convert.ToInt32(c.InsertParticipant.ExecuteScalar(), CultureInfo.InvariantCulture);
         if (invitation is { } used)
         {
-            c.UseInvitation.Parameters["$id"].Value = used;
-            c.UseInvitation.Parameters["$participant"].Value = id;
+            c.UseInvitation.Parameters["@id"].Value = used;
+            c.UseInvitation.Parameters["@participant"].Value = id;
             c.UseInvitation.ExecuteNonQuery();
         }
         var trials = new Dictionary<int, VoterTrial>();
         foreach (var trial in StudyDesigner.Plan(join.Dealt, ordinal, join.Trials, join.AttentionChecks, join.Seed, join.Repeats))
         {
             var t = c.InsertTrial.Parameters;
-            t["$participant"].Value = id;
-            t["$position"].Value = trial.Position;
-            t["$kind"].Value = trial.Kind.ToString();
-            t["$reference"].Value = trial.ReferenceMediaId;
-            t["$candidates"].Value = StudyDesigner.Join(trial.CandidateMediaIds);
-            t["$repeat"].Value = (object?)trial.RepeatOf ?? DBNull.Value;
+            t["@participant"].Value = id;
+            t["@position"].Value = trial.Position;
+            t["@kind"].Value = trial.Kind.ToString();
+            t["@reference"].Value = trial.ReferenceMediaId;
+            t["@candidates"].Value = StudyDesigner.Join(trial.CandidateMediaIds);
+            t["@repeat"].Value = (object?)trial.RepeatOf ?? DBNull.Value;
             trials[trial.Position] = new VoterTrial(Convert.ToInt32(c.InsertTrial.ExecuteScalar(), CultureInfo.InvariantCulture), trial.CandidateMediaIds.Count);
         }
         join.Changed = true;
@@ -447,12 +451,12 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
 
     /// <summary>For each participant with an acknowledged vote in the batch: the code they have, or a new one when the
     /// batch answered their last question.</summary>
-    private void GiveCompletionCodes(Connection c, SqliteTransaction tx, List<PendingVote> votes, DateTime now)
+    private void GiveCompletionCodes(Connection c, DbTransaction tx, List<PendingVote> votes, DateTime now)
     {
         if (votes.Count == 0) return;
         var voters = votes.Select(v => v.Voter).DistinctBy(v => v.ParticipantId).ToDictionary(v => v.ParticipantId);
         var codes = new Dictionary<int, (string? Code, bool New)>();
-        using (var query = c.Sqlite.CreateCommand())
+        using (var query = c.Db.CreateCommand())
         {
             query.Transaction = tx;
             query.CommandText = $"""
@@ -469,9 +473,9 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         }
         foreach (var (id, (code, isNew)) in codes.Where(c => c.Value.New))
         {
-            c.Complete.Parameters["$id"].Value = id;
-            c.Complete.Parameters["$code"].Value = code;
-            c.Complete.Parameters["$now"].Value = now;
+            c.Complete.Parameters["@id"].Value = id;
+            c.Complete.Parameters["@code"].Value = code;
+            c.Complete.Parameters["@now"].Value = now;
             c.Complete.ExecuteNonQuery();
             _log.LogInformation("Participant {Participant} of study {Study} completed it", id, voters[id].StudyId);
         }
@@ -516,86 +520,104 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         Reset();
     }
 
-    /// <summary>The writer's connection and its prepared statements.</summary>
+    /// <summary>The writer's connection and its prepared statements (the same SQL on both providers).</summary>
     private sealed class Connection : IDisposable
     {
-        public SqliteConnection Sqlite { get; }
-        public string Journal { get; }
-        public string Synchronous { get; }
-        public SqliteCommand State { get; }
-        public SqliteCommand Insert { get; }
-        public SqliteCommand Stored { get; }
-        public SqliteCommand Complete { get; }
-        public SqliteCommand NextOrdinal { get; }
-        public SqliteCommand InsertParticipant { get; }
-        public SqliteCommand InsertTrial { get; }
-        public SqliteCommand Invitation { get; }
-        public SqliteCommand UseInvitation { get; }
-        public SqliteCommand PanelParticipant { get; }
-        public SqliteCommand KeyOf { get; }
-        public SqliteCommand ReplaceKey { get; }
-        public SqliteCommand TrialsOf { get; }
-        public SqliteCommand Savepoint { get; }
-        public SqliteCommand Release { get; }
-        public SqliteCommand RollbackTo { get; }
-        private readonly SqliteCommand[] _all;
+        public DbConnection Db { get; }
+        /// <summary>What decides how durable a commit is, for the log: SQLite's journal and synchronous settings, PostgreSQL's synchronous_commit.</summary>
+        public string Settings { get; }
+        public DbCommand State { get; }
+        public DbCommand Insert { get; }
+        public DbCommand Stored { get; }
+        public DbCommand Complete { get; }
+        public DbCommand NextOrdinal { get; }
+        public DbCommand InsertParticipant { get; }
+        public DbCommand InsertTrial { get; }
+        public DbCommand Invitation { get; }
+        public DbCommand UseInvitation { get; }
+        public DbCommand PanelParticipant { get; }
+        public DbCommand KeyOf { get; }
+        public DbCommand ReplaceKey { get; }
+        public DbCommand TrialsOf { get; }
+        public DbCommand Savepoint { get; }
+        public DbCommand Release { get; }
+        public DbCommand RollbackTo { get; }
+        private readonly DbCommand[] _all;
 
-        public Connection(string connectionString)
+        public Connection(DatabaseTarget database)
         {
-            Sqlite = new SqliteConnection(connectionString);
-            Sqlite.Open();
-            // Another writer of the portal (a job, a deletion) holds the write lock for a moment: SQLite's own busy handler
-            // waits for it in steps of a few milliseconds, where the driver alone would retry every 150 ms.
-            using (var pragma = Command("PRAGMA busy_timeout = 30000")) pragma.ExecuteNonQuery();
-            using (var pragma = Command("PRAGMA journal_mode")) Journal = Convert.ToString(pragma.ExecuteScalar(), CultureInfo.InvariantCulture)!;
-            using (var pragma = Command("PRAGMA synchronous")) Synchronous = Convert.ToString(pragma.ExecuteScalar(), CultureInfo.InvariantCulture)!;
-            State = Command("""SELECT "State" FROM "Studies" WHERE "Id" = $id""", "$id");
+            Db = Database.Connect(database);
+            Db.Open();
+            if (database.Provider == DatabaseProvider.Sqlite)
+            {
+                // Another writer of the portal (a job, a deletion) holds the write lock for a moment: SQLite's own busy handler
+                // waits for it in steps of a few milliseconds, where the driver alone would retry every 150 ms.
+                using (var pragma = Command("PRAGMA busy_timeout = 30000")) pragma.ExecuteNonQuery();
+                Settings = $"journal {Scalar("PRAGMA journal_mode")}, synchronous {Scalar("PRAGMA synchronous")}";
+                State = Command("""SELECT "State" FROM "Studies" WHERE "Id" = @id""", "@id");
+            }
+            else
+            {
+                Settings = $"PostgreSQL, synchronous_commit {Scalar("SHOW synchronous_commit")}";
+                State = Command("""SELECT "State" FROM "Studies" WHERE "Id" = @id FOR NO KEY UPDATE""", "@id");
+            }
             // ON CONFLICT DO NOTHING: a vote already stored (the unique index) writes nothing and says so (0 rows).
             Insert = Command("""
                 INSERT INTO "StudyVotes" ("ParticipantId", "TrialId", "QuestionId", "Answer", "ChosenPosition", "ResponseMs", "CreatedUtc")
-                VALUES ($participant, $trial, $question, $answer, $position, $ms, $created) ON CONFLICT DO NOTHING
-                """, "$participant", "$trial", "$question", "$answer", "$position", "$ms", "$created");
+                VALUES (@participant, @trial, @question, @answer, @position, @ms, @created) ON CONFLICT DO NOTHING
+                """, "@participant", "@trial", "@question", "@answer", "@position", "@ms", "@created");
             Stored = Command("""
-                SELECT "Answer", "ChosenPosition" FROM "StudyVotes" WHERE "ParticipantId" = $participant AND "TrialId" = $trial AND "QuestionId" = $question
-                """, "$participant", "$trial", "$question");
+                SELECT "Answer", "ChosenPosition" FROM "StudyVotes" WHERE "ParticipantId" = @participant AND "TrialId" = @trial AND "QuestionId" = @question
+                """, "@participant", "@trial", "@question");
             Complete = Command("""
-                UPDATE "StudyParticipants" SET "CompletedUtc" = $now, "CompletionCode" = $code WHERE "Id" = $id AND "CompletionCode" IS NULL
-                """, "$id", "$code", "$now");
-            NextOrdinal = Command("""SELECT COALESCE(MAX("Ordinal") + 1, 0) FROM "StudyParticipants" WHERE "StudyId" = $study""", "$study");
+                UPDATE "StudyParticipants" SET "CompletedUtc" = @now, "CompletionCode" = @code WHERE "Id" = @id AND "CompletionCode" IS NULL
+                """, "@id", "@code", "@now");
+            NextOrdinal = Command("""SELECT COALESCE(MAX("Ordinal") + 1, 0) FROM "StudyParticipants" WHERE "StudyId" = @study""", "@study");
             InsertParticipant = Command("""
                 INSERT INTO "StudyParticipants" ("StudyId", "PublicId", "KeyHash", "Ordinal", "CreatedUtc", "PanelId", "AddressHash")
-                VALUES ($study, $public, $hash, $ordinal, $created, $panel, $address)
+                VALUES (@study, @public, @hash, @ordinal, @created, @panel, @address)
                 RETURNING "Id"
-                """, "$study", "$public", "$hash", "$ordinal", "$created", "$panel", "$address");
+                """, "@study", "@public", "@hash", "@ordinal", "@created", "@panel", "@address");
             InsertTrial = Command("""
                 INSERT INTO "StudyTrials" ("ParticipantId", "Position", "Kind", "ReferenceMediaId", "CandidateMediaIds", "RepeatOf")
-                VALUES ($participant, $position, $kind, $reference, $candidates, $repeat)
+                VALUES (@participant, @position, @kind, @reference, @candidates, @repeat)
                 RETURNING "Id"
-                """, "$participant", "$position", "$kind", "$reference", "$candidates", "$repeat");
+                """, "@participant", "@position", "@kind", "@reference", "@candidates", "@repeat");
             Invitation = Command("""
-                SELECT "Id", "RevokedUtc", "ParticipantId" FROM "StudyInvitations" WHERE "StudyId" = $study AND "Code" = $code
-                """, "$study", "$code");
-            UseInvitation = Command("""UPDATE "StudyInvitations" SET "ParticipantId" = $participant WHERE "Id" = $id""", "$id", "$participant");
-            PanelParticipant = Command("""SELECT "Id" FROM "StudyParticipants" WHERE "StudyId" = $study AND "PanelId" = $panel""", "$study", "$panel");
-            KeyOf = Command("""SELECT "KeyHash" FROM "StudyParticipants" WHERE "Id" = $id""", "$id");
-            ReplaceKey = Command("""UPDATE "StudyParticipants" SET "KeyHash" = $hash WHERE "Id" = $id""", "$id", "$hash");
-            TrialsOf = Command("""SELECT "Position", "Id", "CandidateMediaIds" FROM "StudyTrials" WHERE "ParticipantId" = $participant""", "$participant");
+                SELECT "Id", "RevokedUtc", "ParticipantId" FROM "StudyInvitations" WHERE "StudyId" = @study AND "Code" = @code
+                """, "@study", "@code");
+            UseInvitation = Command("""UPDATE "StudyInvitations" SET "ParticipantId" = @participant WHERE "Id" = @id""", "@id", "@participant");
+            PanelParticipant = Command("""SELECT "Id" FROM "StudyParticipants" WHERE "StudyId" = @study AND "PanelId" = @panel""", "@study", "@panel");
+            KeyOf = Command("""SELECT "KeyHash" FROM "StudyParticipants" WHERE "Id" = @id""", "@id");
+            ReplaceKey = Command("""UPDATE "StudyParticipants" SET "KeyHash" = @hash WHERE "Id" = @id""", "@id", "@hash");
+            TrialsOf = Command("""SELECT "Position", "Id", "CandidateMediaIds" FROM "StudyTrials" WHERE "ParticipantId" = @participant""", "@participant");
             Savepoint = Command("SAVEPOINT item");
-            Release = Command("RELEASE item");
-            RollbackTo = Command("ROLLBACK TO item");
+            Release = Command("RELEASE SAVEPOINT item");
+            RollbackTo = Command("ROLLBACK TO SAVEPOINT item");
             _all = [State, Insert, Stored, Complete, NextOrdinal, InsertParticipant, InsertTrial, Invitation, UseInvitation, PanelParticipant, KeyOf, ReplaceKey, TrialsOf,
                 Savepoint, Release, RollbackTo];
         }
 
-        private SqliteCommand Command(string sql, params string[] parameters)
+        private string Scalar(string sql)
         {
-            var command = Sqlite.CreateCommand();
+            using var command = Command(sql);
+            return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!;
+        }
+
+        private DbCommand Command(string sql, params string[] parameters)
+        {
+            var command = Db.CreateCommand();
             command.CommandText = sql;
-            foreach (var name in parameters) command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            foreach (var name in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
             return command;
         }
 
-        public void Enlist(SqliteTransaction? tx)
+        public void Enlist(DbTransaction? tx)
         {
             foreach (var command in _all) command.Transaction = tx;
         }
@@ -603,7 +625,7 @@ public sealed class StudyWriter : IAsyncDisposable, IDisposable
         public void Dispose()
         {
             foreach (var command in _all) command.Dispose();
-            Sqlite.Dispose();
+            Db.Dispose();
         }
     }
 }

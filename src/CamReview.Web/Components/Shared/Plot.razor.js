@@ -1,12 +1,13 @@
-// Draws the Plotly figures that Plot.razor puts in the page as JSON. plotly.js is a classic script: it is loaded
-// once, on first use.
+// The figures' export buttons, and the drawing of figures on static pages (interactive pages draw through
+// Plotly.Blazor). Both use the plotly.js that Plotly.Blazor serves; it is a classic script, loaded once.
+const plotlyUrl = '_content/Plotly.Blazor/plotly-3.7.0.min.js';
 let plotly;
 
 function loadPlotly() {
   plotly ??= new Promise((resolve, reject) => {
     if (window.Plotly) return resolve(window.Plotly);
     const script = document.createElement('script');
-    script.src = new URL('lib/plotly/plotly.min.js', document.baseURI).href;
+    script.src = new URL(plotlyUrl, document.baseURI).href;
     script.onload = () => resolve(window.Plotly);
     script.onerror = () => reject(new Error('plotly.js could not be loaded'));
     document.head.appendChild(script);
@@ -14,16 +15,7 @@ function loadPlotly() {
   return plotly;
 }
 
-export async function draw(figureElement) {
-  const json = figureElement.querySelector('script.plot-figure')?.textContent;
-  const canvas = figureElement.querySelector('.plot-canvas');
-  if (!json || !canvas || figureElement.dataset.drawnJson === json) return;
-  const figure = JSON.parse(json);
-  const Plotly = await loadPlotly();
-  const layout = { margin: { l: 64, r: 16, t: 24, b: 48 }, autosize: true, ...figure.layout };
-  await Plotly.react(canvas, figure.data, layout, { responsive: true, displaylogo: false });
-  figureElement.dataset.drawnJson = json;
-  canvas.dataset.traces = String(figure.data.length);
+export function wireExports(figureElement) {
   for (const button of figureElement.querySelectorAll('[data-action="export"]')) {
     if (button.dataset.wired) continue;
     button.dataset.wired = 'true';
@@ -31,22 +23,28 @@ export async function draw(figureElement) {
   }
 }
 
+// A static page's figure, from the JSON beside its canvas.
+async function draw(figureElement) {
+  const json = figureElement.querySelector('script.plot-figure')?.textContent;
+  const canvas = figureElement.querySelector('.plot-canvas');
+  if (!json || !canvas) return;
+  const figure = JSON.parse(json);
+  const Plotly = await loadPlotly();
+  await Plotly.newPlot(canvas, figure.data, figure.layout, { responsive: true, displaylogo: false });
+  wireExports(figureElement);
+}
+
 export async function drawAll(root) {
   await Promise.all([...root.querySelectorAll('figure.plot')].map(draw));
 }
 
 // The figure at its on-screen size (so nothing that fits on screen is cut), PNG at twice the pixels for print.
-export async function exportImage(figureElement, format) {
+async function exportImage(figureElement, format) {
   const Plotly = await loadPlotly();
-  const canvas = figureElement.querySelector('.plot-canvas');
+  const canvas = figureElement.querySelector('.js-plotly-plot');
   const { width, height } = canvas.getBoundingClientRect();
   await Plotly.downloadImage(canvas, {
     format, filename: figureElement.dataset.plot || 'plot',
     width: Math.max(640, Math.round(width)), height: Math.max(360, Math.round(height)), scale: format === 'png' ? 2 : 1,
   });
-}
-
-export function purge(figureElement) {
-  const canvas = figureElement?.querySelector?.('.plot-canvas');
-  if (canvas && window.Plotly) window.Plotly.purge(canvas);
 }
