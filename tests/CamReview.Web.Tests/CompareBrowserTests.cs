@@ -216,6 +216,15 @@ public sealed partial class DemoContentTests
         await comment.GetByTestId("comment-time").ClickAsync();
         await Assertions.Expect(reader.GetByTestId("time")).ToContainTextAsync("frame 7");
 
+        // The comment is also a marker on the timeline, named with its time and frame; clicking it seeks there.
+        var marker = reader.Locator("[data-testid=comment-marker][data-frame='7']");
+        await Assertions.Expect(marker).ToHaveCountAsync(1);
+        await Assertions.Expect(marker).ToHaveAttributeAsync("aria-label", new Regex(@"^Comment at 0:\d\d\.\d, frame 7, by "));
+        await reader.Keyboard.PressAsync("Home");
+        await Assertions.Expect(reader.GetByTestId("time")).ToContainTextAsync("frame 0");
+        await marker.ClickAsync();
+        await Assertions.Expect(reader.GetByTestId("time")).ToContainTextAsync("frame 7");
+
         // A review status set on one page shows on the other.
         var select = writer.GetByTestId("metric-row").First.GetByTestId("review-select");
         await select.SelectOptionAsync("Approved");

@@ -87,7 +87,7 @@ class Viewer {
       if (this.wired.has(video)) continue;
       this.wired.add(video);
       video.muted = true;
-      video.addEventListener('loadedmetadata', () => this.showTime());
+      video.addEventListener('loadedmetadata', () => { this.showTime(); this.placeMarkers(); });
       // A proxy still being made: its notice goes once the video has a frame to show.
       video.addEventListener('loadeddata', () => video.closest('.viewer-tile')?.querySelector('.viewer-preparing')?.remove());
       if (video === this.master) {
@@ -97,6 +97,18 @@ class Viewer {
     }
     this.applySources();
     this.showTime();
+    this.placeMarkers();
+  }
+
+  // The comment markers along the seek bar, where their times are on the clock's duration (known once it loaded).
+  placeMarkers() {
+    const track = this.root.querySelector('.viewer-markers');
+    const d = this.duration();
+    if (!track || !d) return;
+    for (const marker of track.querySelectorAll('[data-marker]')) {
+      marker.style.left = `${Math.min(100, parseFloat(marker.dataset.seek) / d * 100)}%`;
+    }
+    track.dataset.placed = 'true';
   }
 
   duration() {
@@ -198,7 +210,7 @@ class Viewer {
   setLayout(layout) {
     this.layout = layout;
     this.root.dataset.layout = layout;
-    for (const b of this.root.querySelectorAll('[data-layout-button]')) b.classList.toggle('active', b.dataset.layoutButton === layout);
+    for (const b of this.root.querySelectorAll('[data-layout-button]')) b.setAttribute('aria-pressed', String(b.dataset.layoutButton === layout));
     for (const view of this.root.querySelectorAll('[data-view]')) {
       // The difference view reads A and B from the wipe's videos, which stay decodable (off-screen, not display:none).
       const visible = view.dataset.view === layout || (layout === 'difference' && view.dataset.view === 'wipe');
@@ -266,8 +278,7 @@ class Viewer {
   setPlayIcon() {
     const button = this.root.querySelector('[data-action="play"]');
     if (!button) return;
-    button.querySelector('i').className = this.playing ? 'bi bi-pause-fill' : 'bi bi-play-fill';
-    // What the button does now, for screen readers.
+    // What the button does now, for screen readers (the icon follows the viewer's data-playing).
     button.setAttribute('aria-label', this.playing ? 'Pause' : 'Play');
   }
 
@@ -313,7 +324,7 @@ class Viewer {
       'd': () => this.sources().length > 1 && this.setLayout('difference'),
       'a': () => this.cycle('source-a'),
       'b': () => this.cycle('source-b'),
-      '?': () => this.root.querySelector('#viewer-keys')?.classList.toggle('show'),
+      '?': () => { const keys = this.root.querySelector('#viewer-keys'); if (keys) keys.open = !keys.open; },
     }[e.key.length === 1 ? e.key.toLowerCase() : e.key];
     if (!handled) return;
     e.preventDefault();
