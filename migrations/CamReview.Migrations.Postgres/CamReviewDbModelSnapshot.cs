@@ -130,6 +130,10 @@ namespace CamReview.Migrations.Postgres
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DrawingJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
+
                     b.Property<int>("PairId")
                         .HasColumnType("integer");
 

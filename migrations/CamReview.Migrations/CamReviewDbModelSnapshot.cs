@@ -121,6 +121,10 @@ namespace CamReview.Migrations
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DrawingJson")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PairId")
                         .HasColumnType("INTEGER");
 

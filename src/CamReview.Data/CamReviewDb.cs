@@ -13,6 +13,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int MethodNameMaxLength = 100;
     public const int ErrorMaxLength = 2000;
     public const int CommentMaxLength = 2000;
+
+    /// <summary>Characters of a comment's drawing as stored (50 shapes of short lines, or a few long freehand ones).</summary>
+    public const int DrawingMaxLength = 65536;
     public const int StudyTextMaxLength = 4000;
     public const int QuestionMaxLength = 500;
     public const int UserAgentMaxLength = 200;
@@ -178,6 +181,7 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
         model.Entity<Comment>(e =>
         {
             e.Property(c => c.Body).HasMaxLength(CommentMaxLength);
+            e.Property(c => c.DrawingJson).HasMaxLength(DrawingMaxLength);
             e.HasOne(c => c.Pair).WithMany().HasForeignKey(c => c.PairId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(c => c.Asset).WithMany().HasForeignKey(c => c.AssetId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(c => c.Author).WithMany().HasForeignKey(c => c.AuthorUserId).OnDelete(DeleteBehavior.SetNull);

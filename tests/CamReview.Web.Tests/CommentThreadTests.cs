@@ -103,4 +103,45 @@ public sealed class CommentThreadTests(SecurityWorld world) : IClassFixture<Secu
         await using var db = world.OpenDb();
         Assert.Null((await db.Comments.SingleAsync(c => c.Id == id)).ResolvedUtc);
     }
+
+    [Fact]
+    public async Task ADrawingIsStoredAsValidatedShapesAndABadOneIsRefused()
+    {
+        using var admin = await world.ClientAsync();
+        var comments = $"api/pairs/{world.PairId}/comments";
+        var stored = await admin.PostJsonOkAsync(comments, new
+        {
+            timeSeconds = 0.3, body = "look here", assetId = world.OutputId,
+            drawing = new { shapes = new object[] { new { kind = "arrow", colour = "#ff5252", points = new[] { new[] { 0.1, 0.2 }, new[] { 0.123456789, 0.4 } } } } },
+        });
+        var shape = stored.GetProperty("drawing").GetProperty("shapes")[0];
+        Assert.Equal("arrow", shape.GetProperty("kind").GetString());
+        Assert.Equal(0.1235, shape.GetProperty("points")[1][0].GetDouble());
+
+        await using var db = world.OpenDb();
+        var before = await db.Comments.CountAsync();
+        object[] bad =
+        [
+            new { kind = "circle", colour = "#ff5252", points = new[] { new[] { 0.1, 0.2 }, new[] { 0.3, 0.4 } } },
+            new { kind = "rect", colour = "red; background:url(x)", points = new[] { new[] { 0.1, 0.2 }, new[] { 0.3, 0.4 } } },
+            new { kind = "rect", colour = "#ff5252", points = new[] { new[] { 0.1, 0.2 }, new[] { 1.5, 0.4 } } },
+            new { kind = "arrow", colour = "#ff5252", points = new[] { new[] { 0.1, 0.2 } } },
+        ];
+        foreach (var shapeOf in bad)
+        {
+            using var refused = await admin.Http.PostAsJsonAsync(comments, new { timeSeconds = 0.3, body = "bad drawing", drawing = new { shapes = new[] { shapeOf } } });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        var thread = stored.GetProperty("id").GetInt32();
+        using (var reply = await admin.Http.PostAsJsonAsync(comments, new
+        {
+            body = "a drawn reply", replyTo = thread,
+            drawing = new { shapes = new[] { new { kind = "rect", colour = "#ff5252", points = new[] { new[] { 0.1, 0.2 }, new[] { 0.3, 0.4 } } } } },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, reply.StatusCode);
+            Assert.Contains("cannot carry a drawing", await PortalClient.ErrorOf(reply));
+        }
+        Assert.Equal(before, await db.Comments.CountAsync());
+    }
 }

@@ -125,3 +125,50 @@ public sealed partial class DemoContentTests
         await page.Context.CloseAsync();
     }
 }
+
+public sealed partial class DemoContentTests
+{
+    [Fact]
+    public async Task ADrawingPostedWithACommentShowsOnItsFrameForTheOtherViewer()
+    {
+        var (projectId, pairId, _) = await DemoScoredAsync();
+        var writer = await ComparePageAsync(projectId, pairId);
+        var reader = await ComparePageAsync(projectId, pairId);
+
+        await writer.Keyboard.PressAsync("Home");
+        for (var i = 0; i < 6; i++) await writer.Keyboard.PressAsync("ArrowRight");
+        await writer.GetByTestId("draw").ClickAsync();
+        await writer.GetByTestId("tool-rect").ClickAsync();
+        // A rectangle on the second output's picture, from a quarter to a half of its width and height.
+        var layer = writer.Locator("[data-drawing-layer='2']");
+        var box = (await layer.BoundingBoxAsync())!;
+        await writer.Mouse.MoveAsync(box.X + box.Width * 0.25f, box.Y + box.Height * 0.25f);
+        await writer.Mouse.DownAsync();
+        await writer.Mouse.MoveAsync(box.X + box.Width * 0.5f, box.Y + box.Height * 0.5f, new() { Steps = 4 });
+        await writer.Mouse.UpAsync();
+        await Assertions.Expect(writer.GetByTestId("draw-hint")).ToContainTextAsync("1 shape on");
+        await writer.GetByTestId("comment-input").FillAsync("This corner smears.");
+        await writer.GetByTestId("add-comment").ClickAsync();
+
+        var comment = reader.GetByTestId("comment").Filter(new() { HasText = "corner smears" });
+        await Assertions.Expect(comment.GetByTestId("has-drawing")).ToHaveCountAsync(1);
+        // Not on another frame; on its frame, over the picture it was drawn on only, where it was drawn.
+        await reader.Keyboard.PressAsync("Home");
+        await Assertions.Expect(reader.Locator("[data-drawing-layer] [data-shape]")).ToHaveCountAsync(0);
+        await comment.GetByTestId("comment-time").ClickAsync();
+        await Assertions.Expect(reader.GetByTestId("time")).ToContainTextAsync("frame 6");
+        var rect = reader.Locator("[data-drawing-layer='2'] rect[data-shape='rect']");
+        await Assertions.Expect(rect).ToHaveCountAsync(1);
+        await Assertions.Expect(reader.Locator("[data-drawing-layer]:not([data-drawing-layer='2']) [data-shape]")).ToHaveCountAsync(0);
+        var drawn = (await rect.BoundingBoxAsync())!;
+        var readerBox = (await reader.Locator("[data-drawing-layer='2']").BoundingBoxAsync())!;
+        Assert.InRange((drawn.X - readerBox.X) / readerBox.Width, 0.22, 0.28);
+        Assert.InRange((drawn.Y - readerBox.Y) / readerBox.Height, 0.22, 0.28);
+        Assert.InRange(drawn.Width / readerBox.Width, 0.22, 0.28);
+
+        // The sketch went with the comment: the writer's viewer has nothing left to post.
+        Assert.Null(await writer.EvaluateAsync<string?>("() => document.querySelector('[data-testid=draw-hint]').textContent.includes('1 shape') ? 'left' : null"));
+        await writer.Context.CloseAsync();
+        await reader.Context.CloseAsync();
+    }
+}

@@ -54,6 +54,10 @@ public sealed class Comment
     public User? Author { get; set; }
     public DateTime CreatedUtc { get; set; }
 
+    /// <summary>A drawing on the frame at <see cref="TimeSeconds"/>, over the output's picture (the reference's when the
+    /// comment is about the comparison), as JSON (the portal's <c>Drawing</c>); null without one.</summary>
+    public string? DrawingJson { get; set; }
+
     /// <summary>When the thread was marked resolved (on its first comment only); null while open.</summary>
     public DateTime? ResolvedUtc { get; set; }
     public int? ResolvedByUserId { get; set; }

@@ -21,8 +21,9 @@ public sealed class ComparisonEvents
 }
 
 /// <summary>A comment to add; with <see cref="ReplyTo"/> a reply in that comment's thread, at the thread's time code and
-/// about its output (<see cref="TimeSeconds"/> and <see cref="AssetId"/> are then not read).</summary>
-public sealed record NewComment(double TimeSeconds, string? Body, int? AssetId, int? ReplyTo = null);
+/// about its output (<see cref="TimeSeconds"/> and <see cref="AssetId"/> are then not read). <see cref="Drawing"/>: shapes
+/// drawn on the frame at <see cref="TimeSeconds"/>, over the output's picture (the reference's when about the comparison).</summary>
+public sealed record NewComment(double TimeSeconds, string? Body, int? AssetId, int? ReplyTo = null, Drawing? Drawing = null);
 
 /// <summary>Comments at a time code and review decisions on outputs.</summary>
 public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, AccessService access, ComparisonEvents events, TimeProvider? clock = null)
@@ -46,6 +47,15 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
         if (body.Length > CamReviewDb.CommentMaxLength) return Result<CommentView>.Fail($"A comment has at most {CamReviewDb.CommentMaxLength} characters.");
         if (body.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t')) return Result<CommentView>.Fail("A comment cannot contain control characters.");
 
+        string? drawing = null;
+        if (request.Drawing is { } shapes)
+        {
+            if (request.ReplyTo is not null) return Result<CommentView>.Fail("A reply cannot carry a drawing: draw in a new comment.");
+            if (shapes.Problem() is { } problem) return Result<CommentView>.Fail(problem);
+            drawing = shapes.ToJson();
+            if (drawing.Length > CamReviewDb.DrawingMaxLength) return Result<CommentView>.Fail("The drawing is too large: use fewer or shorter lines.");
+        }
+
         await using var db = await dbs.CreateDbContextAsync(ct);
         Comment comment;
         if (request.ReplyTo is { } replyTo)
@@ -67,7 +77,7 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
                 return Result<CommentView>.Fail("The comment is about an output that is not part of this comparison.");
             comment = new Comment
             {
-                PairId = pairId, AssetId = request.AssetId, TimeSeconds = Math.Round(request.TimeSeconds, 3), Body = body,
+                PairId = pairId, AssetId = request.AssetId, TimeSeconds = Math.Round(request.TimeSeconds, 3), Body = body, DrawingJson = drawing,
                 AuthorUserId = user.UserId(), CreatedUtc = _clock.GetUtcNow().UtcDateTime,
             };
         }

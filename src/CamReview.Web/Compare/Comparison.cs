@@ -41,7 +41,8 @@ public sealed record ReviewView(ReviewStatus Status, string? Reviewer, DateTime?
 /// <see cref="ReplyTo"/>: the thread's first comment, for a reply. <see cref="ResolvedBy"/>/<see cref="ResolvedUtc"/>: on
 /// a thread's first comment once the thread is resolved.</summary>
 public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc,
-    [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null, int? ReplyTo = null, string? ResolvedBy = null, DateTime? ResolvedUtc = null)
+    [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null, int? ReplyTo = null, string? ResolvedBy = null, DateTime? ResolvedUtc = null,
+    Drawing? Drawing = null)
 {
     public bool IsResolved => ResolvedUtc is not null;
 

@@ -1,7 +1,8 @@
 // Synchronised playback of a comparison's videos: the reference (data-source="0") is the clock; every other video
 // follows it within a fraction of a frame (nudged by its playback rate, re-seeked when it drifts further). An in/out
 // range limits playback (and its loop) to frames of the clock; zoom and pan apply to every picture alike, so the same
-// detail is compared everywhere.
+// detail is compared everywhere. Comments can carry a drawing on their frame: shown over their picture whenever the
+// viewer is paused there, drawn in the picture's own coordinates (0..1), so display size and zoom do not move it.
 const viewers = new WeakMap();
 
 // The viewer's section, given it or an element around it.
@@ -22,6 +23,16 @@ export function attach(element) {
 
 export function currentTime(element) {
   return viewers.get(viewerOf(element))?.time() ?? 0;
+}
+
+// What was drawn and not yet posted ({ source, time, shapes }), or null.
+export function sketch(element) {
+  const viewer = viewers.get(viewerOf(element));
+  return viewer?.sketch?.shapes.length ? viewer.sketch : null;
+}
+
+export function clearSketch(element) {
+  viewers.get(viewerOf(element))?.setDrawMode(false, true);
 }
 
 export function detach(element) {
@@ -52,6 +63,10 @@ class Viewer {
     // Pan as a translation in percent of a picture's own size, before scaling.
     this.panX = 0;
     this.panY = 0;
+    this.drawMode = false;
+    this.tool = 'freehand';
+    this.colour = root.querySelector('[data-colour][aria-pressed="true"]')?.dataset.colour ?? '#ff5252';
+    this.sketch = null;
     this.wired = new WeakSet();
     this.wipeA = root.querySelector('.wipe-a');
     this.wipeB = root.querySelector('.wipe-b');
@@ -78,8 +93,17 @@ class Viewer {
       else if (action === 'zoom-out') this.setZoom(this.zoom / 1.5);
       else if (action === 'zoom-reset') this.setZoom(1);
       else if (action === 'fullscreen') this.toggleFullscreen();
+      else if (action === 'draw') this.setDrawMode(!this.drawMode);
+      else if (action === 'undo-drawing') this.undoShape();
+      else if (action === 'clear-drawing') this.setDrawMode(this.drawMode, true);
+    });
+    root.addEventListener('click', e => {
+      const tool = e.target.closest('[data-tool]'), colour = e.target.closest('[data-colour]');
+      if (tool) this.pick('[data-tool]', tool, () => { this.tool = tool.dataset.tool; });
+      if (colour) this.pick('[data-colour]', colour, () => { this.colour = colour.dataset.colour; });
     });
     this.wirePan();
+    this.wireDrawing();
     root.addEventListener('input', e => {
       const action = e.target.dataset.action;
       if (action === 'seek') this.seek(e.target.value / 1000 * this.duration());
@@ -107,12 +131,12 @@ class Viewer {
       if (this.wired.has(video)) continue;
       this.wired.add(video);
       video.muted = true;
-      video.addEventListener('loadedmetadata', () => { this.showTime(); this.placeMarkers(); this.showRange(); });
+      video.addEventListener('loadedmetadata', () => { this.showTime(); this.placeMarkers(); this.showRange(); this.showDrawings(); });
       // A proxy still being made: its notice goes once the video has a frame to show.
       video.addEventListener('loadeddata', () => video.closest('.viewer-tile')?.querySelector('.viewer-preparing')?.remove());
       if (video === this.master) {
         video.addEventListener('ended', () => this.onEnded());
-        video.addEventListener('seeked', () => { this.showTime(); this.drawDifference(); });
+        video.addEventListener('seeked', () => { this.showTime(); this.drawDifference(); this.showDrawings(); });
       }
     }
     this.applySources();
@@ -120,6 +144,7 @@ class Viewer {
     this.placeMarkers();
     this.showRange();
     this.applyZoom();
+    this.showDrawings();
   }
 
   // The comment markers along the seek bar, where their times are on the clock's duration (known once it loaded).
@@ -151,6 +176,7 @@ class Viewer {
 
   async play() {
     if (!this.master) return;
+    if (this.drawMode) this.setDrawMode(false);
     const t = this.time();
     if (t >= this.end() - 0.5 / this.fps || t < this.start()) this.seek(this.start());
     this.playing = true;
@@ -169,6 +195,7 @@ class Viewer {
     this.master?.pause();
     for (const v of this.followers()) v.pause();
     this.align(true);
+    this.showDrawings();
   }
 
   // Puts every follower on the clock's time: exactly when paused (or when far off), by its rate while playing.
@@ -194,6 +221,7 @@ class Viewer {
 
   tick() {
     if (!this.playing) return;
+    this.clearLayers();
     if (this.rangeOut !== null && this.time() >= this.rangeOut) {
       if (this.loop) this.seek(this.start());
       else { this.pause(); this.seek(this.rangeOut - 0.5 / this.fps); }
@@ -276,7 +304,7 @@ class Viewer {
 
   // Every picture the viewer shows, zoomed alike.
   pictures() {
-    return [...this.root.querySelectorAll('.viewer-grid .viewer-video, .wipe-frame video, .difference-canvas')];
+    return [...this.root.querySelectorAll('.viewer-grid .viewer-video, .viewer-drawing, .wipe-frame video, .difference-canvas')];
   }
 
   setZoom(zoom) {
@@ -328,6 +356,122 @@ class Viewer {
       this.applyZoom();
     });
     const end = () => { drag = null; };
+    this.root.addEventListener('pointerup', end);
+    this.root.addEventListener('pointercancel', end);
+  }
+
+  // One button of a group pressed.
+  pick(selector, button, apply) {
+    for (const b of this.root.querySelectorAll(selector)) b.setAttribute('aria-pressed', String(b === button));
+    apply();
+  }
+
+  // Drawing mode pauses and lets a player take shapes; leaving it keeps the sketch until posted or cleared.
+  setDrawMode(on, discard = false) {
+    if (discard) this.sketch = null;
+    this.drawMode = on && !!this.root.querySelector('[data-action="draw"]');
+    if (this.drawMode && this.playing) this.pause();
+    this.root.dataset.drawing = String(this.drawMode);
+    this.root.querySelector('[data-action="draw"]')?.setAttribute('aria-pressed', String(this.drawMode));
+    const tools = this.root.querySelector('[data-draw-tools]');
+    if (tools) tools.hidden = !this.drawMode;
+    this.showHint();
+    this.showDrawings();
+  }
+
+  undoShape() {
+    this.sketch?.shapes.pop();
+    if (this.sketch && !this.sketch.shapes.length) this.sketch = null;
+    this.showHint();
+    this.showDrawings();
+  }
+
+  showHint() {
+    const hint = this.root.querySelector('.viewer-draw-hint');
+    if (!hint) return;
+    if (!this.sketch) { hint.textContent = 'Draw on a player; post a comment to keep the drawing with it.'; return; }
+    const tile = this.root.querySelector(`.viewer-tile[data-source="${this.sketch.source}"]`);
+    const label = tile?.querySelector('.viewer-caption-text')?.textContent ?? 'a player';
+    const about = this.sketch.source === 0 ? 'the comparison' : label;
+    const frame = Math.floor(this.sketch.time * this.fps + 1e-6);
+    hint.textContent = `${this.sketch.shapes.length} shape${this.sketch.shapes.length === 1 ? '' : 's'} on ${label}, frame ${frame}: the next comment posted keeps it (about ${about}).`;
+  }
+
+  layers() { return [...this.root.querySelectorAll('[data-drawing-layer]')]; }
+
+  clearLayers() {
+    for (const layer of this.layers()) if (layer.childElementCount) layer.replaceChildren();
+  }
+
+  // The drawings of the frame shown, over their pictures: the comments' while paused, and the sketch on its frame.
+  showDrawings() {
+    this.clearLayers();
+    if (this.playing) return;
+    const frame = this.frame();
+    const atFrame = t => Math.floor(t * this.fps + 1e-6) === frame;
+    for (const layer of this.layers()) {
+      const source = parseInt(layer.dataset.drawingLayer, 10);
+      const video = this.root.querySelector(`video[data-source="${source}"]`);
+      const w = video?.videoWidth || 16, h = video?.videoHeight || 9;
+      layer.setAttribute('viewBox', `0 0 ${w} ${h}`);
+      const output = layer.closest('.viewer-tile')?.dataset.output ?? '';
+      for (const marker of this.root.querySelectorAll('[data-marker][data-drawing]')) {
+        if ((marker.dataset.asset ?? '') !== output || !atFrame(parseFloat(marker.dataset.seek))) continue;
+        for (const shape of JSON.parse(marker.dataset.drawing).shapes) drawShape(layer, shape, w, h);
+      }
+      if (this.sketch?.source === source && atFrame(this.sketch.time)) {
+        for (const shape of this.sketch.shapes) drawShape(layer, shape, w, h);
+      }
+    }
+  }
+
+  // In drawing mode a drag on a player adds a shape to the sketch (a sketch is on one picture and one frame: drawing
+  // on another, or on another frame, starts a new one).
+  wireDrawing() {
+    let shape = null, layer = null;
+    const point = e => {
+      const ctm = layer.getScreenCTM();
+      if (!ctm) return null;
+      const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse());
+      const [, , w, h] = layer.getAttribute('viewBox').split(' ').map(Number);
+      const clamp = v => Math.round(Math.max(0, Math.min(1, v)) * 10000) / 10000;
+      return [clamp(p.x / w), clamp(p.y / h)];
+    };
+    this.root.addEventListener('pointerdown', e => {
+      layer = this.drawMode && e.button === 0 ? e.target.closest?.('[data-drawing-layer]') : null;
+      if (!layer) return;
+      const source = parseInt(layer.dataset.drawingLayer, 10);
+      const time = (this.frame() + 0.5) / this.fps;
+      if (!this.sketch || this.sketch.source !== source || Math.floor(this.sketch.time * this.fps) !== this.frame()) this.sketch = { source, time, shapes: [] };
+      const p = point(e);
+      if (!p) return;
+      shape = { kind: this.tool, colour: this.colour, points: this.tool === 'freehand' ? [p] : [p, p] };
+      this.sketch.shapes.push(shape);
+      layer.setPointerCapture?.(e.pointerId);
+      e.preventDefault();
+      e.stopPropagation();
+    });
+    this.root.addEventListener('pointermove', e => {
+      if (!shape) return;
+      const p = point(e);
+      if (!p) return;
+      if (shape.kind === 'freehand') {
+        const last = shape.points[shape.points.length - 1];
+        if (Math.hypot(p[0] - last[0], p[1] - last[1]) >= 0.002 && shape.points.length < 2000) shape.points.push(p);
+      } else {
+        shape.points[1] = p;
+      }
+      this.showDrawings();
+    });
+    const end = () => {
+      if (!shape) return;
+      // A click without a drag leaves nothing worth keeping.
+      const [a, b] = [shape.points[0], shape.points[shape.points.length - 1]];
+      if (shape.points.length < 2 || Math.hypot(b[0] - a[0], b[1] - a[1]) < 0.002) this.undoShape();
+      shape = null;
+      this.showHint();
+      this.showDrawings();
+    };
     this.root.addEventListener('pointerup', end);
     this.root.addEventListener('pointercancel', end);
   }
@@ -480,6 +624,8 @@ class Viewer {
       '-': () => this.setZoom(this.zoom / 1.5),
       '0': () => this.setZoom(1),
       'f': () => this.toggleFullscreen(),
+      'p': () => this.setDrawMode(!this.drawMode),
+      'Escape': () => this.drawMode && this.setDrawMode(false),
       '?': () => { const keys = this.root.querySelector('#viewer-keys'); if (keys) keys.open = !keys.open; },
     }[e.key.length === 1 ? e.key.toLowerCase() : e.key];
     if (!handled) return;
@@ -501,6 +647,38 @@ class Viewer {
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('click', this.onSeekClick);
     document.removeEventListener('fullscreenchange', this.onFullscreen);
+  }
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+// A shape of a drawing on a layer whose viewBox is the picture's w x h; the stroke keeps its width on screen.
+function drawShape(layer, shape, w, h) {
+  const pts = shape.points.map(([x, y]) => [x * w, y * h]);
+  const el = (name, attrs) => {
+    const node = document.createElementNS(SVG, name);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    node.setAttribute('stroke', shape.colour);
+    node.setAttribute('stroke-width', '3');
+    node.setAttribute('vector-effect', 'non-scaling-stroke');
+    node.setAttribute('stroke-linecap', 'round');
+    node.setAttribute('stroke-linejoin', 'round');
+    node.dataset.shape = shape.kind;
+    layer.appendChild(node);
+    return node;
+  };
+  if (shape.kind === 'freehand') {
+    el('polyline', { points: pts.map(p => p.join(',')).join(' '), fill: 'none' });
+  } else if (shape.kind === 'rect') {
+    const [[x1, y1], [x2, y2]] = pts;
+    el('rect', { x: Math.min(x1, x2), y: Math.min(y1, y2), width: Math.abs(x2 - x1), height: Math.abs(y2 - y1), fill: 'none' });
+  } else if (shape.kind === 'arrow') {
+    const [[x1, y1], [x2, y2]] = pts;
+    // The head: two strokes back from the tip, a share of the picture's size so it reads at any length.
+    const angle = Math.atan2(y2 - y1, x2 - x1), size = Math.max(w, h) * 0.03;
+    const wing = a => `${x2 - size * Math.cos(angle + a)},${y2 - size * Math.sin(angle + a)}`;
+    el('polyline', { points: `${x1},${y1} ${x2},${y2}`, fill: 'none' });
+    el('polyline', { points: `${wing(0.45)} ${x2},${y2} ${wing(-0.45)}`, fill: 'none' });
   }
 }
 
