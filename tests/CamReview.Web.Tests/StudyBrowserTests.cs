@@ -208,7 +208,7 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         response = await page.GotoAsync($"studies/{id}/edit");
         Assert.Equal(403, response!.Status);
         await Assertions.Expect(page.GetByTestId("refused")).ToContainTextAsync("You are a Viewer");
-        await Assertions.Expect(page.Locator("input, textarea")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("main input:not([type=hidden]), main textarea")).ToHaveCountAsync(0);
 
         // The list offers no builder, and the study page says up front that it is read-only, with no button that changes the study.
         await page.GotoLiveAsync("studies");
