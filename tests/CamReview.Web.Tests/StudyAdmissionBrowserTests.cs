@@ -101,15 +101,25 @@ public sealed class StudyAdmissionBrowserTests(StudyWorld world) : IClassFixture
         await Assertions.Expect(page.GetByTestId("bt-row")).ToHaveCountAsync(3 * 3); // three methods, three questions
         await page.ScreenshotAsync(new() { Path = Shot("6-included"), FullPage = true });
 
-        // A used code cannot be withdrawn (the page says why); one unused code can, then all the others.
+        // A used code cannot be withdrawn (the dialog says why and stays); one unused code can, then all the others,
+        // each after a question.
         await page.GetByTestId("revoke-code").FillAsync(code);
         await page.GetByTestId("revoke").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("study-action-error")).ToContainTextAsync($"The code {code} has been used by participant");
+        var revokeDialog = page.ConfirmDialog("revoke-code-dialog");
+        await revokeDialog.GetByTestId("revoke-code-dialog-confirm").ClickAsync();
+        await Assertions.Expect(revokeDialog.GetByTestId("revoke-code-dialog-error")).ToContainTextAsync($"The code {code} has been used by participant");
+        await revokeDialog.GetByTestId("revoke-code-dialog-cancel").ClickAsync();
+        await Assertions.Expect(revokeDialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("codes-revoked")).ToHaveTextAsync("0");
         await page.GetByTestId("revoke-code").FillAsync(lines[3].Split(',')[0].ToLowerInvariant());
         await page.GetByTestId("revoke").ClickAsync();
+        await page.ConfirmDialog("revoke-code-dialog").GetByTestId("revoke-code-dialog-confirm").ClickAsync();
         await Assertions.Expect(page.GetByTestId("codes-revoked")).ToHaveTextAsync("1");
         await Assertions.Expect(page.GetByTestId("study-action-error")).ToHaveCountAsync(0);
         await page.GetByTestId("revoke-unused").ClickAsync();
+        var unusedDialog = page.ConfirmDialog("revoke-unused-dialog");
+        await Assertions.Expect(unusedDialog).ToContainTextAsync("the 198 unused codes");
+        await unusedDialog.GetByTestId("revoke-unused-dialog-confirm").ClickAsync();
         await Assertions.Expect(page.GetByTestId("codes-revoked")).ToHaveTextAsync("199");
         await Assertions.Expect(page.GetByTestId("codes-unused")).ToHaveTextAsync("0");
         using (var late = new Participant(world.BaseAddress, token))

@@ -176,18 +176,81 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("paused");
         await using var db = world.OpenDb();
         Assert.Equal(StudyState.Paused, (await db.Studies.SingleAsync(s => s.Id == id)).State);
+
+        // Closing is final, so the page asks first: cancelled, the study stays paused; confirmed, it is closed.
+        await page.GetByTestId("close-study").ClickAsync();
+        var dialog = page.ConfirmDialog("close-study-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("cannot be opened again");
+        await dialog.GetByTestId("close-study-dialog-cancel").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("paused");
+        await page.GetByTestId("close-study").ClickAsync();
+        await page.ConfirmDialog("close-study-dialog").GetByTestId("close-study-dialog-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("closed");
+        await Assertions.Expect(page.GetByTestId("close-study")).ToHaveCountAsync(0);
+        await using var after = world.OpenDb();
+        Assert.Equal(StudyState.Closed, (await after.Studies.SingleAsync(s => s.Id == id)).State);
         await page.Context.CloseAsync();
     }
 
     [Fact]
     public async Task AViewerIsToldBeforeFillingInTheBuilder()
     {
+        var (id, _) = await world.OpenStudyAsync("Seen by a viewer");
         var page = await world.SignedInPageAsync("vic@camreview.test", StudyWorld.Password);
         var response = await page.GotoAsync($"studies/new/{world.ProjectId}");
         Assert.Equal(403, response!.Status);
         await Assertions.Expect(page.GetByTestId("refused")).ToContainTextAsync("You are a Viewer");
         await Assertions.Expect(page.GetByTestId("study-name")).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-builder-viewer.png") });
+
+        // A study's edit page too refuses before showing a field.
+        response = await page.GotoAsync($"studies/{id}/edit");
+        Assert.Equal(403, response!.Status);
+        await Assertions.Expect(page.GetByTestId("refused")).ToContainTextAsync("You are a Viewer");
+        await Assertions.Expect(page.Locator("main input:not([type=hidden]), main textarea")).ToHaveCountAsync(0);
+
+        // The list offers no builder, and the study page says up front that it is read-only, with no button that changes the study.
+        await page.GotoLiveAsync("studies");
+        await Assertions.Expect(page.GetByTestId("cannot-create-study")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("new-study")).ToHaveCountAsync(0);
+        await page.GotoLiveAsync($"studies/{id}");
+        await Assertions.Expect(page.GetByTestId("read-only")).ToContainTextAsync("You are a Viewer");
+        await Assertions.Expect(page.GetByTestId("study-state")).ToHaveTextAsync("open");
+        foreach (var action in new[] { "edit-study", "pause-study", "close-study", "make-codes", "revoke", "revoke-unused" })
+            await Assertions.Expect(page.GetByTestId(action)).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "camreview-study-viewer.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheStudyListCountsTheVotesTheStudyPageDoes()
+    {
+        // One participant picks a side on the attention check (excluded), the other answers "no preference" throughout:
+        // 8 answers, of which 6 on comparisons, 3 of those excluded.
+        var (id, token) = await world.OpenStudyAsync("Counted alike", trials: 3, attentionChecks: 1, questions: ["overall"]);
+        foreach (var choice in new[] { "0", "tie" })
+        {
+            using var participant = new Participant(world.BaseAddress, token);
+            await participant.JoinOkAsync();
+            foreach (var trial in participant.Trials)
+            {
+                using var vote = await participant.VoteAsync(trial.GetProperty("trial").GetInt32(), "overall", choice);
+                Assert.True(vote.IsSuccessStatusCode);
+            }
+        }
+        await using (var db = world.OpenDb())
+            Assert.Equal(8, await db.StudyVotes.CountAsync(v => v.Participant.StudyId == id));
+
+        var page = await world.SignedInPageAsync();
+        await page.GotoLiveAsync("studies");
+        var listed = page.Locator($"tr:has([data-testid=study][data-study-id='{id}']) [data-testid=study-votes]");
+        await Assertions.Expect(listed).ToHaveTextAsync("6");
+        await Assertions.Expect(page.GetByTestId("study-list")).ToContainTextAsync("Comparison votes");
+        await page.GotoLiveAsync($"studies/{id}");
+        await Assertions.Expect(page.GetByTestId("vote-count")).ToHaveTextAsync("6");
+        await Assertions.Expect(page.GetByTestId("study-counts")).ToContainTextAsync("6 comparison votes");
+        await Assertions.Expect(page.GetByTestId("excluded-count")).ToContainTextAsync("1 excluded by quality flags (3 of their votes left out)");
         await page.Context.CloseAsync();
     }
 
@@ -353,7 +416,8 @@ public sealed class StudyBrowserTests(StudyWorld world) : IClassFixture<StudyWor
         await Assertions.Expect(page.GetByTestId("refused-field")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("[data-testid=refused-field][data-field=instructions] [data-testid=refused-word]")).ToHaveTextAsync("Zebra warp");
         await Assertions.Expect(page.Locator("[data-testid=refused-field][data-field='question \"overall\"'] [data-testid=refused-word]")).ToHaveTextAsync("quokka");
-        await Assertions.Expect(page.Locator("#study-instructions")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("is-invalid"));
+        await Assertions.Expect(page.Locator("#study-instructions")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#study-consent")).ToHaveAttributeAsync("aria-invalid", "false");
         await page.GetByTestId("save-study").ClickAsync();
         await Assertions.Expect(page.GetByTestId("study-error")).ToContainTextAsync("the instructions name \"Zebra warp\" (the method \"ZebraWarp-91\"");
         await refused.ScrollIntoViewIfNeededAsync();

@@ -1,0 +1,6 @@
+using CamReview.Web.Components.Shared;
+
+namespace CamReview.Web.Components.Pages.Studies.Results;
+
+/// <summary>The plots of one question's results, built once per new set of results so that they redraw only then.</summary>
+public sealed record QuestionFigures(PlotFigure BradleyTerry, PlotFigure WinRates, PlotFigure Heatmap, PlotFigure BestOfN);
