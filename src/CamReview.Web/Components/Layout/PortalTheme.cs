@@ -85,7 +85,7 @@ public static class PortalTheme
     /// <summary>The portal's look for a page written as plain HTML: its theme's variables, the portal's form fields
     /// (css/app.css) and the stand-ins for MudBlazor's components (css/static.css).</summary>
     public static string StaticHead(bool dark) =>
-        $"""<style>{StaticStyle(dark)}</style><link rel="stylesheet" href="css/app.css" /><link rel="stylesheet" href="css/static.css" />""";
+        $"""<style>{StaticStyle(dark)}</style><link rel="stylesheet" href="css/app.css" /><link rel="stylesheet" href="css/static.css" /><link rel="icon" type="image/svg+xml" href="favicon.svg" />""";
 
     /// <summary>The theme's colours, font and corner radius as the CSS variables MudBlazor's theme provider sets, for the
     /// pages written as plain HTML (the participant page, the passphrase throttle page): css/app.css and css/static.css
