@@ -2,6 +2,8 @@
 // first, then the file), with XMLHttpRequest for its upload progress events. One file at a time. The page (a Blazor
 // component) draws each file's row with its progress and the server's answer: it is told every change (UploadChanged).
 
+const HEADER = 'RequestVerificationToken';
+
 export function attach(zone, input, dotnet) {
     if (!zone || !input) return; // the page was left before it was wired
     zone.camreviewUpload = { dotnet }; // re-attaching (another project in the same page) only swaps the callback
