@@ -116,9 +116,38 @@ public sealed class PairPageBrowserTests(PairPageBrowserTests.WatchablePortal po
         var job = rita.Locator("[data-testid=job][data-kind=render]", new() { HasText = "roll-cw" }).First;
         await Assertions.Expect(job).ToHaveAttributeAsync("data-state", "running");
         await job.GetByTestId("cancel-job").ClickAsync();
+        // Cancelling asks first; the job runs on until the question is confirmed.
+        await Assertions.Expect(rita.Locator("#cancel-job-dialog-title")).ToContainTextAsync("roll-cw");
+        await Assertions.Expect(job).ToHaveAttributeAsync("data-state", "running");
+        await rita.GetByTestId("cancel-job-dialog-confirm").ClickAsync();
         await Assertions.Expect(job).ToHaveAttributeAsync("data-state", "canceled", new() { Timeout = 10_000 });
+        await Assertions.Expect(rita.Locator(".mud-snackbar", new() { HasText = "cancelled" })).ToBeVisibleAsync();
         await Assertions.Expect(job.GetByTestId("retry-job")).ToBeVisibleAsync();
         await Assertions.Expect(rita.Locator("[data-testid=output]", new() { HasText = "roll-cw" })).ToHaveCountAsync(0);
         await rita.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task RenderedOutputsAreListedApartFromImportedOnesUnderTheirWholeNames()
+    {
+        using var client = await portal.ClientAsync("rita@camreview.test", JobPortalFixture.Password);
+        var render = await JobPortalFixture.StartRenderAsync(client, portal.PairId, new { motion = "pan-left", frames = 12, speed = 0.5 });
+        var job = await portal.WaitForJobAsync(render.GetProperty("id").GetInt32(), j => j.State == JobState.Succeeded, "succeeded", 90);
+        var imported = (await client.UploadOkAsync(portal.ProjectId, "output", TestMedia.UniqueVideo(5), "elsewhere.mp4",
+            new() { ["methodName"] = "Elsewhere/v2", ["pairId"] = portal.PairId.ToString() })).GetProperty("id").GetInt32();
+
+        var page = await portal.SignedInPageAsync("rita@camreview.test", JobPortalFixture.Password);
+        await page.GotoLiveAsync($"projects/{portal.ProjectId}/pairs/{portal.PairId}");
+        var rendered = page.GetByTestId("rendered-outputs");
+        var importedList = page.GetByTestId("imported-outputs");
+        var renderedCard = rendered.Locator($"[data-testid=output][data-asset-id='{job.AssetId}']");
+        await Assertions.Expect(renderedCard).ToHaveCountAsync(1);
+        await Assertions.Expect(importedList.Locator($"[data-testid=output][data-asset-id='{job.AssetId}']")).ToHaveCountAsync(0);
+        await Assertions.Expect(importedList.Locator($"[data-testid=output][data-asset-id='{imported}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(rendered.Locator($"[data-testid=output][data-asset-id='{imported}']")).ToHaveCountAsync(0);
+        // The preset's "°/f" stays in the rendered file's name (a look-alike slash, not a folder that cuts it off).
+        Assert.Contains("/", job.MethodName);
+        await Assertions.Expect(renderedCard.GetByTestId("output-file")).ToHaveTextAsync($"{job.MethodName!.Replace('/', '\u2215')} · pan → tiles.mp4");
+        await page.Context.CloseAsync();
     }
 }

@@ -105,7 +105,7 @@ function showTrial(trial) {
   const videos = [reference];
   trial.candidates.forEach((src, i) => {
     const figure = document.createElement('figure');
-    figure.className = 'tile mb-0';
+    figure.className = 'tile';
     figure.dataset.testid = 'candidate-tile';
     const caption = document.createElement('figcaption');
     caption.textContent = letters[i];
@@ -167,10 +167,10 @@ function renderQuestions(trial) {
     if (session.allowBothBad) options.push(['bothbad', trial.candidates.length > 2 ? 'None is acceptable' : 'Both are bad']);
     for (const [value, label] of options) {
       const id = `q-${q.key}-${value}`;
-      // A radio drawn as a button (Bootstrap's btn-check): large enough to tap on a phone.
+      // A radio drawn as a button (participant.css: .choice): large enough to tap on a phone.
       const input = document.createElement('input');
       input.type = 'radio';
-      input.className = 'btn-check';
+      input.className = 'choice-input';
       input.autocomplete = 'off';
       input.name = `q-${q.key}`;
       input.id = id;
@@ -184,7 +184,7 @@ function renderQuestions(trial) {
       }
       input.onchange = updateNext;
       const text = document.createElement('label');
-      text.className = 'btn btn-outline-primary';
+      text.className = 'choice';
       text.htmlFor = id;
       text.textContent = label;
       text.dataset.testid = `answer-${q.key}-${value}`;

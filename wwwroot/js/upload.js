@@ -1,16 +1,18 @@
 // Uploads files to the portal over plain HTTP: POST {zone.dataset.uploadUrl} as multipart/form-data (the fields
-// first, then the file), with XMLHttpRequest for its upload progress events. One file at a time; each gets a row
-// with a progress bar and the server's answer. The page (a Blazor component) is told when a file was accepted.
+// first, then the file), with XMLHttpRequest for its upload progress events. One file at a time. The page (a Blazor
+// component) draws each file's row with its progress and the server's answer: it is told every change (UploadChanged).
 
 const HEADER = 'RequestVerificationToken';
 
-export function attach(zone, input, list, dotnet) {
+export function attach(zone, input, dotnet) {
+    if (!zone || !input) return; // the page was left before it was wired
     zone.camreviewUpload = { dotnet }; // re-attaching (another project in the same page) only swaps the callback
     if (zone.dataset.uploadAttached) return;
     zone.dataset.uploadAttached = 'true';
 
     const queue = [];
     let busy = false;
+    let nextId = 1;
 
     for (const type of ['dragenter', 'dragover']) {
         zone.addEventListener(type, e => {
@@ -74,21 +76,19 @@ export function attach(zone, input, list, dotnet) {
             xhr.open('POST', zone.dataset.uploadUrl);
             xhr.setRequestHeader(HEADER, zone.dataset.antiforgery ?? '');
             xhr.setRequestHeader('Accept', 'application/json');
-            setStatus(row, 'Uploading…');
+            setStatus(row, 'Uploading…', 'uploading');
             xhr.upload.addEventListener('progress', e => {
                 if (e.lengthComputable) setProgress(row, (e.loaded / e.total) * 100);
             });
             xhr.upload.addEventListener('load', () => {
                 setProgress(row, 100);
-                setStatus(row, 'Checking…'); // the server decodes the whole file before it keeps it
+                setStatus(row, 'Checking…', 'checking'); // the server decodes the whole file before it keeps it
             });
             xhr.addEventListener('load', () => {
                 const body = parse(xhr.responseText);
                 if (xhr.status >= 200 && xhr.status < 300) {
-                    setProgress(row, 100);
-                    row.classList.add('upload-done');
-                    setStatus(row, 'Uploaded');
-                    zone.camreviewUpload.dotnet.invokeMethodAsync('UploadFinished', body?.id ?? 0).catch(() => {});
+                    row.percent = 100;
+                    setStatus(row, 'Uploaded', 'done');
                 } else {
                     fail(row, body?.error ?? `The server answered ${xhr.status}.`);
                 }
@@ -106,40 +106,33 @@ export function attach(zone, input, list, dotnet) {
         });
     }
 
+    // A file's row lives in the page; this is what the page is told about it.
     function addRow(file) {
-        const row = document.createElement('div');
-        row.className = 'upload-row';
-        row.dataset.testid = 'upload-row';
-        row.innerHTML = `
-            <div class="upload-line">
-                <span class="upload-name"></span>
-                <span class="upload-status" data-testid="upload-status">Waiting</span>
-            </div>
-            <div class="upload-progress" role="progressbar" aria-label="Upload progress" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" data-testid="upload-progress">
-                <div class="upload-progress-bar" style="width: 0%"></div>
-            </div>
-            <div class="upload-error" role="alert" data-testid="upload-error" hidden></div>`;
-        row.querySelector('.upload-name').textContent = `${file.name} (${formatBytes(file.size)})`;
-        list.prepend(row);
+        const row = { id: nextId++, name: file.name, size: file.size, percent: 0, status: 'Waiting', state: 'waiting', error: null };
+        report(row);
         return row;
+    }
+
+    function report(row) {
+        zone.camreviewUpload.dotnet.invokeMethodAsync('UploadChanged', row).catch(() => {});
     }
 
     function setProgress(row, percent) {
         const value = Math.max(0, Math.min(100, Math.round(percent)));
-        row.querySelector('.upload-progress').setAttribute('aria-valuenow', String(value));
-        row.querySelector('.upload-progress-bar').style.width = `${value}%`;
+        if (value === row.percent) return; // progress events come far more often than the bar can show
+        row.percent = value;
+        report(row);
     }
 
-    function setStatus(row, text) {
-        row.querySelector('.upload-status').textContent = text;
+    function setStatus(row, text, state) {
+        row.status = text;
+        row.state = state;
+        report(row);
     }
 
     function fail(row, message) {
-        row.classList.add('upload-failed');
-        setStatus(row, 'Not accepted');
-        const error = row.querySelector('.upload-error');
-        error.textContent = message;
-        error.hidden = false;
+        row.error = message;
+        setStatus(row, 'Not accepted', 'failed');
     }
 }
 

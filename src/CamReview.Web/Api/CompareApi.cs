@@ -2,6 +2,7 @@ using System.Text;
 using CamReview.Data.Entities;
 using CamReview.Pipeline.Score;
 using CamReview.Web.Compare;
+using CamReview.Web.Components.Layout;
 using CamReview.Web.Services;
 using Microsoft.AspNetCore.Mvc;
 
@@ -74,7 +75,7 @@ public static class CompareApi
             if (unlock.Refused is { } refused)
             {
                 http.Response.Headers.RetryAfter = refused.RetryAfterSeconds;
-                return Results.Content(TooManyGuessesPage(token, refused.Message), "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+                return Results.Content(TooManyGuessesPage(token, refused.Message, PortalTheme.IsDark(http)), "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
             }
             if (unlock.Cookie is { } cookie)
                 http.Response.Cookies.Append(ShareLinkService.UnlockCookieName(shared.LinkId), cookie, new CookieOptions
@@ -97,17 +98,17 @@ public static class CompareApi
 
     /// <summary>The answer to a passphrase guess that was not checked: a page of its own (the share page's form posts
     /// here), with the message and the way back to the form.</summary>
-    private static string TooManyGuessesPage(string token, string message)
+    private static string TooManyGuessesPage(string token, string message, bool dark)
     {
         var back = System.Net.WebUtility.HtmlEncode(ShareLinkService.PathPrefix.TrimStart('/') + Uri.EscapeDataString(token));
         return $"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="robots" content="noindex"><base href="/"><title>Too many tries · CamReview</title>
-            <link rel="stylesheet" href="lib/bootstrap/bootstrap.min.css"></head>
-            <body><main class="container py-4"><div class="alert alert-warning" role="alert" data-testid="passphrase-throttled">
-            <h1 class="h5">Too many tries</h1><p>{System.Net.WebUtility.HtmlEncode(message)}</p>
-            <a class="btn btn-outline-secondary btn-sm" href="{back}">Back to the passphrase</a></div></main></body></html>
+            {PortalTheme.StaticHead(dark)}</head>
+            <body><main class="static-main"><div class="static-alert static-alert-warning" role="alert" data-testid="passphrase-throttled">
+            <h1>Too many tries</h1><p>{System.Net.WebUtility.HtmlEncode(message)}</p>
+            <a class="static-button" href="{back}">Back to the passphrase</a></div></main></body></html>
             """;
     }
 

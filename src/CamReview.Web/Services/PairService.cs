@@ -45,9 +45,12 @@ public sealed class PairService(IDbContextFactory<CamReviewDb> dbs, AccessServic
         var scores = await db.OutputScores.AsNoTracking().Where(s => outputIds.Contains(s.AssetId))
             .Select(s => new Jobs.ScoreView(s.AssetId, s.ReferenceAssetId, s.CameraScore, s.CameraScoreReason, s.ResultJson, s.Device, s.ScoredUtc))
             .ToDictionaryAsync(s => s.AssetId, ct);
+        // Rendered here: a render job of the portal made it; every other output was imported (uploaded).
+        var rendered = (await db.Jobs.AsNoTracking().Where(j => j.Kind == JobKind.Render && j.AssetId != null && outputIds.Contains(j.AssetId.Value))
+            .Select(j => j.AssetId!.Value).ToListAsync(ct)).ToHashSet();
         return Result<PairDetails>.Ok(new PairDetails(pair, allowed.Membership!.ProjectName ?? "", allowed.Membership.Role, media[pair.ReferenceAssetId], media[pair.TargetAssetId],
             pair.DepthAssetId is { } d ? media[d] : null,
-            outputs.Select(o => new OutputView(o, scores.GetValueOrDefault(o.Id))).ToList()));
+            outputs.Select(o => new OutputView(o, scores.GetValueOrDefault(o.Id), rendered.Contains(o.Id))).ToList()));
     }
 
     /// <summary>Creates a pair from assets of the project. Without a name it is named after its reference and target.</summary>
@@ -111,5 +114,6 @@ public sealed record NewPair(string? Name, int ReferenceAssetId, int TargetAsset
 /// <summary>A pair as its page shows it.</summary>
 public sealed record PairDetails(PairView Pair, string ProjectName, TeamRole Role, AssetView Reference, AssetView Target, AssetView? Depth, IReadOnlyList<OutputView> Outputs);
 
-/// <summary>An output and its metrics (null until it is scored).</summary>
-public sealed record OutputView(AssetView Asset, Jobs.ScoreView? Score);
+/// <summary>An output and its metrics (null until it is scored); <paramref name="Rendered"/>: made by a render job of the
+/// portal rather than imported.</summary>
+public sealed record OutputView(AssetView Asset, Jobs.ScoreView? Score, bool Rendered);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using CamReview.Data.Entities;
 using CamReview.Web.Api;
+using CamReview.Web.Components.Layout;
 using CamReview.Web.Demo;
 using CamReview.Web.Media;
 using CamReview.Web.Services;
@@ -124,8 +125,8 @@ public static class StudyEndpoints
             NoStore(http);
             var info = await participants.PageAsync(token, ct);
             return info is not null
-                ? Results.Content(ParticipantPage.Render(token, info), "text/html; charset=utf-8")
-                : Results.Content(ParticipantPage.NotFound(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+                ? Results.Content(ParticipantPage.Render(token, info, PortalTheme.IsDark(http)), "text/html; charset=utf-8")
+                : Results.Content(ParticipantPage.NotFound(PortalTheme.IsDark(http)), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
         }).RequireRateLimiting(ReadPolicy);
 
         var participantApi = participant.MapGroup("/api").AddEndpointFilter<SameOriginFilter>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using MudBlazor;
+using MudBlazor.Utilities;
 
 namespace CamReview.Web.Components.Layout;
 
@@ -80,4 +81,29 @@ public static class PortalTheme
 
     /// <summary>Dark unless the request's cookie says light.</summary>
     public static bool IsDark(HttpContext context) => context.Request.Cookies[CookieName] != "light";
+
+    /// <summary>The portal's look for a page written as plain HTML: its theme's variables, the portal's form fields
+    /// (css/app.css) and the stand-ins for MudBlazor's components (css/static.css).</summary>
+    public static string StaticHead(bool dark) =>
+        $"""<style>{StaticStyle(dark)}</style><link rel="stylesheet" href="css/app.css" /><link rel="stylesheet" href="css/static.css" /><link rel="icon" type="image/svg+xml" href="favicon.svg" />""";
+
+    /// <summary>The theme's colours, font and corner radius as the CSS variables MudBlazor's theme provider sets, for the
+    /// pages written as plain HTML (the participant page, the passphrase throttle page): css/app.css and css/static.css
+    /// read the same variables there, so those pages look like the portal without MudBlazor or a circuit.</summary>
+    private static string StaticStyle(bool dark)
+    {
+        Palette p = dark ? Theme.PaletteDark : Theme.PaletteLight;
+        static string Hex(MudColor c) => c.ToString(MudColorOutputFormats.HexA);
+        var variables = new (string Name, string Value)[]
+        {
+            ("background", Hex(p.Background)), ("surface", Hex(p.Surface)), ("text-primary", Hex(p.TextPrimary)),
+            ("text-secondary", Hex(p.TextSecondary)), ("lines-default", Hex(p.LinesDefault)), ("lines-inputs", Hex(p.LinesInputs)),
+            ("primary", Hex(p.Primary)), ("primary-text", Hex(p.PrimaryContrastText)), ("success", Hex(p.Success)),
+            ("success-text", Hex(p.SuccessContrastText)), ("warning", Hex(p.Warning)), ("error", Hex(p.Error)), ("info", Hex(p.Info)),
+        };
+        return $":root{{color-scheme:{(dark ? "dark" : "light")};"
+            + string.Concat(variables.Select(v => $"--mud-palette-{v.Name}:{v.Value};"))
+            + $"--mud-typography-default-family:{string.Join(",", (Theme.Typography.Default.FontFamily ?? []).Select(f => f.Contains(' ') ? $"'{f}'" : f))};"
+            + $"--mud-default-borderradius:{Theme.LayoutProperties.DefaultBorderRadius};}}";
+    }
 }
