@@ -133,6 +133,15 @@ namespace CamReview.Migrations.Postgres
                     b.Property<int>("PairId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("ParentCommentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ResolvedByUserId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<double>("TimeSeconds")
                         .HasColumnType("double precision");
 
@@ -141,6 +150,10 @@ namespace CamReview.Migrations.Postgres
                     b.HasIndex("AssetId");
 
                     b.HasIndex("AuthorUserId");
+
+                    b.HasIndex("ParentCommentId");
+
+                    b.HasIndex("ResolvedByUserId");
 
                     b.HasIndex("PairId", "TimeSeconds");
 
@@ -1092,11 +1105,25 @@ namespace CamReview.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("CamReview.Data.Entities.Comment", "Parent")
+                        .WithMany()
+                        .HasForeignKey("ParentCommentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("CamReview.Data.Entities.User", "ResolvedBy")
+                        .WithMany()
+                        .HasForeignKey("ResolvedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Asset");
 
                     b.Navigation("Author");
 
                     b.Navigation("Pair");
+
+                    b.Navigation("Parent");
+
+                    b.Navigation("ResolvedBy");
                 });
 
             modelBuilder.Entity("CamReview.Data.Entities.Job", b =>

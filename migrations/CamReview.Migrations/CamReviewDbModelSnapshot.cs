@@ -124,6 +124,15 @@ namespace CamReview.Migrations
                     b.Property<int>("PairId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ParentCommentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResolvedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ResolvedUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("TimeSeconds")
                         .HasColumnType("REAL");
 
@@ -132,6 +141,10 @@ namespace CamReview.Migrations
                     b.HasIndex("AssetId");
 
                     b.HasIndex("AuthorUserId");
+
+                    b.HasIndex("ParentCommentId");
+
+                    b.HasIndex("ResolvedByUserId");
 
                     b.HasIndex("PairId", "TimeSeconds");
 
@@ -1053,11 +1066,25 @@ namespace CamReview.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("CamReview.Data.Entities.Comment", "Parent")
+                        .WithMany()
+                        .HasForeignKey("ParentCommentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("CamReview.Data.Entities.User", "ResolvedBy")
+                        .WithMany()
+                        .HasForeignKey("ResolvedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Asset");
 
                     b.Navigation("Author");
 
                     b.Navigation("Pair");
+
+                    b.Navigation("Parent");
+
+                    b.Navigation("ResolvedBy");
                 });
 
             modelBuilder.Entity("CamReview.Data.Entities.Job", b =>

@@ -181,6 +181,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.HasOne(c => c.Pair).WithMany().HasForeignKey(c => c.PairId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(c => c.Asset).WithMany().HasForeignKey(c => c.AssetId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(c => c.Author).WithMany().HasForeignKey(c => c.AuthorUserId).OnDelete(DeleteBehavior.SetNull);
+            // Deleting a thread's first comment deletes its replies.
+            e.HasOne(c => c.Parent).WithMany().HasForeignKey(c => c.ParentCommentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(c => c.ResolvedBy).WithMany().HasForeignKey(c => c.ResolvedByUserId).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(c => new { c.PairId, c.TimeSeconds });
         });
 

@@ -19,6 +19,7 @@ public sealed class MigrationTests : IDisposable
     private const string StudyTargetImages = "20261203173935_StudyTargetImages";
     private const string StudyAdmission = "20261203181738_StudyAdmission";
     private const string StudyMediaPreparation = "20261203190206_StudyMediaPreparation";
+    private const string CommentThreads = "20261205135138_CommentThreads";
 
     private readonly TempDataDir _data = new();
 
@@ -62,7 +63,7 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies, UserSessions, TeamInvitations, PlaybackProxies, StudyTargetImages, StudyAdmission, StudyMediaPreparation], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies, UserSessions, TeamInvitations, PlaybackProxies, StudyTargetImages, StudyAdmission, StudyMediaPreparation, CommentThreads], await db.Database.GetAppliedMigrationsAsync());
             db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }

@@ -11,6 +11,7 @@ namespace CamReview.Data.Tests;
 public sealed class PostgresMigrationTests
 {
     private const string Initial = "20261204180116_Initial";
+    private const string CommentThreads = "20261205135140_CommentThreads";
 
     private static async Task<CamReviewDb> MigratedAsync()
     {
@@ -31,7 +32,7 @@ public sealed class PostgresMigrationTests
     public async Task MigrationsApplyToAnEmptyDatabaseAndAreRepeatable()
     {
         await using var db = await MigratedAsync();
-        Assert.Equal([Initial], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal([Initial, CommentThreads], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         var created = new DateTime(2026, 11, 21, 9, 30, 0, DateTimeKind.Utc);
         db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = created, Team = new Team { Name = "Lab", CreatedUtc = created } });

@@ -182,6 +182,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/projects/{projectId:int}/leaderboard.{format:regex(^(csv|tex)$)}", Access.Viewer, "api/projects/{project}/leaderboard.tex"),
         new("GET", "/api/pairs/{pairId:int}/comments", Access.Viewer, "api/pairs/{pair}/comments"),
         new("POST", "/api/pairs/{pairId:int}/comments", Access.Reviewer, "api/pairs/{pair}/comments", new { timeSeconds = 0.2, body = "walked" }),
+        new("PUT", "/api/comments/{commentId:int}/resolved", Access.Reviewer, "api/comments/{comment}/resolved", new { resolved = true }),
         new("PUT", "/api/outputs/{assetId:int}/review", Access.Reviewer, "api/outputs/{output}/review", new { status = "approved" }),
         new("GET", "/api/pairs/{pairId:int}/share-links", Access.Reviewer, "api/pairs/{pair}/share-links"),
         new("POST", "/api/pairs/{pairId:int}/share-links", Access.Reviewer, "api/pairs/{pair}/share-links", new { label = "walked", expiresInDays = 1 }),

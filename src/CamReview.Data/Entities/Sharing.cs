@@ -29,12 +29,17 @@ public sealed class ShareLink
     public DateTime? LastOpenedUtc { get; set; }
 }
 
-/// <summary>A remark on a comparison at a time code, optionally about one output.</summary>
+/// <summary>A remark on a comparison at a time code, optionally about one output; a reply belongs to the thread of
+/// the comment it answers (one level: a reply to a reply joins the same thread), and a thread is resolved as a whole.</summary>
 public sealed class Comment
 {
     public int Id { get; set; }
     public int PairId { get; set; }
     public Pair Pair { get; set; } = null!;
+
+    /// <summary>The thread's first comment, for a reply; null for a thread's first comment.</summary>
+    public int? ParentCommentId { get; set; }
+    public Comment? Parent { get; set; }
 
     /// <summary>The output the remark is about; null for the comparison as a whole.</summary>
     public int? AssetId { get; set; }
@@ -48,6 +53,11 @@ public sealed class Comment
     public int? AuthorUserId { get; set; }
     public User? Author { get; set; }
     public DateTime CreatedUtc { get; set; }
+
+    /// <summary>When the thread was marked resolved (on its first comment only); null while open.</summary>
+    public DateTime? ResolvedUtc { get; set; }
+    public int? ResolvedByUserId { get; set; }
+    public User? ResolvedBy { get; set; }
 }
 
 public enum ReviewStatus

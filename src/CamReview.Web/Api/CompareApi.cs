@@ -13,6 +13,9 @@ public static class CompareApi
 {
     public sealed record ReviewRequest(ReviewStatus Status);
 
+    /// <summary>A comment thread resolved (true) or open again (false).</summary>
+    public sealed record ResolvedRequest(bool Resolved);
+
     public static void MapCompareApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
@@ -39,6 +42,8 @@ public static class CompareApi
             ApiResults.From(await collaboration.AddCommentAsync(http.User, pairId, body, ct), c => Results.Created($"/api/comments/{c.Id}", c)));
         api.MapDelete("/comments/{commentId:int}", async (int commentId, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
             ApiResults.From(await collaboration.DeleteCommentAsync(http.User, commentId, ct)));
+        api.MapPut("/comments/{commentId:int}/resolved", async (int commentId, ResolvedRequest body, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
+            ApiResults.From(await collaboration.SetResolvedAsync(http.User, commentId, body.Resolved, ct)));
 
         api.MapPut("/outputs/{assetId:int}/review", async (int assetId, ReviewRequest body, HttpContext http, CollaborationService collaboration, CancellationToken ct) =>
             ApiResults.From(await collaboration.SetReviewAsync(http.User, assetId, body.Status, ct)));

@@ -20,7 +20,9 @@ public sealed class ComparisonEvents
     public void Publish(ComparisonChange change) => Changed?.Invoke(change);
 }
 
-public sealed record NewComment(double TimeSeconds, string? Body, int? AssetId);
+/// <summary>A comment to add; with <see cref="ReplyTo"/> a reply in that comment's thread, at the thread's time code and
+/// about its output (<see cref="TimeSeconds"/> and <see cref="AssetId"/> are then not read).</summary>
+public sealed record NewComment(double TimeSeconds, string? Body, int? AssetId, int? ReplyTo = null);
 
 /// <summary>Comments at a time code and review decisions on outputs.</summary>
 public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, AccessService access, ComparisonEvents events, TimeProvider? clock = null)
@@ -43,24 +45,59 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
         if (body.Length == 0) return Result<CommentView>.Fail("Write something first: the comment is empty.");
         if (body.Length > CamReviewDb.CommentMaxLength) return Result<CommentView>.Fail($"A comment has at most {CamReviewDb.CommentMaxLength} characters.");
         if (body.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t')) return Result<CommentView>.Fail("A comment cannot contain control characters.");
-        if (!double.IsFinite(request.TimeSeconds) || request.TimeSeconds < 0 || request.TimeSeconds > 24 * 3600)
-            return Result<CommentView>.Fail("The time code must be a number of seconds from the start.");
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (request.AssetId is { } assetId && !await db.Assets.AnyAsync(a => a.Id == assetId && a.PairId == pairId && a.Kind == AssetKind.Output, ct))
-            return Result<CommentView>.Fail("The comment is about an output that is not part of this comparison.");
-        var comment = new Comment
+        Comment comment;
+        if (request.ReplyTo is { } replyTo)
         {
-            PairId = pairId, AssetId = request.AssetId, TimeSeconds = Math.Round(request.TimeSeconds, 3), Body = body,
-            AuthorUserId = user.UserId(), CreatedUtc = _clock.GetUtcNow().UtcDateTime,
-        };
+            var answered = await db.Comments.AsNoTracking().Where(c => c.Id == replyTo && c.PairId == pairId)
+                .Select(c => new { c.Id, c.ParentCommentId, c.TimeSeconds, c.AssetId }).SingleOrDefaultAsync(ct);
+            if (answered is null) return Result<CommentView>.Fail("The reply answers a comment that is not on this comparison.");
+            comment = new Comment
+            {
+                PairId = pairId, ParentCommentId = answered.ParentCommentId ?? answered.Id, AssetId = answered.AssetId, TimeSeconds = answered.TimeSeconds,
+                Body = body, AuthorUserId = user.UserId(), CreatedUtc = _clock.GetUtcNow().UtcDateTime,
+            };
+        }
+        else
+        {
+            if (!double.IsFinite(request.TimeSeconds) || request.TimeSeconds < 0 || request.TimeSeconds > 24 * 3600)
+                return Result<CommentView>.Fail("The time code must be a number of seconds from the start.");
+            if (request.AssetId is { } assetId && !await db.Assets.AnyAsync(a => a.Id == assetId && a.PairId == pairId && a.Kind == AssetKind.Output, ct))
+                return Result<CommentView>.Fail("The comment is about an output that is not part of this comparison.");
+            comment = new Comment
+            {
+                PairId = pairId, AssetId = request.AssetId, TimeSeconds = Math.Round(request.TimeSeconds, 3), Body = body,
+                AuthorUserId = user.UserId(), CreatedUtc = _clock.GetUtcNow().UtcDateTime,
+            };
+        }
         db.Comments.Add(comment);
         await db.SaveChangesAsync(ct);
         events.Publish(new ComparisonChange(pairId, "comments"));
         return Result<CommentView>.Ok(await ComparisonService.CommentQuery(db, pairId, comment.Id).SingleAsync(ct));
     }
 
-    /// <summary>Deletes a comment: its author, or an Owner of the team.</summary>
+    /// <summary>Marks a thread resolved (or open again): anyone who may comment. Only a thread's first comment carries
+    /// the state; setting it again to what it is changes nothing.</summary>
+    public async Task<Result<CommentView>> SetResolvedAsync(ClaimsPrincipal user, int commentId, bool resolved, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var comment = await db.Comments.SingleOrDefaultAsync(c => c.Id == commentId, ct);
+        if (comment is null) return Result<CommentView>.NotFound();
+        var allowed = await access.PairAsync(user, comment.PairId, Permission.Comment, ct);
+        if (!allowed.Allowed) return allowed.Deny<CommentView>();
+        if (comment.ParentCommentId is not null) return Result<CommentView>.Fail("A reply is resolved with its thread: resolve the thread's first comment.");
+        if (resolved != (comment.ResolvedUtc is not null))
+        {
+            comment.ResolvedUtc = resolved ? _clock.GetUtcNow().UtcDateTime : null;
+            comment.ResolvedByUserId = resolved ? user.UserId() : null;
+            await db.SaveChangesAsync(ct);
+            events.Publish(new ComparisonChange(comment.PairId, "comments"));
+        }
+        return Result<CommentView>.Ok(await ComparisonService.CommentQuery(db, comment.PairId, comment.Id).SingleAsync(ct));
+    }
+
+    /// <summary>Deletes a comment (a thread's first comment with its replies): its author, or an Owner of the team.</summary>
     public async Task<Result<bool>> DeleteCommentAsync(ClaimsPrincipal user, int commentId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);

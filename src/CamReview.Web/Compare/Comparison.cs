@@ -38,10 +38,14 @@ public sealed record ReviewView(ReviewStatus Status, string? Reviewer, DateTime?
     public static readonly ReviewView Pending = new(ReviewStatus.Pending, null, null);
 }
 
-/// <summary>A comment as pages show it; <see cref="AuthorId"/> only decides who may delete it and is never sent out.</summary>
+/// <summary>A comment as pages show it; <see cref="AuthorId"/> only decides who may delete it and is never sent out.
+/// <see cref="ReplyTo"/>: the thread's first comment, for a reply. <see cref="ResolvedBy"/>/<see cref="ResolvedUtc"/>: on
+/// a thread's first comment once the thread is resolved.</summary>
 public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc,
-    [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null)
+    [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null, int? ReplyTo = null, string? ResolvedBy = null, DateTime? ResolvedUtc = null)
 {
+    public bool IsResolved => ResolvedUtc is not null;
+
     /// <summary>m:ss.s, as players show time.</summary>
     public string TimeCode => $"{(int)(TimeSeconds / 60)}:{TimeSeconds % 60:00.0}";
 }

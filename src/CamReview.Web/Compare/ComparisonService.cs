@@ -66,11 +66,14 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
         return new Comparison(pair.ProjectId, projectName, pair, media[pair.ReferenceAssetId], media[pair.TargetAssetId], compared, projectPoints, comments);
     }
 
-    /// <summary>Comments of a pair (or just one of them), in time-code order.</summary>
+    /// <summary>Comments of a pair (or just one of them), in time-code order; a thread's replies (same time code) come
+    /// after their first comment, oldest first, since ids grow with time.</summary>
     internal static IQueryable<CommentView> CommentQuery(CamReviewDb db, int pairId, int? commentId = null) =>
-        db.Comments.AsNoTracking().Where(c => c.PairId == pairId && (commentId == null || c.Id == commentId)).OrderBy(c => c.TimeSeconds).ThenBy(c => c.Id)
+        db.Comments.AsNoTracking().Where(c => c.PairId == pairId && (commentId == null || c.Id == commentId))
+            .OrderBy(c => c.TimeSeconds).ThenBy(c => c.ParentCommentId ?? c.Id).ThenBy(c => c.Id)
             .Select(c => new CommentView(c.Id, c.PairId, c.AssetId, c.Asset != null ? c.Asset.MethodName : null, c.TimeSeconds, c.Body,
-                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc, c.AuthorUserId));
+                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc, c.AuthorUserId, c.ParentCommentId,
+                c.ResolvedUtc == null ? null : c.ResolvedBy != null ? c.ResolvedBy.DisplayName : "a former member", c.ResolvedUtc));
 
     /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric (named by the
     /// catalogue's keys: "pce", "pce_reason").</summary>

@@ -1,5 +1,7 @@
 // Synchronised playback of a comparison's videos: the reference (data-source="0") is the clock; every other video
-// follows it within a fraction of a frame (nudged by its playback rate, re-seeked when it drifts further).
+// follows it within a fraction of a frame (nudged by its playback rate, re-seeked when it drifts further). An in/out
+// range limits playback (and its loop) to frames of the clock; zoom and pan apply to every picture alike, so the same
+// detail is compared everywhere.
 const viewers = new WeakMap();
 
 // The viewer's section, given it or an element around it.
@@ -43,6 +45,13 @@ class Viewer {
     this.rate = 1;
     this.loop = true;
     this.layout = 'grid';
+    // The play range in seconds of the clock, from the start of the in frame to the end of the out frame; null: open.
+    this.rangeIn = null;
+    this.rangeOut = null;
+    this.zoom = 1;
+    // Pan as a translation in percent of a picture's own size, before scaling.
+    this.panX = 0;
+    this.panY = 0;
     this.wired = new WeakSet();
     this.wipeA = root.querySelector('.wipe-a');
     this.wipeB = root.querySelector('.wipe-b');
@@ -50,6 +59,7 @@ class Viewer {
     this.tick = this.tick.bind(this);
     this.onKey = this.onKey.bind(this);
     this.onSeekClick = this.onSeekClick.bind(this);
+    this.onFullscreen = this.onFullscreen.bind(this);
 
     root.addEventListener('click', e => {
       const button = e.target.closest('[data-action], [data-layout-button]');
@@ -61,7 +71,15 @@ class Viewer {
       else if (action === 'play') this.toggle();
       else if (action === 'step-back') this.step(-1);
       else if (action === 'step-forward') this.step(1);
+      else if (action === 'mark-in') this.markIn();
+      else if (action === 'mark-out') this.markOut();
+      else if (action === 'clear-range') this.setRange(null, null);
+      else if (action === 'zoom-in') this.setZoom(this.zoom * 1.5);
+      else if (action === 'zoom-out') this.setZoom(this.zoom / 1.5);
+      else if (action === 'zoom-reset') this.setZoom(1);
+      else if (action === 'fullscreen') this.toggleFullscreen();
     });
+    this.wirePan();
     root.addEventListener('input', e => {
       const action = e.target.dataset.action;
       if (action === 'seek') this.seek(e.target.value / 1000 * this.duration());
@@ -72,6 +90,8 @@ class Viewer {
     });
     document.addEventListener('keydown', this.onKey);
     document.addEventListener('click', this.onSeekClick);
+    document.addEventListener('fullscreenchange', this.onFullscreen);
+    this.showRange();
   }
 
   get master() { return this.root.querySelector('video[data-source="0"]'); }
@@ -87,7 +107,7 @@ class Viewer {
       if (this.wired.has(video)) continue;
       this.wired.add(video);
       video.muted = true;
-      video.addEventListener('loadedmetadata', () => { this.showTime(); this.placeMarkers(); });
+      video.addEventListener('loadedmetadata', () => { this.showTime(); this.placeMarkers(); this.showRange(); });
       // A proxy still being made: its notice goes once the video has a frame to show.
       video.addEventListener('loadeddata', () => video.closest('.viewer-tile')?.querySelector('.viewer-preparing')?.remove());
       if (video === this.master) {
@@ -98,6 +118,8 @@ class Viewer {
     this.applySources();
     this.showTime();
     this.placeMarkers();
+    this.showRange();
+    this.applyZoom();
   }
 
   // The comment markers along the seek bar, where their times are on the clock's duration (known once it loaded).
@@ -122,9 +144,15 @@ class Viewer {
 
   toggle() { this.playing ? this.pause() : this.play(); }
 
+  // Where playback starts and ends: the range, else the whole clip.
+  start() { return this.rangeIn ?? 0; }
+
+  end() { return this.rangeOut ?? this.duration(); }
+
   async play() {
     if (!this.master) return;
-    if (this.time() >= this.duration() - 0.5 / this.fps) this.seek(0);
+    const t = this.time();
+    if (t >= this.end() - 0.5 / this.fps || t < this.start()) this.seek(this.start());
     this.playing = true;
     this.root.dataset.playing = 'true';
     this.setPlayIcon();
@@ -166,6 +194,10 @@ class Viewer {
 
   tick() {
     if (!this.playing) return;
+    if (this.rangeOut !== null && this.time() >= this.rangeOut) {
+      if (this.loop) this.seek(this.start());
+      else { this.pause(); this.seek(this.rangeOut - 0.5 / this.fps); }
+    }
     this.align(false);
     this.showTime();
     this.drawDifference();
@@ -174,7 +206,7 @@ class Viewer {
 
   onEnded() {
     if (this.loop && this.playing) {
-      this.seek(0);
+      this.seek(this.start());
       this.play();
     } else {
       this.pause();
@@ -198,6 +230,120 @@ class Viewer {
     const target = Math.max(0, this.frame() + frames);
     // The middle of the frame: never on a boundary that rounds either way.
     this.seek((target + 0.5) / this.fps);
+  }
+
+  // The range starts at the frame shown; an out point before it goes.
+  markIn() {
+    const at = this.frame() / this.fps;
+    this.setRange(at, this.rangeOut !== null && this.rangeOut > at ? this.rangeOut : null);
+  }
+
+  // The range ends after the frame shown (it is played); an in point after it goes.
+  markOut() {
+    const at = Math.min(this.duration() || Infinity, (this.frame() + 1) / this.fps);
+    this.setRange(this.rangeIn !== null && this.rangeIn < at ? this.rangeIn : null, at);
+  }
+
+  setRange(rangeIn, rangeOut) {
+    this.rangeIn = rangeIn;
+    this.rangeOut = rangeOut;
+    if (rangeIn === null) delete this.root.dataset.rangeIn; else this.root.dataset.rangeIn = String(rangeIn);
+    if (rangeOut === null) delete this.root.dataset.rangeOut; else this.root.dataset.rangeOut = String(rangeOut);
+    this.showRange();
+  }
+
+  // The range as words and as a band over the seek bar.
+  showRange() {
+    const label = this.root.querySelector('.viewer-range');
+    const band = this.root.querySelector('.viewer-range-band');
+    const open = this.rangeIn === null && this.rangeOut === null;
+    const inFrame = Math.round(this.start() * this.fps);
+    const outFrame = this.rangeOut === null ? null : Math.round(this.rangeOut * this.fps) - 1;
+    if (label) {
+      label.textContent = open ? 'whole clip'
+        : `frames ${inFrame}–${outFrame ?? 'end'} (${clock(this.start())}–${this.rangeOut === null ? 'end' : clock(this.rangeOut)})`;
+    }
+    const clear = this.root.querySelector('[data-action="clear-range"]');
+    if (clear) clear.disabled = open;
+    const d = this.duration();
+    if (!band) return;
+    band.hidden = open || !d;
+    if (!band.hidden) {
+      band.style.left = `${this.start() / d * 100}%`;
+      band.style.width = `${Math.max(0.5, (this.end() - this.start()) / d * 100)}%`;
+    }
+  }
+
+  // Every picture the viewer shows, zoomed alike.
+  pictures() {
+    return [...this.root.querySelectorAll('.viewer-grid .viewer-video, .wipe-frame video, .difference-canvas')];
+  }
+
+  setZoom(zoom) {
+    this.zoom = Math.max(1, Math.min(8, Math.round(zoom * 100) / 100));
+    this.clampPan();
+    this.applyZoom();
+  }
+
+  // At zoom z a picture may move by (1 - 1/z)/2 of its size each way: no black edge comes in.
+  clampPan() {
+    const reach = (1 - 1 / this.zoom) / 2 * 100;
+    this.panX = Math.max(-reach, Math.min(reach, this.panX));
+    this.panY = Math.max(-reach, Math.min(reach, this.panY));
+  }
+
+  applyZoom() {
+    const zoomed = this.zoom > 1;
+    this.root.dataset.zoomed = String(zoomed);
+    this.root.dataset.zoom = String(this.zoom);
+    const transform = zoomed ? `scale(${this.zoom}) translate(${this.panX}%, ${this.panY}%)` : '';
+    for (const picture of this.pictures()) picture.style.transform = transform;
+    const level = this.root.querySelector('[data-action="zoom-reset"]');
+    if (level) {
+      const percent = `${Math.round(this.zoom * 100)}%`;
+      // The button's text is inside MudBlazor's label span.
+      (level.querySelector('.mud-button-label') ?? level).textContent = percent;
+      level.setAttribute('aria-label', `Zoom ${percent}, reset`);
+    }
+    // The wipe's line stays where its slider says, whatever the zoom.
+    this.setWipe(this.root.querySelector('[data-action="wipe"]')?.value ?? 50);
+  }
+
+  // Dragging a zoomed picture pans every picture by the same share of its size.
+  wirePan() {
+    let drag = null;
+    this.root.addEventListener('pointerdown', e => {
+      const picture = e.target.closest?.('.viewer-video, .wipe-frame, .difference-canvas');
+      if (this.zoom <= 1 || !picture || e.button !== 0) return;
+      const box = picture.getBoundingClientRect();
+      drag = { x: e.clientX, y: e.clientY, panX: this.panX, panY: this.panY, width: box.width, height: box.height };
+      picture.setPointerCapture?.(e.pointerId);
+      e.preventDefault();
+    });
+    this.root.addEventListener('pointermove', e => {
+      if (!drag) return;
+      this.panX = drag.panX + (e.clientX - drag.x) / (drag.width * this.zoom) * 100;
+      this.panY = drag.panY + (e.clientY - drag.y) / (drag.height * this.zoom) * 100;
+      this.clampPan();
+      this.applyZoom();
+    });
+    const end = () => { drag = null; };
+    this.root.addEventListener('pointerup', end);
+    this.root.addEventListener('pointercancel', end);
+  }
+
+  toggleFullscreen() {
+    if (document.fullscreenElement === this.root) document.exitFullscreen?.();
+    else this.root.requestFullscreen?.().catch(() => {});
+  }
+
+  onFullscreen() {
+    const button = this.root.querySelector('[data-action="fullscreen"]');
+    const full = document.fullscreenElement === this.root;
+    if (button) {
+      button.setAttribute('aria-pressed', String(full));
+      button.setAttribute('aria-label', full ? 'Leave full screen' : 'Full screen');
+    }
   }
 
   setRate(rate) {
@@ -246,7 +392,9 @@ class Viewer {
   }
 
   setWipe(percent) {
-    this.wipeB.style.clipPath = `inset(0 0 0 ${percent}%)`;
+    // The clip is in the zoomed picture's own coordinates: where the line on screen falls in it.
+    const local = 50 + (percent - 50) / this.zoom - this.panX;
+    this.wipeB.style.clipPath = `inset(0 0 0 ${Math.max(0, Math.min(100, local))}%)`;
     const handle = this.root.querySelector('.wipe-handle');
     if (handle) handle.style.left = `${percent}%`;
   }
@@ -268,8 +416,7 @@ class Viewer {
   showTime(at) {
     const t = at ?? this.time();
     const label = this.root.querySelector('.viewer-time');
-    const m = Math.floor(t / 60), s = (t - m * 60).toFixed(2).padStart(5, '0');
-    if (label) label.textContent = `${m}:${s} · frame ${Math.floor(t * this.fps + 1e-6)}`;
+    if (label) label.textContent = `${clock(t)} · frame ${Math.floor(t * this.fps + 1e-6)}`;
     const slider = this.root.querySelector('[data-action="seek"]');
     const d = this.duration();
     if (slider && d && document.activeElement !== slider) slider.value = String(Math.round(t / d * 1000));
@@ -316,6 +463,7 @@ class Viewer {
       ',': () => this.step(-1),
       '.': () => this.step(1),
       'Home': () => this.seek(0),
+      'End': () => this.seek(this.duration() - 0.5 / this.fps),
       '[': () => this.setRate(rates[Math.max(0, rates.indexOf(this.rate) - 1)] ?? 1),
       ']': () => this.setRate(rates[Math.min(rates.length - 1, rates.indexOf(this.rate) + 1)] ?? 1),
       'l': () => { const box = this.root.querySelector('[data-action="loop"]'); box.checked = !box.checked; this.loop = box.checked; },
@@ -324,6 +472,14 @@ class Viewer {
       'd': () => this.sources().length > 1 && this.setLayout('difference'),
       'a': () => this.cycle('source-a'),
       'b': () => this.cycle('source-b'),
+      'i': () => this.markIn(),
+      'o': () => this.markOut(),
+      'x': () => this.setRange(null, null),
+      '+': () => this.setZoom(this.zoom * 1.5),
+      '=': () => this.setZoom(this.zoom * 1.5),
+      '-': () => this.setZoom(this.zoom / 1.5),
+      '0': () => this.setZoom(1),
+      'f': () => this.toggleFullscreen(),
       '?': () => { const keys = this.root.querySelector('#viewer-keys'); if (keys) keys.open = !keys.open; },
     }[e.key.length === 1 ? e.key.toLowerCase() : e.key];
     if (!handled) return;
@@ -344,5 +500,12 @@ class Viewer {
     this.playing = false;
     document.removeEventListener('keydown', this.onKey);
     document.removeEventListener('click', this.onSeekClick);
+    document.removeEventListener('fullscreenchange', this.onFullscreen);
   }
+}
+
+// m:ss.ss, as the time label shows it.
+function clock(t) {
+  const m = Math.floor(t / 60);
+  return `${m}:${(t - m * 60).toFixed(2).padStart(5, '0')}`;
 }
