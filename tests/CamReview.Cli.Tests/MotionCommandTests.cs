@@ -105,6 +105,38 @@ public sealed class MotionCommandTests : IClassFixture<MotionCommandTests.Clips>
     }
 
     [Fact]
+    public async Task ScoreReportsTheTimeBaseAndGivesIntervalsAndPerFrameValues()
+    {
+        // The first 13 of the pan's 25 frames: the same motion, half as long.
+        string shorter = await ReEncodePanAsync("pan-right-first-13.mp4", "trim=end_frame=13");
+        var json = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", shorter, "--json")).Json();
+        var timeBase = json.GetProperty("timeBase");
+        Assert.Equal(25, timeBase.GetProperty("reference").GetProperty("frames").GetInt32());
+        Assert.Equal(13, timeBase.GetProperty("generated").GetProperty("frames").GetInt32());
+        Assert.Equal("timestamps", timeBase.GetProperty("generated").GetProperty("timesFrom").GetString());
+        Assert.Equal(13, timeBase.GetProperty("referenceFramesCompared").GetInt32());
+        Assert.Equal(13, timeBase.GetProperty("generatedPositions").GetArrayLength());
+        Assert.Contains("13 of 25 reference frames", timeBase.GetProperty("warning").GetString());
+        Assert.Equal(12, json.GetProperty("pairCount").GetInt32());
+
+        // Per-frame values are the sums over the compared frames; every interval is [low, high] around its value.
+        double rotErr = json.GetProperty("rotErr").GetProperty("degrees").GetDouble();
+        Assert.Equal(rotErr / (json.GetProperty("pathPairsUsed").GetInt32() + 1), json.GetProperty("rotErrPerFrameDegrees").GetDouble(), 12);
+        foreach (var (value, interval) in new[] { (json.GetProperty("cameraScore").GetDouble(), "cameraScoreInterval"), (json.GetProperty("pce").GetDouble(), "pceInterval"),
+                     (rotErr, "rotErrIntervalDegrees"), (json.GetProperty("rotErrPerFrameDegrees").GetDouble(), "rotErrPerFrameIntervalDegrees") })
+        {
+            var bounds = json.GetProperty(interval).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(2, bounds.Length);
+            Assert.InRange(value, bounds[0], bounds[1]);
+        }
+
+        // The same rate and length: no warning.
+        var same = (await Cli.RunAsync("score", "--reference", _clips.PanRight, "--generated", _clips.PanRight, "--json")).Json();
+        Assert.Equal(JsonValueKind.Null, same.GetProperty("timeBase").GetProperty("warning").ValueKind);
+        Assert.Equal(25, same.GetProperty("timeBase").GetProperty("referenceFramesCompared").GetInt32());
+    }
+
+    [Fact]
     public async Task RotErrIsComputedOverThePairsUsableOnBothSidesAndListsTheDeletedOnes()
     {
         // The pan re-encoded, and re-encoded with frame 12 blacked out: its two pairs are flagged, the rest is the same.

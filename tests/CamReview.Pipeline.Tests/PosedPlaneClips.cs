@@ -40,6 +40,17 @@ public static class PosedPlaneClips
 
     private static double[] FixedFocal => Enumerable.Repeat(Focal, Frames).ToArray();
 
+    /// <summary>
+    /// The arc of <see cref="Arc"/> as a motion in time (9.6 degrees per second: 0.4 per frame at 24 fps), filmed at
+    /// <paramref name="fps"/> for <paramref name="frames"/> frames: the same shot at another frame rate.
+    /// </summary>
+    public static Spec ArcAt(double fps, int frames) => new($"arc-{fps}fps-{frames}", Layers(), Enumerable.Range(0, frames).Select(i =>
+    {
+        var r = Rotations.AboutY(9.6 * i / fps);
+        var pivot = new Vec3(0, 0, 6);
+        return (r, pivot - r * pivot);
+    }).ToArray(), Enumerable.Repeat(Focal, frames).ToArray());
+
     /// <summary>Camera moves to the left while turning right about a point 6 units ahead (0.4 degrees per frame).</summary>
     public static Spec Arc() => new("arc", Layers(), Along(i =>
     {
@@ -124,12 +135,12 @@ public static class PosedPlaneClips
         }
     };
 
-    /// <summary>Writes the clip as H.264 (near-lossless CRF 12) and returns every frame's depth map.</summary>
-    public static IReadOnlyList<double[]> Write(Spec spec, string path, Func<string, Image> photo)
+    /// <summary>Writes the clip (every pose of the spec) as H.264 (near-lossless CRF 12) at <paramref name="fps"/> and returns every frame's depth map.</summary>
+    public static IReadOnlyList<double[]> Write(Spec spec, string path, Func<string, Image> photo, double fps = 24)
     {
         var depths = new List<double[]>();
-        using var writer = new FfmpegVideoWriter(path, W, H, 24, new FfmpegEncodeOptions { Crf = 12, Preset = "veryfast" });
-        for (int i = 0; i < Frames; i++)
+        using var writer = new FfmpegVideoWriter(path, W, H, fps, new FfmpegEncodeOptions { Crf = 12, Preset = "veryfast" });
+        for (int i = 0; i < spec.Poses.Length; i++)
         {
             var (bgr, depth) = Render(spec, i, photo);
             writer.Write(bgr);

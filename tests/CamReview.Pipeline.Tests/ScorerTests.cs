@@ -108,53 +108,66 @@ public class ScorerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Frame_count_mismatch_is_compared_by_uniform_sampling()
+    public void Outputs_of_another_rate_or_length_are_read_at_the_reference_frame_times()
     {
-        // The same camera path (a pan covering 29 x 0.016 normalized units) in 30 and in 20 frames.
+        // The same pan per second (0.016 normalized units per frame at 30 fps) for one second: 31 frames at 30 fps,
+        // and 21 frames at 20 fps moving 1.5 times as far per frame.
         const double v30 = 0.016;
-        var reference = SyntheticClips.GetOrRender("score-path-30", () => new SyntheticClipSpec
+        var reference = SyntheticClips.GetOrRender("score-time-30fps", () => new SyntheticClipSpec
         {
-            Frames = 30, Motion = SyntheticClips.Constant(SyntheticClips.Shift(-v30), 30),
+            Frames = 31, Fps = 30, Motion = SyntheticClips.Constant(SyntheticClips.Shift(-v30), 31),
         });
-        // (a) Constant speed scaled to cover the same path in 19 pairs.
-        var constant = SyntheticClips.GetOrRender("score-path-20-constant", () => new SyntheticClipSpec
+        var at20 = SyntheticClips.GetOrRender("score-time-20fps", () => new SyntheticClipSpec
         {
-            Frames = 20, TextureSeed = 5, Motion = SyntheticClips.Constant(SyntheticClips.Shift(-v30 * 29 / 19), 20),
+            Frames = 21, Fps = 20, TextureSeed = 5, Motion = SyntheticClips.Constant(SyntheticClips.Shift(-v30 * 1.5), 21),
         });
-        // (b) The reference's own path at the 20 frames uniform sampling picks (a 20-frame render of the same shot).
-        int[] picked = UniformSampling.Indices(30, 20);
-        var subsampled = SyntheticClips.GetOrRender("score-path-20-subsampled", () => new SyntheticClipSpec
+        // The same rate, the same pan, half as long: scored on the half both cover.
+        var shorter = SyntheticClips.GetOrRender("score-time-30fps-short", () => new SyntheticClipSpec
         {
-            Frames = 20, TextureSeed = 5,
-            Motion = Enumerable.Range(0, 19).Select(k => SyntheticClips.Shift(-v30 * (picked[k + 1] - picked[k]))).ToArray(),
+            Frames = 16, Fps = 30, TextureSeed = 5, Motion = SyntheticClips.Constant(SyntheticClips.Shift(-v30), 16),
         });
-        // (c) A generated clip that does not move at all, for scale.
-        var still = SyntheticClips.GetOrRender("score-path-20-static", () => new SyntheticClipSpec
+        // For scale: an output that does not move.
+        var still = SyntheticClips.GetOrRender("score-time-20fps-static", () => new SyntheticClipSpec
         {
-            Frames = 20, TextureSeed = 5, Motion = SyntheticClips.Constant(Mat3.Identity, 20),
+            Frames = 21, Fps = 20, TextureSeed = 5, Motion = SyntheticClips.Constant(Mat3.Identity, 21),
         });
 
-        var a = Scorer.Score(reference.Path, constant.Path);
-        var b = Scorer.Score(reference.Path, subsampled.Path);
+        var a = Scorer.Score(reference.Path, at20.Path);
+        var b = Scorer.Score(reference.Path, shorter.Path);
         var c = Scorer.Score(reference.Path, still.Path);
-        output.WriteLine($"30 vs 20 frames: constant speed {a.CameraScore:E3}, exact subsample {b.CameraScore:E3}, static {c.CameraScore:E3}");
-        foreach (var r in new[] { a, b, c })
-        {
-            Assert.Equal(20, r.SampledFrames);
-            Assert.Equal(20, r.FramesCompared);
-            Assert.Equal(19, r.PairsUsed);
-            Assert.Contains("frame counts differ (30 vs 20)", Assert.Single(r.Warnings));
-        }
-        // The sampled reference pairs span 1 or 2 frames (29 / 19 is not an integer), so a constant-speed clip
-        // keeps a floor of about (v30 / 2)^2 per pair: small next to a clip that does not move.
-        Assert.True(a.CameraScore < 0.15 * c.CameraScore, $"{a.CameraScore:E3} vs static {c.CameraScore:E3}");
-        Assert.True(b.CameraScore < SameMotionBound, $"exact subsample {b.CameraScore:E3}");
+        // Lined up by frame index, each 30 fps pair would meet a 20 fps pair of 1.5 times its motion.
+        double byIndex = CameraScore.Compute(a.ReferenceAnalysis!.ToPairHomographies().Take(20).ToArray(), a.GeneratedAnalysis!.ToPairHomographies()).Score!.Value;
+        output.WriteLine($"20 fps output {a.CameraScore:E3} (by index {byIndex:E3}), shorter {b.CameraScore:E3}, static {c.CameraScore:E3}");
+        output.WriteLine(a.TimeBase!.Warning);
+        output.WriteLine(b.TimeBase!.Warning);
 
-        // --frames N samples both clips to N frames.
-        var ten = Scorer.Score(reference.Path, subsampled.Path, new ScoreOptions { Frames = 10 });
+        Assert.Equal(31, a.TimeBase.ReferenceFramesCompared);
+        Assert.Equal(31, a.FramesCompared);
+        Assert.Null(a.SampledFrames);
+        Assert.Equal(30, a.PairsUsed);
+        Assert.Equal(30, a.TimeBase.Reference.FrameRate, 2);
+        Assert.Equal(20, a.TimeBase.Generated.FrameRate, 2);
+        Assert.Contains("at 20 fps (21 frames)", a.TimeBase.Warning);
+        Assert.True(a.CameraScore < SameMotionBound, $"{a.CameraScore:E3}");
+        Assert.True(byIndex > 20 * a.CameraScore, $"by index {byIndex:E3}");
+        Assert.True(c.CameraScore > 20 * a.CameraScore, $"static {c.CameraScore:E3}");
+
+        // The shorter output: the mismatch reported, the score on the 16 frames both cover.
+        Assert.Equal(16, b.TimeBase.ReferenceFramesCompared);
+        Assert.Equal(15, b.PairCount);
+        Assert.Equal(0.5, b.TimeBase.OverlapSeconds, 3);
+        Assert.Equal(31 / 30.0, b.TimeBase.Reference.DurationSeconds, 3);
+        Assert.Equal(16 / 30.0, b.TimeBase.Generated.DurationSeconds, 3);
+        Assert.Contains("over the first 0.50 s (16 of 31 reference frames)", b.TimeBase.Warning);
+        Assert.Contains(b.TimeBase.Warning, b.Warnings);
+        Assert.True(b.CameraScore < SameMotionBound, $"shorter {b.CameraScore:E3}");
+
+        // --frames N samples the compared frames to N.
+        var ten = Scorer.Score(reference.Path, at20.Path, new ScoreOptions { Frames = 10 });
         Assert.Equal(10, ten.SampledFrames);
         Assert.Equal(9, ten.PairCount);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Scorer.Score(reference.Path, subsampled.Path, new ScoreOptions { Frames = 21 }));
+        Assert.True(ten.CameraScore < 4 * SameMotionBound, $"{ten.CameraScore:E3}");
+        Assert.Throws<ArgumentOutOfRangeException>(() => Scorer.Score(reference.Path, shorter.Path, new ScoreOptions { Frames = 17 }));
     }
 
     [Fact]

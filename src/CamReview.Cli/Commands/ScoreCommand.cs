@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using CamReview.Core;
+using CamReview.Core.Statistics;
 using CamReview.Pipeline.Score;
 
 namespace CamReview.Cli.Commands;
@@ -73,17 +75,22 @@ internal static class ScoreCommand
                 return Task.FromResult(0);
             }
             Console.WriteLine(result.CameraScore is { } score
-                ? $"{MetricCatalogue.CameraScore.Label} ({options.Space.ToString().ToLowerInvariant()}): {score:G6}"
+                ? $"{MetricCatalogue.CameraScore.Label} ({options.Space.ToString().ToLowerInvariant()}): {score:G6}{Interval(result.CameraScoreInterval, "G4")}"
                 : NotComputed(MetricCatalogue.CameraScore, result.CameraScoreReason));
             Console.WriteLine($"pairs: {result.PairsUsed} used of {result.PairCount}, {result.PairsFlagged} flagged; frames compared: {result.FramesCompared}");
+            if (result.TimeBase is { } timing)
+                Console.WriteLine(timing.Warning is { } mismatch ? $"time base: {mismatch}"
+                    : $"time base: both {timing.Reference.DurationSeconds:F2} s at {timing.Reference.FrameRate:0.##} fps");
             if (options.ToAnalysisOptions().CameraPath)
             {
-                Console.WriteLine(result.Pce is { } pce ? $"{MetricCatalogue.Pce.Label}: {pce:F4} over {result.PcePairsUsed} pairs" : NotComputed(MetricCatalogue.Pce, result.PceReason));
+                Console.WriteLine(result.Pce is { } pce ? $"{MetricCatalogue.Pce.Label}: {pce:F4}{Interval(result.PceInterval, "F4")} over {result.PcePairsUsed} pairs" : NotComputed(MetricCatalogue.Pce, result.PceReason));
                 string deleted = result.PathPairsExcluded.Count == 0 ? "" : $"; pairs {string.Join(", ", result.PathPairsExcluded)} unusable on a side, deleted from both paths";
                 Console.WriteLine(result.RotErr is { } rot
-                    ? $"{MetricCatalogue.RotErr.Label}: {rot.Degrees:F3}{MetricCatalogue.RotErr.Unit} over {result.PathPairsUsed} pairs{deleted}"
+                    ? $"{MetricCatalogue.RotErr.Label}: {rot.Degrees:F3}{MetricCatalogue.RotErr.Unit}{Interval(result.RotErrIntervalDegrees, "F3")} over {result.PathPairsUsed} pairs{deleted}; "
+                      + $"{result.RotErrPerFrameDegrees:F4}{MetricCatalogue.RotErr.Unit}{Interval(result.RotErrPerFrameIntervalDegrees, "F4")} per frame"
                     : NotComputed(MetricCatalogue.RotErr, result.RotErrReason));
-                Console.WriteLine(result.TransErr is { } trans ? $"{MetricCatalogue.TransErr.Label}: {trans:F4}" : NotComputed(MetricCatalogue.TransErr, result.TransErrReason));
+                Console.WriteLine(result.TransErr is { } trans
+                    ? $"{MetricCatalogue.TransErr.Label}: {trans:F4}{Interval(result.TransErrInterval, "F4")}; {result.TransErrPerFrame:F5}{Interval(result.TransErrPerFrameInterval, "F5")} per frame" : NotComputed(MetricCatalogue.TransErr, result.TransErrReason));
             }
             if (result.SceneSimilarity is { } scene)
                 Console.WriteLine(scene.Value is { } s
@@ -105,6 +112,10 @@ internal static class ScoreCommand
         });
         return command;
     }
+
+    /// <summary>" [low, high]" (the 95% interval), or nothing without one.</summary>
+    private static string Interval(ConfidenceInterval? interval, string format) => interval is { } i
+        ? string.Create(CultureInfo.InvariantCulture, $" [{i.Low.ToString(format, CultureInfo.InvariantCulture)}, {i.High.ToString(format, CultureInfo.InvariantCulture)}]") : "";
 
     private static string NotComputed(MetricDefinition metric, string? reason) => $"{metric.Label}: not computed ({reason})";
 }

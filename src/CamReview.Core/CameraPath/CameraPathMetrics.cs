@@ -1,3 +1,5 @@
+using CamReview.Core.Statistics;
+
 namespace CamReview.Core;
 
 /// <summary>Rotation error in both units.</summary>
@@ -26,7 +28,11 @@ public sealed record ParallaxConsistency(
     int PairsUsed,
     double Epsilon,
     int? SampledFrames,
-    IReadOnlyList<PcePair> PerPair);
+    IReadOnlyList<PcePair> PerPair)
+{
+    /// <summary>95% moving-block bootstrap interval of <see cref="Value"/> over the used pairs (<see cref="BlockBootstrap"/>); null with fewer than two.</summary>
+    public ConfidenceInterval? Interval { get; init; }
+}
 
 /// <summary>PCE, RotErr and TransErr of two clips' camera motions, each null with a reason when not computable.</summary>
 public sealed record CameraPathComparison(
@@ -42,6 +48,13 @@ public sealed record CameraPathComparison(
     /// <summary>Compared pairs removed from both paths before RotErr and TransErr because either side is unusable there
     /// (indices of compared pairs; the reasons are in <see cref="ParallaxConsistency.PerPair"/>).</summary>
     public IReadOnlyList<int> PathPairsExcluded { get; init; } = [];
+
+    /// <summary>95% interval of RotErr in degrees: a moving-block bootstrap (<see cref="BlockBootstrap"/>) of the per-frame
+    /// angles, as a sum over the same frames; null without RotErr or with fewer than two frames.</summary>
+    public ConfidenceInterval? RotErrIntervalDegrees { get; init; }
+
+    /// <summary>95% interval of TransErr, bootstrapped like <see cref="RotErrIntervalDegrees"/>.</summary>
+    public ConfidenceInterval? TransErrInterval { get; init; }
 }
 
 /// <summary>
@@ -136,7 +149,10 @@ public static class CameraPathMetrics
         }
         var pce = used == 0
             ? new ParallaxConsistency(null, $"no pair with a usable camera path on both sides: all {perPair.Count} unusable", perPair.Count, 0, epsilon, sampled, perPair)
-            : new ParallaxConsistency(sum / used, null, perPair.Count, used, epsilon, sampled, perPair);
+            : new ParallaxConsistency(sum / used, null, perPair.Count, used, epsilon, sampled, perPair)
+            {
+                Interval = BlockBootstrap.MeanInterval(perPair.Where(p => p.Value is not null).Select(p => p.Value!.Value).ToArray()),
+            };
 
         // RotErr / TransErr on the sampled poses, over the pairs usable on both sides (see the type's remarks).
         var excluded = Enumerable.Range(0, bothUsable.Length).Where(k => !bothUsable[k]).ToArray();
@@ -147,10 +163,20 @@ public static class CameraPathMetrics
         }
         var refPoses = SplicedPoses(refChain, refIdx, bothUsable);
         var genPoses = SplicedPoses(genChain, genIdx, bothUsable);
-        var rot = RotErr(refPoses.Select(p => p.Rotation).ToArray(), genPoses.Select(p => p.Rotation).ToArray());
-        double? trans = TransErr(refPoses, genPoses, out string? transWhy);
-        return new CameraPathComparison(pce, rot, null, trans, transWhy) { PathPairsUsed = used, PathPairsExcluded = excluded };
+        var rotTerms = RotErrTerms(refPoses.Select(p => p.Rotation).ToArray(), genPoses.Select(p => p.Rotation).ToArray());
+        var transTerms = TransErrTerms(refPoses, genPoses, out string? transWhy);
+        return new CameraPathComparison(pce, AngleError.FromRadians(rotTerms.Sum()), null, transTerms?.Sum(), transWhy)
+        {
+            PathPairsUsed = used,
+            PathPairsExcluded = excluded,
+            RotErrIntervalDegrees = SumInterval(rotTerms, 180 / Math.PI),
+            TransErrInterval = transTerms is null ? null : SumInterval(transTerms, 1),
+        };
     }
+
+    /// <summary>The interval of a sum over frames: the bootstrap interval of the mean times the frame count (and a unit factor).</summary>
+    private static ConfidenceInterval? SumInterval(double[] terms, double unit) =>
+        BlockBootstrap.MeanInterval(terms) is { } mean ? new ConfidenceInterval(mean.Low * terms.Length * unit, mean.High * terms.Length * unit) : null;
 
     /// <summary>
     /// The path over the compared frames <paramref name="frames"/> with the compared pairs not marked
@@ -177,17 +203,21 @@ public static class CameraPathMetrics
     /// CamI2V RotErr: both rotation lists (camera i's orientation, any common world) made relative to their first
     /// element, then the sum over i of the geodesic angle between them (<see cref="Rotations.GeodesicAngleRadians"/>).
     /// </summary>
-    public static AngleError RotErr(IReadOnlyList<Mat3> reference, IReadOnlyList<Mat3> generated)
+    public static AngleError RotErr(IReadOnlyList<Mat3> reference, IReadOnlyList<Mat3> generated) =>
+        AngleError.FromRadians(RotErrTerms(reference, generated).Sum());
+
+    /// <summary>The terms of <see cref="RotErr"/>: the geodesic angle of every frame, radians.</summary>
+    public static double[] RotErrTerms(IReadOnlyList<Mat3> reference, IReadOnlyList<Mat3> generated)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(generated);
         if (reference.Count != generated.Count) throw new ArgumentException($"pose counts differ: {reference.Count} vs {generated.Count}");
-        if (reference.Count == 0) return AngleError.FromRadians(0);
+        if (reference.Count == 0) return [];
         Mat3 r0 = reference[0].Transpose(), g0 = generated[0].Transpose();
-        double sum = 0;
+        var terms = new double[reference.Count];
         for (int i = 0; i < reference.Count; i++)
-            sum += Rotations.GeodesicAngleRadians(r0 * reference[i], g0 * generated[i]);
-        return AngleError.FromRadians(sum);
+            terms[i] = Rotations.GeodesicAngleRadians(r0 * reference[i], g0 * generated[i]);
+        return terms;
     }
 
     /// <summary>
@@ -195,7 +225,11 @@ public static class CameraPathMetrics
     /// its own largest ||C_i'||, then the sum over i of ||C_R,i' - C_G,i'||. Null with <paramref name="reason"/> when a
     /// trajectory has no translation (all centres equal), where the normalization is undefined.
     /// </summary>
-    public static double? TransErr(IReadOnlyList<CameraPose> reference, IReadOnlyList<CameraPose> generated, out string? reason)
+    public static double? TransErr(IReadOnlyList<CameraPose> reference, IReadOnlyList<CameraPose> generated, out string? reason) =>
+        TransErrTerms(reference, generated, out reason)?.Sum();
+
+    /// <summary>The terms of <see cref="TransErr"/>: the distance of every frame; null with the reason when TransErr is.</summary>
+    public static double[]? TransErrTerms(IReadOnlyList<CameraPose> reference, IReadOnlyList<CameraPose> generated, out string? reason)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(generated);
@@ -209,10 +243,10 @@ public static class CameraPathMetrics
             reason = which + " (rotation/zoom only): translations cannot be normalized by their largest norm";
             return null;
         }
-        double sum = 0;
-        for (int i = 0; i < r.Length; i++) sum += (r[i] / rMax - g[i] / gMax).Norm;
+        var terms = new double[r.Length];
+        for (int i = 0; i < r.Length; i++) terms[i] = (r[i] / rMax - g[i] / gMax).Norm;
         reason = null;
-        return sum;
+        return terms;
     }
 
     private static Vec3[] Relative(IReadOnlyList<CameraPose> poses, out double maxNorm)

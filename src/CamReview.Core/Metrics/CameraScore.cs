@@ -1,3 +1,5 @@
+using CamReview.Core.Statistics;
+
 namespace CamReview.Core;
 
 /// <summary>Which coordinates CameraScore compares homographies in.</summary>
@@ -38,7 +40,11 @@ public sealed record CameraScoreResult(
     int PairsUsed,
     int PairsFlagged,
     int? SampledFrames,
-    IReadOnlyList<CameraScorePair> PerPair);
+    IReadOnlyList<CameraScorePair> PerPair)
+{
+    /// <summary>95% moving-block bootstrap interval of <see cref="Score"/> over the used pairs (<see cref="BlockBootstrap"/>); null with fewer than two.</summary>
+    public ConfidenceInterval? Interval { get; init; }
+}
 
 /// <summary>
 /// CameraScore (CamMimic, eq. 6): <c>(1/N) sum_i ||H_R,i - H_G,i||_F^2</c>, the mean squared Frobenius
@@ -126,7 +132,10 @@ public static class CameraScore
         int n = perPair.Count, flagged = n - used;
         if (used == 0)
             return new CameraScoreResult(null, $"no usable frame pair: all {n} flagged", space, n, 0, flagged, sampled, perPair);
-        return new CameraScoreResult(sum / used, null, space, n, used, flagged, sampled, perPair);
+        return new CameraScoreResult(sum / used, null, space, n, used, flagged, sampled, perPair)
+        {
+            Interval = BlockBootstrap.MeanInterval(perPair.Where(p => p.Value is not null).Select(p => p.Value!.Value).ToArray()),
+        };
     }
 
     /// <summary>

@@ -27,7 +27,25 @@ public sealed record ClipSource(
     IReadOnlyList<int> AnalysedFrames,
     int AnalysisWidth,
     int AnalysisHeight,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Container timestamp of every analysed frame (milliseconds, as decoded); null in analyses made before they were recorded.</summary>
+    public IReadOnlyList<double>? FrameTimesMs { get; init; }
+
+    /// <summary>
+    /// Seconds from the first analysed frame to each analysed frame, and where they came from: the container's
+    /// timestamps when there is one per frame and they increase ("timestamps"), else frame number / <see cref="Fps"/>
+    /// ("frame rate"); null when neither is known.
+    /// </summary>
+    public (double[] Seconds, string From)? FrameTimes()
+    {
+        if (FrameTimesMs is { } ms && ms.Count == AnalysedFrames.Count && ms.Count > 0 && ms.Zip(ms.Skip(1)).All(p => p.Second > p.First))
+            return (ms.Select(t => (t - ms[0]) / 1000).ToArray(), "timestamps");
+        if (Fps > 0 && AnalysedFrames.Count > 0)
+            return (AnalysedFrames.Select(f => (f - AnalysedFrames[0]) / Fps).ToArray(), "frame rate");
+        return null;
+    }
+}
 
 /// <summary>
 /// One analysed frame pair: frame <see cref="FromFrame"/> -&gt; frame <see cref="ToFrame"/>.

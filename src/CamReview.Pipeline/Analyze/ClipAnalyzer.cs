@@ -37,7 +37,7 @@ public readonly record struct AnalysisProgress(int FramesDecoded, int PairsDone)
 public sealed class ClipAnalyzer
 {
     /// <summary>Bumped whenever a change here (thresholds, method details) changes results; part of the cache key.</summary>
-    public const int AlgorithmVersion = 4; // 2: camera path (essential matrix, parallax numbers) per pair; 3: its matches tracked to sub-pixel accuracy; 4: camera path from tracks, keyframes, GRIC and bundle adjustment
+    public const int AlgorithmVersion = 5; // 2: camera path (essential matrix, parallax numbers) per pair; 3: its matches tracked to sub-pixel accuracy; 4: camera path from tracks, keyframes, GRIC and bundle adjustment; 5: frame timestamps, scores on the reference's time base with intervals
 
     private readonly FeatureExtractor _extractor;
 
@@ -101,7 +101,7 @@ public sealed class ClipAnalyzer
         return new ClipAnalysis
         {
             Source = new ClipSource(videoPath, run.Width, run.Height, reader.Fps, decoded, reader.ReportedFrameCount,
-                run.Analysed, run.AnalysisWidth, run.AnalysisHeight, warnings),
+                run.Analysed, run.AnalysisWidth, run.AnalysisHeight, warnings) { FrameTimesMs = run.AnalysedTimesMs },
             Settings = Options,
             Pairs = pairs,
             Motion = motion,
@@ -275,6 +275,9 @@ public sealed class ClipAnalyzer
         public int FramesRead { get; private set; }
         public List<int> Analysed { get; } = [];
 
+        /// <summary>Container timestamp of every analysed frame, milliseconds (CAP_PROP_POS_MSEC after reading it).</summary>
+        public List<double> AnalysedTimesMs { get; } = [];
+
         public IReadOnlyList<PairAnalysis> Pairs
         {
             get
@@ -361,6 +364,7 @@ public sealed class ClipAnalyzer
                     }
                     int k = Analysed.Count;
                     Analysed.Add(frame);
+                    AnalysedTimesMs.Add(reader.PositionMs);
                     queue.Add((k, frame, bgr), token);
                     bgr = null; // the queue owns it now
                 }

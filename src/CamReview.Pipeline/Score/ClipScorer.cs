@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CamReview.Core;
 using CamReview.Pipeline.Analyze;
 
@@ -10,12 +11,16 @@ namespace CamReview.Pipeline.Score;
 /// <see cref="CameraScore.Compute"/>:
 /// <list type="bullet">
 /// <item>Both clips are analysed frame by frame (every decoded frame), concurrently.</item>
-/// <item>Same frame count and no <see cref="ScoreOptions.Frames"/>: pair i against pair i.</item>
-/// <item>Different frame counts, or <see cref="ScoreOptions.Frames"/> = N: both clips sampled uniformly to N frames
-/// (default: the shorter clip's frame count); a sampled pair is the chain of the consecutive homographies it
-/// spans, and is excluded if any of them is flagged.</item>
+/// <item>One time base (<see cref="TimeBase"/>): each clip's frame times come from its container timestamps (frame
+/// number / frame rate without them); the output is read at the reference's frame times over the time both cover, its
+/// motion between two reference frames interpolated from its own pairs. Reference pair k is compared with that
+/// motion, so clips of the same rate and length compare pair by pair, and the durations, rates and the overlap are
+/// reported (<see cref="ScoreResult.TimeBase"/>, with a warning when they differ).</item>
+/// <item><see cref="ScoreOptions.Frames"/> = N: the compared frames are then sampled uniformly to N frames; a sampled
+/// pair is the chain of the pairs it spans, and is excluded if any of them is flagged.</item>
 /// <item>Normalized space by default (clips of different resolutions compare); pixel space on request, with a
 /// warning when the resolutions differ.</item>
+/// <item>95% intervals (moving-block bootstrap over pairs or frames) for CameraScore, PCE, RotErr and TransErr.</item>
 /// </list>
 /// Thread-safe; one instance (and its cache) can serve many requests.
 /// </summary>
@@ -101,28 +106,32 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
         ArgumentNullException.ThrowIfNull(generated);
         options ??= new ScoreOptions();
         var clock = Stopwatch.StartNew();
-        int refFrames = reference.Pairs.Count + 1, genFrames = generated.Pairs.Count + 1;
-        int shorter = Math.Min(refFrames, genFrames);
-        if (options.Frames is int n && (n < 2 || n > shorter))
-            throw new ArgumentOutOfRangeException(nameof(options), n,
-                $"--frames {n} is outside [2, {shorter}]: the reference has {refFrames} analysed frames and the generated clip {genFrames}");
-
         var warnings = new List<string>();
+        var timeBase = AlignTimes(reference.Source, generated.Source, warnings, out var positions);
+        int compared = positions.Count;
+        if (options.Frames is int n && (n < 2 || n > compared))
+            throw new ArgumentOutOfRangeException(nameof(options), n,
+                $"--frames {n} is outside [2, {compared}]: {compared} reference frames lie inside the time both clips cover");
+
         if (options.Space == HomographySpace.Pixel &&
             (reference.Source.Width != generated.Source.Width || reference.Source.Height != generated.Source.Height))
             warnings.Add($"pixel-space CameraScore compares clips of different resolutions ({reference.Source.Width}x{reference.Source.Height} vs " +
                          $"{generated.Source.Width}x{generated.Source.Height}); translations are in different units, prefer normalized space");
-        if (refFrames != genFrames && options.Frames is null)
-            warnings.Add($"frame counts differ ({refFrames} vs {genFrames}): both clips were sampled uniformly to {shorter} frames");
 
-        var score = CameraScore.Compute(reference.ToPairHomographies(), generated.ToPairHomographies(), options.Space, options.Frames);
-        var path = CameraPathMetrics.Compare(reference.ToPairCameraMotions(), generated.ToPairCameraMotions(), options.Frames);
+        // The reference's pairs inside the overlap against the output's motion between the same moments.
+        int pairs = Math.Max(0, compared - 1);
+        var score = CameraScore.Compute(reference.ToPairHomographies().Take(pairs).ToArray(),
+            TimeBase.HomographiesAt(generated.ToPairHomographies(), positions), options.Space, options.Frames);
+        var path = CameraPathMetrics.Compare(reference.ToPairCameraMotions().Take(pairs).ToArray(),
+            TimeBase.CameraMotionsAt(generated.ToPairCameraMotions(), positions), options.Frames);
         return new ScoreResult
         {
             CameraScore = score.Score,
             CameraScoreReason = score.Reason,
+            CameraScoreInterval = score.Interval,
+            TimeBase = timeBase,
             Space = score.Space,
-            FramesCompared = score.SampledFrames ?? refFrames,
+            FramesCompared = score.SampledFrames ?? compared,
             SampledFrames = score.SampledFrames,
             PairCount = score.PairCount,
             PairsUsed = score.PairsUsed,
@@ -130,12 +139,15 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
             PerPair = score.PerPair,
             Pce = path.Pce.Value,
             PceReason = path.Pce.Reason,
+            PceInterval = path.Pce.Interval,
             PcePairsUsed = path.Pce.PairsUsed,
             PcePerPair = path.Pce.PerPair,
             RotErr = path.RotErr,
             RotErrReason = path.RotErrReason,
+            RotErrIntervalDegrees = path.RotErrIntervalDegrees,
             TransErr = path.TransErr,
             TransErrReason = path.TransErrReason,
+            TransErrInterval = path.TransErrInterval,
             PathPairsUsed = path.PathPairsUsed,
             PathPairsExcluded = path.PathPairsExcluded,
             Reference = ClipSummary.From(reference, false, reference.ElapsedMs),
@@ -145,5 +157,48 @@ public sealed class ClipScorer(IAnalysisCache? cache = null)
             ReferenceAnalysis = reference,
             GeneratedAnalysis = generated,
         };
+    }
+
+    /// <summary>
+    /// Puts the output on the reference's time base (<see cref="TimeBase.Align"/>) and reports both clips' timing;
+    /// without a frame rate on either side the clips are lined up by frame index, with a warning saying so.
+    /// </summary>
+    private static ScoreTimeBase AlignTimes(ClipSource reference, ClipSource generated, List<string> warnings, out IReadOnlyList<double> positions)
+    {
+        var refTimes = reference.FrameTimes();
+        var genTimes = generated.FrameTimes();
+        if (refTimes is null || genTimes is null)
+        {
+            int common = Math.Min(reference.AnalysedFrames.Count, generated.AnalysedFrames.Count);
+            positions = Enumerable.Range(0, common).Select(i => (double)i).ToArray();
+            string unknown = $"the {(refTimes is null ? "reference's" : "output's")} frame times are unknown (no timestamps, no frame rate): "
+                + $"the clips were lined up by frame index over {common} frames";
+            warnings.Add(unknown);
+            var untimed = new ClipTiming(0, 0, 0, "unknown");
+            return new ScoreTimeBase(untimed, untimed, 0, common, positions, unknown);
+        }
+        var alignment = TimeBase.Align(refTimes.Value.Seconds, genTimes.Value.Seconds);
+        positions = alignment.GeneratedPositions;
+        var r = Timing(reference, refTimes.Value);
+        var g = Timing(generated, genTimes.Value);
+        string? warning = null;
+        bool rates = Math.Abs(r.FrameRate - g.FrameRate) > 1e-3 * r.FrameRate;
+        bool durations = Math.Abs(r.DurationSeconds - g.DurationSeconds) > 1 / r.FrameRate;
+        if (rates || durations)
+        {
+            warning = string.Create(CultureInfo.InvariantCulture,
+                $"the output runs {g.DurationSeconds:0.00} s at {g.FrameRate:0.##} fps ({g.Frames} frames), the reference {r.DurationSeconds:0.00} s " +
+                $"at {r.FrameRate:0.##} fps ({r.Frames} frames): the output was read at the reference's frame times over the first " +
+                $"{alignment.OverlapSeconds:0.00} s ({alignment.ReferenceFramesCompared} of {r.Frames} reference frames)");
+            warnings.Add(warning);
+        }
+        return new ScoreTimeBase(r, g, alignment.OverlapSeconds, alignment.ReferenceFramesCompared, positions, warning);
+    }
+
+    private static ClipTiming Timing(ClipSource source, (double[] Seconds, string From) times)
+    {
+        var t = times.Seconds;
+        double rate = t.Length > 1 ? (t.Length - 1) / t[^1] : source.Fps;
+        return new ClipTiming(rate > 0 ? t.Length / rate : 0, rate, t.Length, times.From);
     }
 }

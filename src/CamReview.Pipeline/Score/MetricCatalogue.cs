@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using CamReview.Core.Statistics;
 using CamReview.Pipeline.Analyze;
 
 namespace CamReview.Pipeline.Score;
@@ -8,9 +9,13 @@ namespace CamReview.Pipeline.Score;
 /// <summary>Which way a metric improves.</summary>
 public enum Better { Lower, Higher }
 
-/// <summary>A metric of one score: its number, or null with the reason; and a note on how it was obtained where that
-/// matters (e.g. a classical fallback instead of a learned encoder).</summary>
-public readonly record struct MetricReading(double? Value, string? Reason, string? Note);
+/// <summary>A metric of one score: its number, or null with the reason; a note on how it was obtained where that
+/// matters (e.g. a classical fallback instead of a learned encoder); and its 95% interval where the scorer gives one
+/// (a moving-block bootstrap over the clip's pairs or frames).</summary>
+public readonly record struct MetricReading(double? Value, string? Reason, string? Note)
+{
+    public ConfidenceInterval? Interval { get; init; }
+}
 
 /// <summary>One metric the scorer emits.</summary>
 /// <param name="Key">Its name in the score's JSON, the export's column and the JSON export's key.</param>
@@ -26,6 +31,10 @@ public sealed record MetricDefinition(string Key, string Label, string? Unit, Be
     /// <summary>The value as tables show it: "1.785e-6", "0.851", "6.23" (and an exact 0 of a scientific one as "0").</summary>
     public string Format(double value) => value == 0 && Scientific ? "0" :
         value.ToString(Scientific ? $"0.{new string('0', Decimals)}e+0" : $"0.{new string('0', Decimals)}", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>For a metric summed over frames (RotErr, TransErr): the same per compared frame, by which clips of
+    /// different lengths are compared and ranked (a sum grows with the clip's length); null for the others.</summary>
+    public MetricDefinition? PerFrame { get; init; }
 
     /// <summary>The same format for plotly's hover boxes (d3-format).</summary>
     public string D3Format => $".{Decimals}{(Scientific ? "e" : "f")}";
@@ -94,8 +103,9 @@ public static class MetricCatalogue
     {
         Formula = "CameraScore = (1/N) Σᵢ ‖H_R,i − H_G,i‖²_F over the N consecutive frame pairs of the reference R and the output G; "
             + "each homography in normalized image coordinates (centre 0, half the longer side 1) and scaled so that H₃₃ = 1. "
-            + "Clips of different lengths are sampled to the shorter one; pairs unusable on either side (a cut, a black frame) are left out and counted.",
-        Reader = s => new(s.CameraScore, s.CameraScoreReason, null),
+            + "The output is read at the reference's frame times (its motion between two of them interpolated), over the time both clips cover; "
+            + "pairs unusable on either side (a cut, a black frame) are left out and counted. 95% interval: moving-block bootstrap over the pairs.",
+        Reader = s => new(s.CameraScore, s.CameraScoreReason, null) { Interval = s.CameraScoreInterval },
     };
 
     public static readonly MetricDefinition Pce = new("pce", "PCE", null, Better.Lower,
@@ -103,8 +113,26 @@ public static class MetricCatalogue
         Decimals: 3)
     {
         Formula = "PCE = mean over frame pairs of |ln(max(Π_G, ε) / max(Π_R, ε))|, ε = 10⁻³, where Π is the parallax number of a frame pair "
-            + "(how much near and far points move apart, from the estimated camera path).",
-        Reader = s => new(s.Pce, s.PceReason, null),
+            + "(how much near and far points move apart, from the estimated camera path), on the reference's time base. "
+            + "95% interval: moving-block bootstrap over the pairs.",
+        Reader = s => new(s.Pce, s.PceReason, null) { Interval = s.PceInterval },
+    };
+
+    public static readonly MetricDefinition RotErrPerFrame = new("rotErrPerFrameDegrees", "RotErr per frame", "°", Better.Lower,
+        "RotErr divided by the frames it sums over: the mean rotation error of a frame, comparable between clips of different lengths",
+        Decimals: 3)
+    {
+        Formula = "RotErr per frame = RotErr / (P + 1), with P the compared pairs whose motion entered RotErr (the paths span P + 1 of the reference's frames, "
+            + "the output read at their times). Its 95% interval is RotErr's divided alike.",
+        Reader = s => new(s.RotErrPerFrameDegrees, s.RotErrReason, null) { Interval = s.RotErrPerFrameIntervalDegrees },
+    };
+
+    public static readonly MetricDefinition TransErrPerFrame = new("transErrPerFrame", "TransErr per frame", null, Better.Lower,
+        "TransErr divided by the frames it sums over: the mean camera-centre distance of a frame, comparable between clips of different lengths",
+        Decimals: 4)
+    {
+        Formula = "TransErr per frame = TransErr / (P + 1), with P the compared pairs whose motion entered TransErr. Its 95% interval is TransErr's divided alike.",
+        Reader = s => new(s.TransErrPerFrame, s.TransErrReason, null) { Interval = s.TransErrPerFrameInterval },
     };
 
     public static readonly MetricDefinition RotErr = new("rotErr", "RotErr", "°", Better.Lower,
@@ -112,8 +140,9 @@ public static class MetricCatalogue
         Decimals: 2)
     {
         Formula = "RotErr = Σ over frames of arccos((tr(R_Rᵀ R_G) − 1) / 2), with both camera paths relative to their first frame, in degrees. "
-            + "A sum: compare it between clips of the same length only.",
-        Reader = s => s.RotErr is { } angle ? new(angle.Degrees, null, "degrees") : new(null, s.RotErrReason, null),
+            + "A sum: clips of different lengths are compared by RotErr per frame. 95% interval: moving-block bootstrap over the frames.",
+        Reader = s => s.RotErr is { } angle ? new(angle.Degrees, null, "degrees") { Interval = s.RotErrIntervalDegrees } : new(null, s.RotErrReason, null),
+        PerFrame = RotErrPerFrame,
     };
 
     public static readonly MetricDefinition TransErr = new("transErr", "TransErr", null, Better.Lower,
@@ -121,8 +150,10 @@ public static class MetricCatalogue
         Decimals: 3)
     {
         Formula = "TransErr = Σ over frames of ‖c_R − c_G‖, the camera centres of each path divided by that path's largest centre norm; "
-            + "none when a path has no translation (rotation or zoom only). A sum: compare it between clips of the same length only.",
-        Reader = s => new(s.TransErr, s.TransErrReason, null),
+            + "none when a path has no translation (rotation or zoom only). A sum: clips of different lengths are compared by TransErr per frame. "
+            + "95% interval: moving-block bootstrap over the frames.",
+        Reader = s => new(s.TransErr, s.TransErrReason, null) { Interval = s.TransErrInterval },
+        PerFrame = TransErrPerFrame,
     };
 
     public static readonly MetricDefinition SceneSimilarity = new("sceneSimilarity", "Scene preservation", null, Better.Higher,
@@ -149,22 +180,6 @@ public static class MetricCatalogue
     {
         Formula = "Subject consistency = mean over frames i ≥ 1 of (max(0, cos(f_i, f_i−1)) + max(0, cos(f_i, f_0))) / 2 on the encoder's features.",
         Reader = s => new(s.SubjectConsistency?.Value, s.SubjectConsistency?.Reason, EncoderNote(s.SubjectConsistency?.Encoder)),
-    };
-
-    public static readonly MetricDefinition RotErrPerFrame = new("rotErrPerFrameDegrees", "RotErr per frame", "°", Better.Lower,
-        "RotErr divided by the frames it sums over: the mean rotation error of a frame, comparable between clips of different lengths",
-        Decimals: 3)
-    {
-        Formula = "RotErr per frame = RotErr / (P + 1), with P the compared pairs whose motion entered RotErr (the paths span P + 1 frames).",
-        Reader = s => new(s.RotErrPerFrameDegrees, s.RotErrReason, null),
-    };
-
-    public static readonly MetricDefinition TransErrPerFrame = new("transErrPerFrame", "TransErr per frame", null, Better.Lower,
-        "TransErr divided by the frames it sums over: the mean camera-centre distance of a frame, comparable between clips of different lengths",
-        Decimals: 4)
-    {
-        Formula = "TransErr per frame = TransErr / (P + 1), with P the compared pairs whose motion entered TransErr.",
-        Reader = s => new(s.TransErrPerFrame, s.TransErrReason, null),
     };
 
     /// <summary>Every metric, in the order tables show them.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using CamReview.Core;
+using CamReview.Core.Statistics;
 using CamReview.Pipeline.Analyze;
 using CamReview.Vision;
 
@@ -9,10 +10,10 @@ namespace CamReview.Pipeline.Score;
 public sealed record ScoreOptions
 {
     /// <summary>
-    /// Compare both clips sampled uniformly to this many frames (<c>--frames N</c>). Null: pair by pair when the
-    /// clips have the same number of frames, else both sampled to the shorter clip's frame count. Sampled pair k
-    /// chains a clip's consecutive homographies between sampled frames (see <see cref="CameraScore"/>), so both
-    /// clips are always analysed frame by frame.
+    /// Sample the compared frames (the reference's frames inside the overlap, each with the output's motion at its
+    /// time) uniformly to this many frames (<c>--frames N</c>); null: every compared frame. Sampled pair k chains the
+    /// consecutive homographies between sampled frames (see <see cref="CameraScore"/>), so both clips are always
+    /// analysed frame by frame.
     /// </summary>
     public int? Frames { get; init; }
 
@@ -109,6 +110,32 @@ public sealed record ClipSummary(
 /// <param name="Intrinsics">"given" (<c>--focal</c> or <c>--fov</c>) or "default" (the 60° field of view).</param>
 public sealed record ClipCamera(double FocalLengthPixels, double HorizontalFovDegrees, string Intrinsics);
 
+/// <summary>The timing of one clip of a score.</summary>
+/// <param name="DurationSeconds">Frames times the frame interval (an n-frame clip at 24 fps lasts n / 24 s).</param>
+/// <param name="FrameRate">Frames per second measured from the frame times (the container's rate for a single frame).</param>
+/// <param name="Frames">Frames analysed.</param>
+/// <param name="TimesFrom">"timestamps" (the container's, per frame) or "frame rate" (frame number / rate, when the
+/// timestamps are missing or do not increase).</param>
+public sealed record ClipTiming(double DurationSeconds, double FrameRate, int Frames, string TimesFrom);
+
+/// <summary>
+/// How the two clips of a score were put on one time base (<see cref="TimeBase"/>): the output is read at the
+/// reference's frame times over the time both cover.
+/// </summary>
+/// <param name="Reference">The reference's timing.</param>
+/// <param name="Generated">The output's timing.</param>
+/// <param name="OverlapSeconds">From the first frame to the last compared reference frame.</param>
+/// <param name="ReferenceFramesCompared">Reference frames inside the overlap (the first ones); later frames are not scored.</param>
+/// <param name="GeneratedPositions">For each compared reference frame, the output's fractional frame index at its time.</param>
+/// <param name="Warning">Set when the durations differ by more than a reference frame or the frame rates differ; null otherwise.</param>
+public sealed record ScoreTimeBase(
+    ClipTiming Reference,
+    ClipTiming Generated,
+    double OverlapSeconds,
+    int ReferenceFramesCompared,
+    IReadOnlyList<double> GeneratedPositions,
+    string? Warning);
+
 /// <summary>
 /// Result of scoring a generated clip against its reference. Plain data for System.Text.Json (camelCase in the
 /// CLI/API). Built with init-only properties so further metrics (pce, rotErr, sceneSimilarity, flicker, each a
@@ -122,6 +149,12 @@ public sealed record ScoreResult
 
     /// <summary>Why <see cref="CameraScore"/> is null; null otherwise.</summary>
     public string? CameraScoreReason { get; init; }
+
+    /// <summary>95% moving-block bootstrap interval of <see cref="CameraScore"/> (<see cref="BlockBootstrap"/>); null with fewer than two used pairs.</summary>
+    public ConfidenceInterval? CameraScoreInterval { get; init; }
+
+    /// <summary>How the clips were put on the reference's time base, with their durations, rates and the overlap compared.</summary>
+    public ScoreTimeBase? TimeBase { get; init; }
 
     /// <summary>Homography space of the comparison.</summary>
     [JsonConverter(typeof(KebabCaseEnumConverter<HomographySpace>))]
@@ -157,6 +190,9 @@ public sealed record ScoreResult
     /// <summary>Why <see cref="Pce"/> is null; null otherwise.</summary>
     public string? PceReason { get; init; }
 
+    /// <summary>95% interval of <see cref="Pce"/>, bootstrapped over its pairs.</summary>
+    public ConfidenceInterval? PceInterval { get; init; }
+
     /// <summary>Pairs that entered <see cref="Pce"/>.</summary>
     public int PcePairsUsed { get; init; }
 
@@ -171,6 +207,9 @@ public sealed record ScoreResult
 
     public string? RotErrReason { get; init; }
 
+    /// <summary>95% interval of <see cref="RotErr"/> in degrees, bootstrapped over its frames.</summary>
+    public ConfidenceInterval? RotErrIntervalDegrees { get; init; }
+
     /// <summary>
     /// CamI2V TransErr: sum of L2 distances between camera centres, each path divided by its largest centre norm, over
     /// the pairs usable on both sides; null with <see cref="TransErrReason"/>.
@@ -179,14 +218,26 @@ public sealed record ScoreResult
 
     public string? TransErrReason { get; init; }
 
+    /// <summary>95% interval of <see cref="TransErr"/>, bootstrapped over its frames.</summary>
+    public ConfidenceInterval? TransErrInterval { get; init; }
+
     /// <summary>
     /// <see cref="RotErr"/> per compared frame (degrees): the sum over the PathPairsUsed + 1 frames divided by their
     /// number, so clips of different lengths can be put side by side; null with RotErr.
     /// </summary>
     public double? RotErrPerFrameDegrees => RotErr is { } r ? r.Degrees / (PathPairsUsed + 1) : null;
 
+    /// <summary><see cref="RotErrIntervalDegrees"/> per compared frame.</summary>
+    public ConfidenceInterval? RotErrPerFrameIntervalDegrees => PerFrame(RotErrIntervalDegrees);
+
     /// <summary><see cref="TransErr"/> per compared frame; null with TransErr.</summary>
     public double? TransErrPerFrame => TransErr / (PathPairsUsed + 1);
+
+    /// <summary><see cref="TransErrInterval"/> per compared frame.</summary>
+    public ConfidenceInterval? TransErrPerFrameInterval => PerFrame(TransErrInterval);
+
+    private ConfidenceInterval? PerFrame(ConfidenceInterval? sum) =>
+        sum is { } s ? new ConfidenceInterval(s.Low / (PathPairsUsed + 1), s.High / (PathPairsUsed + 1)) : null;
 
     /// <summary>Compared pairs whose motion entered RotErr and TransErr (usable on both sides; the paths span this + 1 frames).</summary>
     public int PathPairsUsed { get; init; }
