@@ -265,7 +265,7 @@ public sealed partial class DemoContentTests
         await guest.GetByTestId("metric-help").Locator("summary").ClickAsync();
         var reference = await guest.Context.RunAndWaitForPageAsync(() => guest.GetByTestId("metric-help").Locator("a[href='help/metrics#rotErr']").ClickAsync());
         await Assertions.Expect(reference.GetByTestId("metric-reference")).ToHaveCountAsync(MetricCatalogue.Documented.Count);
-        await Assertions.Expect(reference.Locator("#rotErr")).ToContainTextAsync("A sum: compare it between clips of the same length only.");
+        await Assertions.Expect(reference.Locator("#rotErr")).ToContainTextAsync("A sum: clips of different lengths are compared by RotErr per frame.");
         await reference.CloseAsync();
         await Assertions.Expect(guest.GetByTestId("add-comment")).ToHaveCountAsync(0);
         await Assertions.Expect(guest.GetByTestId("review-select")).ToHaveCountAsync(0);
