@@ -10,7 +10,7 @@ data=$root/artifacts/bench-data
 files=(Megamind.avi Megamind_bugy.avi graf1.png graf3.png H1to3p.xml
        building.jpg leuvenA.jpg baboon.jpg fruits.jpg home.jpg messi5.jpg aero1.jpg box_in_scene.png board.jpg)
 if ! /usr/bin/python3 -c 'import cv2' 2>/dev/null; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-opencv >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-opencv >/dev/null
 fi
 missing=0
 for f in "${files[@]}"; do [[ -f $data/$f ]] || missing=1; done

@@ -4,7 +4,7 @@
 # same frames, same analysis size (640), each timed in the same run as the baseline. The like-for-like figure is
 # `score --metrics camera-score` (what the baseline computes); the default `score` also estimates the camera
 # path (pce, rotErr, transErr) and decodes the generated clip once more (flicker), timed in its own column.
-# Accuracy: the homography of the Oxford graf1 -> graf3 pair against its ground truth (largest corner error).
+# The two-still homography's accuracy on a real pair with ground truth is bench/still-homography.sh.
 # Usage: bench/score-benchmark.sh [RUNS]   (default 3 runs; the median wall time is reported)
 set -euo pipefail
 runs=${1:-3}
@@ -29,14 +29,3 @@ for features in orb sift; do
   echo "| $features | $o | $t | $(awk -v o="$o" -v t="$t" 'BEGIN { printf "%.2f", o / t }') | $(echo "${full[*]}" | median) | $our_score | $their_score |"
 done
 
-echo
-echo "| graf1 -> graf3 | analysis size | camreview corner error px | baseline corner error px |"
-echo "|---|---|---|---|"
-read -r w h < <(/usr/bin/python3 -c "import cv2,sys; i=cv2.imread(sys.argv[1]); print(i.shape[1], i.shape[0])" "$data/graf1.png")
-for features in orb sift; do
-  for side in 640 0; do
-    ours=$("$cli" homography "$data/graf1.png" "$data/graf3.png" --features "$features" --max-side "$side" --json | /usr/bin/python3 "$root/bench/corner_error.py" "$data/H1to3p.xml" "$w" "$h")
-    theirs=$(/usr/bin/python3 "$root/bench/baseline_score.py" --homography "$data/graf1.png" "$data/graf3.png" --features "$features" --max-side "$side" | /usr/bin/python3 "$root/bench/corner_error.py" "$data/H1to3p.xml" "$w" "$h")
-    echo "| $features | $([[ $side == 0 ]] && echo original || echo "$side") | $ours | $theirs |"
-  done
-done

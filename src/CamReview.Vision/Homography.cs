@@ -6,8 +6,9 @@ namespace CamReview.Vision;
 
 // OpenCV constants: cv::RANSAC and cv::USAC_MAGSAC (MAGSAC++). Magsac is the default: on ORB matches of a
 // known warp it stayed within 1 px at the corners across seeds and thresholds, where RANSAC ranged 0.3-4 px,
-// and it was no slower (~0.5 ms for ~1000 matches).
-public enum HomographyMethod { Ransac = 8, Magsac = 38 }
+// and it was no slower (~0.5 ms for ~1000 matches). LeastSquares (method 0: DLT on all points, then
+// Levenberg-Marquardt) is for correspondences whose outliers were already removed; every point is an inlier.
+public enum HomographyMethod { LeastSquares = 0, Ransac = 8, Magsac = 38 }
 
 // Matrix: 3x3 row-major, normalised so Matrix[8] == 1. InlierMask[i] refers to the i-th input correspondence.
 public sealed record HomographyResult(double[] Matrix, bool[] InlierMask, int InlierCount)

@@ -184,3 +184,61 @@ public sealed class RenderRequestTests
         }
     }
 }
+
+/// <summary>A render's lens (<c>fov</c> / <c>focal</c>): checked once, stored with the job, and used by the renderers.</summary>
+public sealed class RenderLensTests
+{
+    private static readonly RenderLimits Portal = new() { MaxFrames = 600 };
+
+    [Theory]
+    [InlineData(0.0, null, "field of view")]
+    [InlineData(180.0, null, "field of view")]
+    [InlineData(null, -5.0, "focal length")]
+    [InlineData(null, double.PositiveInfinity, "focal length")]
+    [InlineData(70.0, 500.0, "not both")]
+    public void A_lens_that_cannot_be_is_refused(double? fov, double? focal, string expected)
+    {
+        Assert.False(RenderRequest.TryParse("parallax", new RenderParameters { Fov = fov, Focal = focal }, Portal, out _, out var error));
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void A_given_lens_is_kept_in_the_job_row_and_read_back()
+    {
+        Assert.True(RenderRequest.TryParse("homography", new RenderParameters { Motion = "pan-right", Focal = 812.5 }, Portal, out var request, out var error), error);
+        Assert.Equal(new Lens(FocalLengthPixels: 812.5), request.Lens);
+        var json = request.ToJobJson();
+        Assert.Contains("\"focal\":812.5", json);
+        Assert.True(RenderRequest.TryParseJob(json, Portal, out var again, out error), error);
+        Assert.Equal(request.Lens, again.Lens);
+        // Without one, the row stays as it always was (no lens keys) and the default 60° applies.
+        Assert.True(RenderRequest.TryParse("homography", new RenderParameters { Motion = "pan-right" }, Portal, out var plain, out _));
+        Assert.DoesNotContain("fov", plain.ToJobJson());
+        Assert.False(plain.Lens.IsGiven);
+        Assert.Equal(60.0, plain.Lens.HorizontalFovAt(640), 12);
+    }
+
+    [Theory]
+    [InlineData(null, 90.0, 80.0)]   // 90°: f = (160/2) / tan 45° = 80 px
+    [InlineData(200.0, null, 200.0)] // a focal length in pixels of the output
+    public async Task A_preset_pans_by_the_given_focal_length_times_tan_theta(double? focal, double? fov, double expectedFocal)
+    {
+        const int w = 160, h = 120;
+        const double speed = 2.0;
+        using var dir = new RenderTempDir();
+        string target = RenderTestSupport.SavePng(dir.File("target.png"), RenderTestSupport.MarkerTarget(w, h, (w / 2.0, h / 2.0)), w, h);
+        Assert.True(RenderRequest.TryParse("homography", new RenderParameters { Motion = "pan-right", Speed = speed, Frames = 5, Focal = focal, Fov = fov },
+            Portal, out var request, out var error), error);
+        var outcome = await new RenderService().RenderAsync(request with { TargetPath = target, OutputPath = dir.File("out.mp4"), PngDirectory = dir.File("png") });
+
+        var frames = RenderTestSupport.PngFrames(outcome.Render.PngDirectory!);
+        Assert.Equal(5, frames.Length);
+        for (int i = 0; i < frames.Length; i++)
+        {
+            var (img, _, _) = RenderTestSupport.LoadPng(frames[i]);
+            var (mx, _) = RenderTestSupport.BrightCentroid(img, w, h);
+            double shift = expectedFocal * Math.Tan(speed * i * Math.PI / 180);
+            Assert.InRange(mx, w / 2.0 - shift - 0.3, w / 2.0 - shift + 0.3);
+        }
+    }
+}

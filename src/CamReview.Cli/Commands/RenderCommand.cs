@@ -33,10 +33,12 @@ internal static class RenderCommand
         var size = CommonOptions.Choice("--size", "Output size when --width/--height are not given.", "target", "target", "reference");
         var width = new Option<int?>("--width") { Description = "Output width (even)." };
         var height = new Option<int?>("--height") { Description = "Output height (even)." };
+        var fov = new Option<double?>("--fov") { Description = "Horizontal field of view in degrees: the reference camera's (the output gets the same), or the output's for a preset or a trajectory without intrinsics (default 60)." };
+        var focal = new Option<double?>("--focal") { Description = "Focal length in pixels of the reference's frames (the output gets the same field of view), or of the output's frames for a preset; instead of --fov." };
         var json = CommonOptions.Json();
         var command = new Command("render", "Render a target image moved by a reference clip's camera motion or a preset trajectory.")
         {
-            reference, trajectory, target, method, depthMap, depthKind, depthModel, output, pngDir, frames, fps, speed, border, size, width, height, json,
+            reference, trajectory, target, method, depthMap, depthKind, depthModel, output, pngDir, frames, fps, speed, border, size, width, height, fov, focal, json,
         };
         // Which flags go together; what their values may be is the request's to check.
         command.Validators.Add(result =>
@@ -89,6 +91,8 @@ internal static class RenderCommand
             Height = parse.GetValue<int?>("--height"),
             Size = parse.GetValue<string>("--size"),
             Fps = parse.GetValue<double?>("--fps"),
+            Fov = parse.GetValue<double?>("--fov"),
+            Focal = parse.GetValue<double?>("--focal"),
         };
         if (!RenderRequest.TryParse(parse.GetValue<string>("--method"), parameters, Limits, out var request, out var error)) throw new CliException(error);
         var depthMap = parse.GetValue<string>("--depth");

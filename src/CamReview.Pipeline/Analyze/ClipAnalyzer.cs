@@ -120,15 +120,15 @@ public sealed class ClipAnalyzer
     /// (meant for consecutive frames) the result must keep A's corners in front (w &gt; 0) and map them to a
     /// convex quadrilateral of the same orientation. When unreliable, H is null with a reason.
     /// </summary>
-    public ImageHomography HomographyBetween(string imageA, string imageB)
+    public ImageHomography HomographyBetween(string imageA, string imageB, bool refine = true)
     {
         using Image a = MediaInput.LoadImage(imageA);
         using Image b = MediaInput.LoadImage(imageB);
-        return HomographyBetween(a, b);
+        return HomographyBetween(a, b, refine);
     }
 
-    /// <inheritdoc cref="HomographyBetween(string, string)"/>
-    public ImageHomography HomographyBetween(Image a, Image b)
+    /// <inheritdoc cref="HomographyBetween(string, string, bool)"/>
+    public ImageHomography HomographyBetween(Image a, Image b, bool refine = true)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -151,7 +151,7 @@ public sealed class ClipAnalyzer
             }
             if (fa is null || fb is null) throw new InvalidOperationException("feature detection did not run");
             var fit = FitOutcome.Run(fa, fb, Options);
-            ImageHomography Fail(string why) => new(null, fit.Inliers, fit.Matches, false, why, a.Width, a.Height, b.Width, b.Height);
+            ImageHomography Fail(string why) => new(null, fit.Inliers, fit.Matches, false, why, a.Width, a.Height, b.Width, b.Height, null);
             if (fit.Homography is not { } hs || !PairReliability.HasSupport(fit.Inliers, fit.Matches))
                 return Fail(fit.Matches < 4
                     ? $"no homography: only {fit.Matches} matches"
@@ -159,13 +159,25 @@ public sealed class ClipAnalyzer
             var full = MediaInput.PixelScale(bw, bh, b.Width, b.Height) * hs * MediaInput.PixelScale(a.Width, a.Height, aw, ah);
             if (!full.TryScaleToUnitCorner(out var h)) return Fail("degenerate fit: h22 ~ 0");
             if (CheckImagePair(h, a.Width, a.Height) is { } bad) return Fail("degenerate fit: " + bad);
-            return new ImageHomography(h, fit.Inliers, fit.Matches, true, null, a.Width, a.Height, b.Width, b.Height);
+            var refined = refine ? RefineAtFullSize(a, b, h) : null;
+            return new ImageHomography(refined?.H ?? h, fit.Inliers, fit.Matches, true, null, a.Width, a.Height, b.Width, b.Height, refined);
         }
         finally
         {
             fa?.Dispose();
             fb?.Dispose();
         }
+    }
+
+    /// <summary>The full-size refinement of a two-still fit, or null when it did not hold (the fit is kept).</summary>
+    private static RefinedHomography? RefineAtFullSize(Image a, Image b, Mat3 h)
+    {
+        using Image grayA = a.ToGray();
+        using Image grayB = b.ToGray();
+        if (HomographyRefinement.Refine(grayA, grayB, h) is not { } refined
+            || !refined.H.TryScaleToUnitCorner(out var scaled)
+            || CheckImagePair(scaled, a.Width, a.Height) is not null) return null;
+        return refined with { H = scaled };
     }
 
     private FrameFeatures DetectAtAnalysisSize(Image image, int width, int height)
@@ -543,8 +555,9 @@ public sealed class ClipAnalyzer
 }
 
 /// <summary>
-/// Result of <see cref="ClipAnalyzer.HomographyBetween(string, string)"/>: <see cref="H"/> maps pixel coordinates of
-/// image A into image B (original resolutions, H[2,2] = 1), or is null with a <see cref="Reason"/>.
+/// Result of <see cref="ClipAnalyzer.HomographyBetween(string, string, bool)"/>: <see cref="H"/> maps pixel coordinates
+/// of image A into image B (original resolutions, H[2,2] = 1), or is null with a <see cref="Reason"/>.
+/// <see cref="Refinement"/> says how the full-size refinement went when it ran and held (else H is the feature fit).
 /// </summary>
 public sealed record ImageHomography(
     Mat3? H,
@@ -555,4 +568,5 @@ public sealed record ImageHomography(
     int WidthA,
     int HeightA,
     int WidthB,
-    int HeightB);
+    int HeightB,
+    RefinedHomography? Refinement);

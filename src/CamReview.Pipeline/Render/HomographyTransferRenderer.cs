@@ -53,17 +53,17 @@ public sealed class HomographyTransferRenderer
     /// <summary>
     /// Renders a trajectory preset (pan/tilt/roll: degrees per frame; zoom: factor per frame; see
     /// <see cref="TrajectoryPresets.Create"/>) through the same path. The trajectory is built for the output
-    /// size (intrinsics from <paramref name="horizontalFovDegrees"/> of the output width), so its motion in
+    /// size (intrinsics from <paramref name="lens"/> at the output width; default 60°), so its motion in
     /// pixels is exactly fx·tan(angle) for the output. <paramref name="frames"/> is the trajectory's length
     /// (frame 0 included); <see cref="HomographyRenderOptions.Frames"/>, if also set, samples it further. Fps
     /// defaults to <see cref="MotionSource.DefaultTrajectoryFps"/>.
     /// </summary>
     public Task<RenderResult> RenderPresetAsync(TrajectoryPreset preset, double speed, int frames, HomographyRenderOptions options,
-        double horizontalFovDegrees = Intrinsics.DefaultHorizontalFovDegrees, CancellationToken cancellationToken = default)
+        Lens lens = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "a render needs at least one frame");
-        return RenderCoreAsync((w, h) => MotionSource.FromPreset(preset, speed, frames, w, h, options.Fps ?? MotionSource.DefaultTrajectoryFps, horizontalFovDegrees),
+        return RenderCoreAsync((w, h) => MotionSource.FromPreset(preset, speed, frames, w, h, options.Fps ?? MotionSource.DefaultTrajectoryFps, lens.HorizontalFovAt(w)),
             options, cancellationToken);
     }
 

@@ -64,8 +64,9 @@ public sealed record ParallaxSettings
     /// </summary>
     public double DiscontinuityThreshold { get; init; } = 0.05;
 
-    /// <summary>Horizontal field of view for trajectories without intrinsics (the analyzer's default).</summary>
-    public double HorizontalFovDegrees { get; init; } = Intrinsics.DefaultHorizontalFovDegrees;
+    /// <summary>The output camera's lens for trajectories without intrinsics (default: the analyzer's 60°; a focal
+    /// length is in pixels of the output).</summary>
+    public Lens Lens { get; init; }
 }
 
 /// <param name="Render">Output, border, per-stage timings (WarpSeconds = splatting and shading, summed over workers).</param>
@@ -192,7 +193,7 @@ public sealed class ParallaxRenderer
             double zbar = depth.Median;
             var (trajectory, held) = trajectoryFor(zbar);
             if (o.Frames is int n) trajectory = trajectory.Sample(n);
-            var k0 = trajectory.IntrinsicsFor(width, height, settings.HorizontalFovDegrees);
+            var k0 = trajectory.IntrinsicsFor(width, height, settings.Lens.HorizontalFovAt(width));
             int frames = trajectory.Frames;
             var frameGeometry = new FrameGeometry[frames];
             for (int i = 0; i < frames; i++) frameGeometry[i] = FrameGeometry.Create(k0, trajectory.Poses[i], trajectory.FocalScales[i], zbar);

@@ -107,6 +107,14 @@ public sealed record RenderParameters
 
     /// <summary>Output frame rate (default the reference's, or 24 for presets).</summary>
     public double? Fps { get; init; }
+
+    /// <summary>Horizontal field of view in degrees: of the reference's camera (the output gets the same), or of the
+    /// output's for a preset or a trajectory without intrinsics. Default 60. Not with <see cref="Focal"/>.</summary>
+    public double? Fov { get; init; }
+
+    /// <summary>Focal length in pixels: of the reference's frames (the output gets the same field of view), or of the
+    /// output's frames for a preset or a trajectory without intrinsics.</summary>
+    public double? Focal { get; init; }
 }
 
 /// <summary>What the caller allows beyond the request itself.</summary>
@@ -159,6 +167,10 @@ public sealed record RenderRequest
     public OutputSizeMode Size { get; init; } = OutputSizeMode.Target;
     public double? Fps { get; init; }
 
+    /// <summary>The lens given (<see cref="RenderParameters.Fov"/> or <see cref="RenderParameters.Focal"/>), or the
+    /// default. It is the reference's when the motion comes from one, else the output's.</summary>
+    public Lens Lens { get; init; }
+
     // The files: not part of the parameters (a job stores the parameters and finds its files through its pair).
 
     /// <summary>The reference clip, for <see cref="RenderMotionKind.Reference"/>.</summary>
@@ -197,6 +209,7 @@ public sealed record RenderRequest
         Motion = Motion.Label, Speed = Speed, Frames = Frames, Border = Border.ToLabel(),
         DepthKind = DepthKind == DepthKind.Disparity ? "disparity" : null,
         Width = Width, Height = Height, Size = Size == OutputSizeMode.Reference ? "reference" : null, Fps = Fps,
+        Fov = Lens.HorizontalFovDegrees, Focal = Lens.FocalLengthPixels,
     };
 
     /// <summary>A render job's stored parameters: <c>{"method": "...", "parameters": {...}}</c>.</summary>
@@ -306,6 +319,8 @@ public sealed record RenderRequest
         if ((p.Width is null) != (p.Height is null)) return "Give both width and height, or neither.";
         if (p.Width is { } w && (w < 16 || w > 3840 || p.Height < 16 || p.Height > 2160)) return "width and height must be between 16x16 and 3840x2160.";
         if (p.Fps is { } f && !(f is > 0 and <= 120)) return "fps must be above 0 and at most 120.";
+        var lens = new Lens(p.Fov, p.Focal);
+        if (lens.Problem() is { } lensProblem) return $"fov/focal: {lensProblem}.";
 
         var size = OutputSizeMode.Target;
         switch (p.Size?.Trim().ToLowerInvariant())
@@ -322,7 +337,7 @@ public sealed record RenderRequest
         request = new RenderRequest
         {
             Method = method, Motion = motion, Speed = speed, Frames = frames, Border = border, DepthKind = depthKind,
-            Width = p.Width, Height = p.Height, Size = size, Fps = p.Fps,
+            Width = p.Width, Height = p.Height, Size = size, Fps = p.Fps, Lens = lens,
         };
         return null;
     }

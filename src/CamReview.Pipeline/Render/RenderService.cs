@@ -90,17 +90,21 @@ public sealed class RenderService
         if (run.Cache is { } cache)
         {
             // A shared cache holds the full analysis (scores need the camera path too), so one entry serves both.
-            analysis = await Task.Run(() => cache.GetOrAnalyze(new ClipAnalyzer(), path, out _, progress, ct), ct);
+            analysis = await Task.Run(() => cache.GetOrAnalyze(new ClipAnalyzer(LensOptions(request.Lens)), path, out _, progress, ct), ct);
         }
         else
         {
             // Homography transfer needs the homographies only, not the camera path.
-            var analyzer = new ClipAnalyzer(new AnalysisOptions { CameraPath = request.Method == RenderMethod.Parallax });
+            var analyzer = new ClipAnalyzer(LensOptions(request.Lens) with { CameraPath = request.Method == RenderMethod.Parallax });
             analysis = await Task.Run(() => analyzer.Analyze(path, progress, ct), ct);
         }
         timings["analyze"] = clock.Elapsed.TotalSeconds;
         return analysis;
     }
+
+    /// <summary>The reference is analysed with the lens given for it (its camera path depends on it).</summary>
+    private static AnalysisOptions LensOptions(Lens lens) =>
+        new() { HorizontalFovDegrees = lens.HorizontalFovDegrees, FocalLengthPixels = lens.FocalLengthPixels };
 
     private static double ReferenceFps(ClipAnalysis analysis) =>
         analysis.Source.Fps is > 0 and < 1000 ? analysis.Source.Fps : MotionSource.DefaultTrajectoryFps;
@@ -122,13 +126,19 @@ public sealed class RenderService
                 analysis.Source.Width, analysis.Source.Height);
             return await renderer.RenderAsync(motion, options with { Frames = ReferenceFrames(request, motion.Frames) }, ct);
         }
-        return await renderer.RenderPresetAsync(request.Motion.Rotation, request.Speed!.Value, request.Frames!.Value, options, cancellationToken: ct);
+        return await renderer.RenderPresetAsync(request.Motion.Rotation, request.Speed!.Value, request.Frames!.Value, options, request.Lens, ct);
     }
 
     private static async Task<ParallaxRenderResult> RenderParallaxAsync(RenderRequest request, ClipAnalysis? analysis, HomographyRenderOptions options, CancellationToken ct)
     {
         var depth = DepthFor(request);
         var renderer = new ParallaxRenderer();
+        // The output's lens: the reference's field of view for a reference's move (a focal length is in its pixels),
+        // else the lens given for the output.
+        var settings = new ParallaxSettings
+        {
+            Lens = analysis is not null && request.Lens.IsGiven ? new Lens(request.Lens.HorizontalFovAt(analysis.Source.Width)) : request.Lens,
+        };
         switch (request.Motion.Kind)
         {
             case RenderMotionKind.Reference:
@@ -136,12 +146,12 @@ public sealed class RenderService
                 var pairs = analysis!.ToPairCameraMotions();
                 return await renderer.RenderCameraPathAsync(pairs, depth,
                     options with { Frames = ReferenceFrames(request, pairs.Count + 1), Fps = request.Fps ?? ReferenceFps(analysis) },
-                    referenceSize: (analysis.Source.Width, analysis.Source.Height), cancellationToken: ct);
+                    settings, (analysis.Source.Width, analysis.Source.Height), ct);
             case RenderMotionKind.CameraMove:
-                return await renderer.RenderPresetAsync(request.Motion.Move, request.Speed!.Value, request.Frames!.Value, depth, options, cancellationToken: ct);
+                return await renderer.RenderPresetAsync(request.Motion.Move, request.Speed!.Value, request.Frames!.Value, depth, options, settings, ct);
             case RenderMotionKind.RotationPreset:
                 return await renderer.RenderAsync(RotationPreset(request.Motion.Rotation, request.Speed!.Value, request.Frames!.Value), depth, options,
-                    cancellationToken: ct);
+                    settings, ct);
             default:
                 var file = request.Motion.TrajectoryFile!;
                 MediaInput.RequireFile(file, "Trajectory file");
@@ -154,7 +164,7 @@ public sealed class RenderService
                 {
                     throw new InvalidDataException($"{file}: {e.Message}", e);
                 }
-                return await renderer.RenderAsync(trajectory, depth, options with { Frames = request.Frames }, cancellationToken: ct);
+                return await renderer.RenderAsync(trajectory, depth, options with { Frames = request.Frames }, settings, ct);
         }
     }
 

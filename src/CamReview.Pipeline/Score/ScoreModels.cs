@@ -58,7 +58,7 @@ public sealed record ScoreOptions
     /// <paramref name="referenceWidth"/> pixels wide (unchanged without a focal length).
     /// </summary>
     public ScoreOptions WithReferenceWidth(int referenceWidth) => FocalLengthPixels is double f
-        ? this with { FocalLengthPixels = null, HorizontalFovDegrees = 2 * Math.Atan(referenceWidth / 2.0 / f) * 180 / Math.PI }
+        ? this with { FocalLengthPixels = null, HorizontalFovDegrees = new Lens(FocalLengthPixels: f).HorizontalFovAt(referenceWidth) }
         : this;
 }
 
