@@ -4,8 +4,7 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ENV DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# Only the front-end packages need Node.js; OpenCV and ONNX Runtime arrive as NuGet packages.
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+# OpenCV and ONNX Runtime arrive as NuGet packages; the front end (MudBlazor, Plotly.Blazor) too.
 WORKDIR /src
 COPY . .
 RUN bash scripts/setup.sh --skip-apt --skip-build

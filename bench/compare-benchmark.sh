@@ -6,9 +6,14 @@
 # Timed with curl's time_total on loopback, signed in: GET /projects/{p}/pairs/{id}/compare is the server-side
 # render of the whole page (the comparison loaded from SQLite, the metric table, the three Plotly figures as JSON,
 # comments, share links) before the browser connects its live circuit; GET /share/{token} is the static page.
-# Usage: bench/compare-benchmark.sh [REQUESTS]   (default 30 per page after 3 warm-up requests; median and p95)
+# Then in Chromium (Debian's, driven by Playwright for Node, bench/page-interactive.mjs): the compare page opened LOADS
+# times by the signed-in user, from the start of the navigation to the first byte, the page shown, interactive (its
+# live circuit up, so clicks are answered) and every Plotly figure drawn.
+# Usage: bench/compare-benchmark.sh [REQUESTS] [LOADS]   (defaults 30 per page after 3 warm-up requests, and 10
+# loads; median and p95)
 set -euo pipefail
 requests=${1:-30}
+loads=${2:-10}
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=bench/portal.sh
@@ -56,5 +61,19 @@ for page in "compare page|$portal_url/projects/$project/pairs/$pair/compare" "sh
   size=$(curl -fsS -b "$jar" "$url" | wc -c)
   echo "| $name | $(median < "$work/times.txt") | $(p95 < "$work/times.txt") | $size |"
 done
+
+# In Chromium: a signed-in user opening the compare page, $loads times (bench/page-interactive.mjs).
+node=$root/tests/CamReview.Web.Tests/bin/Release/net10.0/.playwright/node/linux-x64/node
+"$node" "$root/bench/page-interactive.mjs" "$portal_url/" "$admin_email" "$admin_password" "projects/$project/pairs/$pair/compare" "$loads" > "$work/browser.tsv"
+echo
+echo "compare page in Chromium, $loads loads (ms from the start of the navigation):"
+echo
+echo "| step | median ms | p95 ms |"
+echo "|---|---|---|"
+for column in "1|server's first byte" "2|page shown (DOMContentLoaded)" "3|interactive (live circuit)" "4|every plot drawn"; do
+  tail -n +2 "$work/browser.tsv" | cut -f"${column%%|*}" > "$work/column.txt"
+  echo "| ${column#*|} | $(median < "$work/column.txt") | $(p95 < "$work/column.txt") |"
+done
+echo "plots on the page: $(tail -n +2 "$work/browser.tsv" | cut -f5 | sort -u | tr '\n' ' ')"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

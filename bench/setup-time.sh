@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Setup time of a fresh clone: first run (tool restore, npm install, NuGet restore and full build) and a
+# Setup time of a fresh clone: first run (tool restore, NuGet restore and full build) and a
 # second run (everything present). Debian packages are whatever this machine already has.
 # Usage: bench/setup-time.sh [REPO]   (default: this repository)
 set -euo pipefail

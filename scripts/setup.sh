@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# One setup for both README commands: system packages, .NET local tools, front-end packages, and a Release
-# build. Idempotent: each step checks what is already there and skips. OpenCV (with FFmpeg inside) and ONNX
-# Runtime come as NuGet packages with the build; nothing native is compiled here.
+# One setup for both README commands: system packages, .NET local tools and a Release build. Idempotent: each
+# step checks what is already there and skips. OpenCV (with FFmpeg inside), ONNX Runtime and the front end
+# (MudBlazor, Plotly.Blazor) come as NuGet packages with the build; nothing native is compiled here.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -25,8 +25,6 @@ done
 #    textures of the posed camera-path test clips.
 #    postgresql and redis-server are the servers of the scale-out tests (which start private ones on free ports).
 apt_packages=(ffmpeg libgtk-3-0 chromium fonts-dejavu-core ca-certificates opencv-doc postgresql redis-server)
-# Node.js may come from elsewhere than Debian (an image or NodeSource install): only ask apt when absent.
-command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 ((skip_apt)) || for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -51,19 +49,7 @@ command -v dotnet >/dev/null || { echo "[setup] the .NET SDK (dotnet) is require
 # 2. .NET local tools (dotnet-ef, pinned in dotnet-tools.json); restoring is a no-op once they are there.
 dotnet tool restore >artifacts/tool-restore.log 2>&1 || { cat artifacts/tool-restore.log >&2; echo "[setup] dotnet tool restore failed" >&2; exit 1; }
 
-# 3. Front-end packages (npm ci from the lockfile), copied into wwwroot/lib.
-lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [[ ! -f wwwroot/lib/.lock-hash ]] || [[ $(cat wwwroot/lib/.lock-hash) != "$lock_hash" ]]; then
-  say "installing front-end packages"
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm ci --ignore-scripts --no-audit --no-fund
-  rm -rf wwwroot/lib && mkdir -p wwwroot/lib/bootstrap wwwroot/lib/bootstrap-icons
-  cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map wwwroot/lib/bootstrap/
-  cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map wwwroot/lib/bootstrap/
-  cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts wwwroot/lib/bootstrap-icons/
-  echo "$lock_hash" > wwwroot/lib/.lock-hash
-fi
-
-# 4. Restore and build everything (Release), incremental. Warnings are printed (and are errors under CI=true).
+# 3. Restore and build everything (Release), incremental. Warnings are printed (and are errors under CI=true).
 ((skip_build)) && { say "ready (build skipped) in $(( $(date +%s) - t0 )) s"; exit 0; }
 say "building (Release)"
 if ! dotnet build CamReview.sln -c Release -nologo -v quiet -clp:NoSummary >artifacts/build.log 2>&1; then

@@ -202,9 +202,9 @@ public static class Portal
 
     private static IFileProvider WebRootFiles(string webRoot)
     {
-        if (!Directory.Exists(Path.Combine(webRoot, "lib")))
+        if (!File.Exists(Path.Combine(webRoot, "css", "app.css")))
             throw new InvalidOperationException(
-                $"The static files folder {webRoot} has no lib/ (front-end packages). Run scripts/setup.sh, or set CamReview:WebRoot.");
+                $"The static files folder {webRoot} has no css/app.css: set CamReview:WebRoot to the portal's wwwroot/.");
         return new PhysicalFileProvider(webRoot);
     }
 }

@@ -36,7 +36,7 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
     /// <summary>Static files the anonymous pages (sign-in, share, participant) need, with their content types.</summary>
     public static TheoryData<string, string> StaticFiles => new()
     {
-        { "lib/bootstrap/bootstrap.min.css", "text/css" },
+        { "css/static.css", "text/css" },
         { "_content/Plotly.Blazor/plotly-3.7.0.min.js", "text/javascript" },
         { "css/app.css", "text/css" },
         { "js/participant.js", "text/javascript" },
@@ -71,6 +71,24 @@ public sealed class PortalShellTests(PortalFixture portal) : IClassFixture<Porta
         using var response = await client.Http.GetAsync("no/such/page");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("Not found", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ThePagesLinkNoBootstrapAndNoneIsServed()
+    {
+        // The look is MudBlazor's alone: neither the interactive pages nor the static ones (sign-in, account forms)
+        // link Bootstrap's styles, icons or script, or set its theme attribute.
+        using var client = await portal.ClientAsync();
+        using (var signIn = await portal.Http.GetAsync("account/login"))
+            Assert.DoesNotMatch("lib/bootstrap|bootstrap-icons|data-bs-theme", await signIn.Content.ReadAsStringAsync());
+        foreach (var path in new[] { "projects", "teams", "help/metrics", "account/password" })
+        {
+            var html = await client.Http.GetStringAsync(path);
+            Assert.Contains("MudBlazor.min.css", html);
+            Assert.DoesNotMatch("lib/bootstrap|bootstrap-icons|data-bs-theme", html);
+        }
+        using var css = await client.Http.GetAsync("lib/bootstrap/bootstrap.min.css");
+        Assert.Equal(HttpStatusCode.NotFound, css.StatusCode);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public static class SecurityHeaders
 {
     /// <summary>Scripts only from the portal's own files (blazor.web.js, the ES modules, plotly.js; no inline script or
     /// eval); inline styles are allowed because pages and plotly.js set style attributes; images also from data: and
-    /// blob: URLs (Bootstrap's icons, PNG export); connections only to the portal itself, which includes the SignalR
+    /// blob: URLs (the plots' PNG export); connections only to the portal itself, which includes the SignalR
     /// websocket on the same host; the portal's pages may only be framed by itself.</summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; " +

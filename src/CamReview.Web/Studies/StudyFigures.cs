@@ -32,7 +32,7 @@ public static class StudyFigures
         IEnumerable<ConfidenceInterval?> intervals, MethodColours colours, XAxis yAxis, params Shape[] shapes) => new(
         [new Bar
         {
-            X = PlotText.Plain(labels).Cast<object>().ToList(), Y = values.Cast<object>().ToList(), ErrorY = Errors(values, intervals),
+            X = PlotText.Wrapped(labels, LabelWidth).Cast<object>().ToList(), Y = values.Cast<object>().ToList(), ErrorY = Errors(values, intervals),
             Marker = new BarMarker { ColorArray = colourOf.Select(m => (object)colours.Of(m)).ToList() },
             HoverTemplate = "%{x}: %{y:.3f}<extra></extra>",
         }],
@@ -41,6 +41,19 @@ public static class StudyFigures
             XAxis = [new XAxis { AutoMargin = AutoMargin.True }], YAxis = [PlotFigure.AsYAxis(yAxis)], Shapes = shapes,
             Margin = new Margin { L = 64, R = 16, T = 16, B = 48 }, AutoSize = true,
         });
+
+    /// <summary>Method names and pairs are broken into lines of at most this many characters under the bars and beside
+    /// the heatmap's rows.</summary>
+    private const int LabelWidth = 22;
+
+    /// <summary>The height (CSS pixels) of a figure with these labels under it: where bars are narrow the labels stand
+    /// upright and take their longest line off the plot's height, which must stay taller than its axis title, on
+    /// screen and in the exports (drawn at the on-screen size).</summary>
+    public static int Height(IEnumerable<string> labels) =>
+        Math.Clamp(280 + 7 * labels.SelectMany(l => PlotText.Lines(l, LabelWidth)).Select(l => l.Length).DefaultIfEmpty(0).Max(), 320, 560);
+
+    /// <summary>The labels under the win-rate bars: one per compared pair.</summary>
+    public static IEnumerable<string> PairLabels(QuestionResult q) => q.Pairs.Where(p => p.WinRateA is not null).Select(p => $"{p.A} vs {p.B}");
 
     private static XAxis Titled(string title) => new() { Title = new AxisTitle { Text = title }, AutoMargin = AutoMargin.True };
 
@@ -65,7 +78,7 @@ public static class StudyFigures
             Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line, XRef = "paper", X0 = 0, X1 = 1, Y0 = 0.5, Y1 = 0.5,
             Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Dash = "dot", Color = "#6c757d" },
         };
-        return Bars(pairs.Select(p => $"{p.A} vs {p.B}").ToList(), pairs.Select(p => p.A).ToList(), pairs.Select(p => p.WinRateA!.Value).ToList(),
+        return Bars(PairLabels(q).ToList(), pairs.Select(p => p.A).ToList(), pairs.Select(p => p.WinRateA!.Value).ToList(),
             pairs.Select(p => p.WilsonA), colours, axis, even);
     }
 
@@ -88,7 +101,7 @@ public static class StudyFigures
             if (pair?.WinRateA is not { } rateA) return (double?)null;
             return pair.A == row ? rateA : 1 - rateA;
         }).ToArray()).ToList();
-        var labels = PlotText.Plain(methods).Cast<object>().ToList();
+        var labels = PlotText.Wrapped(methods, LabelWidth).Cast<object>().ToList();
         var rows = Titled("wins");
         rows.AutoRange = Plotly.Blazor.LayoutLib.XAxisLib.AutoRangeEnum.Reversed;
         return new PlotFigure(

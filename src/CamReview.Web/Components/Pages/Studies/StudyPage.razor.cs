@@ -44,7 +44,8 @@ public sealed partial class StudyPage : IDisposable
         // Figures are rebuilt only with new results, so the plots redraw only then.
         var (methods, colours) = (_report!.Methods, _report.Colours);
         _figures = _report.Analysis.Questions.ToDictionary(q => q.Question, q => new QuestionFigures(
-            StudyFigures.BradleyTerry(q, colours), StudyFigures.WinRates(q, colours), StudyFigures.WinHeatmap(q, methods), StudyFigures.BestOfN(q, colours)));
+            StudyFigures.BradleyTerry(q, colours), StudyFigures.WinRates(q, colours), StudyFigures.WinHeatmap(q, methods), StudyFigures.BestOfN(q, colours),
+            StudyFigures.Height(methods), StudyFigures.Height(StudyFigures.PairLabels(q))));
     }
 
     /// <summary>A section acted on the study: shows why it could not (null: it could), and the study as it is now.</summary>
