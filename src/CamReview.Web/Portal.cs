@@ -100,6 +100,7 @@ public static class Portal
         builder.Services.AddSingleton<CollaborationService>();
         builder.Services.AddSingleton<IPasswordHasher<ShareLink>, PasswordHasher<ShareLink>>();
         builder.Services.AddSingleton<ShareLinkService>();
+        builder.Services.AddGuestCommentLimits();
 
         // Jobs: renders, analyses and scores on a bounded background service, live progress to every viewer.
         builder.Services.AddSingleton<JobEvents>();
@@ -167,6 +168,8 @@ public static class Portal
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseFormTokenRefusal();
+        // After the token checks: a forged form is refused before it counts against a guest's allowance.
+        app.UseRateLimiter();
         app.UseApiAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
