@@ -168,9 +168,10 @@ public static class Portal
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseFormTokenRefusal();
-        // After the token checks: a forged form is refused before it counts against a guest's allowance.
-        app.UseRateLimiter();
         app.UseApiAntiforgery();
+        // The rate limits (the studies' policies, guest comments): after the token checks, so that a forged form is
+        // refused before it counts against a guest's allowance.
+        app.UseRateLimiter();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
         {

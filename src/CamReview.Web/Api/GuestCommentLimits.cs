@@ -28,30 +28,44 @@ public static class GuestCommentLimits
         }
     }
 
-    public static IServiceCollection AddGuestCommentLimits(this IServiceCollection services) => services.AddRateLimiter(limiter =>
+    /// <summary>The limits, beside the other rate limits of the portal (the studies' policies): a global limiter that
+    /// limits only endpoints marked <see cref="Limited"/>, and their refusals answered with a page of their own (the
+    /// other refusals as before). Configured after everything else, so that it wraps the refusal answer already set.</summary>
+    public static IServiceCollection AddGuestCommentLimits(this IServiceCollection services)
     {
-        limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-            Partition(http => "client " + ClientAddress.Of(http), PerClient, ClientWindow),
-            Partition(http => "link " + http.GetRouteValue("token"), PerLink, LinkWindow));
-        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.OnRejected = (rejected, ct) =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().PostConfigure(limiter =>
         {
-            var http = rejected.HttpContext;
-            var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : ClientWindow;
-            var refusal = new GuessRefusal(
-                $"Too many guest comments: at most {PerClient} from one address every {ClientWindow.TotalMinutes:0} minutes, and {PerLink} on one share link " +
-                $"an hour. Try again in {GuessRefusal.Minutes(wait)}; nothing was posted.", wait);
-            http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;
-            var token = http.GetRouteValue("token") as string ?? "";
-            return new ValueTask(Results.Content(
-                CompareApi.MessagePage("Too many comments", refusal.Message, CompareApi.ShareAddress(token), "Back to the comparison", "guest-comment-throttled", PortalTheme.IsDark(http)),
-                "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http));
-        };
-    });
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                Partition(http => "client " + ClientAddress.Of(http), PerClient, ClientWindow),
+                Partition(http => "link " + http.GetRouteValue("token"), PerLink, LinkWindow));
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            var others = limiter.OnRejected;
+            limiter.OnRejected = (rejected, ct) => IsLimited(rejected.HttpContext) ? Refuse(rejected) : others?.Invoke(rejected, ct) ?? ValueTask.CompletedTask;
+        });
+        return services;
+    }
+
+    private static bool IsLimited(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<Limited>() is not null;
+
+    private static ValueTask Refuse(OnRejectedContext rejected)
+    {
+        var http = rejected.HttpContext;
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : ClientWindow;
+        var refusal = new GuessRefusal(
+            $"Too many guest comments: at most {PerClient} from one address every {ClientWindow.TotalMinutes:0} minutes, and {PerLink} on one share link " +
+            $"an hour. Try again in {GuessRefusal.Minutes(wait)}; nothing was posted.", wait);
+        http.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;
+        var token = http.GetRouteValue("token") as string ?? "";
+        return new ValueTask(Results.Content(
+            CompareApi.MessagePage("Too many comments", refusal.Message, CompareApi.ShareAddress(token), "Back to the comparison", "guest-comment-throttled",
+                PortalTheme.IsDark(http)),
+            "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http));
+    }
 
     /// <summary>A fixed window per key on the limited endpoint; no limit anywhere else.</summary>
     private static PartitionedRateLimiter<HttpContext> Partition(Func<HttpContext, string> key, int permits, TimeSpan window) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(http => http.GetEndpoint()?.Metadata.GetMetadata<Limited>() is null
+        PartitionedRateLimiter.Create<HttpContext, string>(http => !IsLimited(http)
             ? RateLimitPartition.GetNoLimiter("")
             : RateLimitPartition.GetFixedWindowLimiter(key(http), _ => new FixedWindowRateLimiterOptions
             {
