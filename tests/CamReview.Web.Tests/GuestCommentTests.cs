@@ -11,7 +11,7 @@ namespace CamReview.Web.Tests;
 /// <summary>A pair with an output and share links with and without guest comments, on a portal that believes the
 /// loopback proxy's X-Forwarded-For, so that each test comments from client addresses of its own (the limits count
 /// per address).</summary>
-public sealed class GuestCommentWorld : PortalFixture
+public class GuestCommentWorld : PortalFixture
 {
     public int ProjectId, PairId, OutputId, TeamId;
     public string GuestsUrl = "", NoGuestsUrl = "", LockedUrl = "";
@@ -38,7 +38,7 @@ public sealed class GuestCommentWorld : PortalFixture
         (await admin.PostJsonOkAsync($"api/pairs/{PairId}/share-links", new { label, expiresInDays = 7, passphrase, guestsMayComment = guests }))
         .GetProperty("url").GetString()!;
 
-    /// <summary>A browser-like session without an account, seen by the portal as coming from <paramref name="address"/>.</summary>
+    /// <summary>A browser-like client without an account, seen by the portal as coming from <paramref name="address"/>.</summary>
     public PortalClient Guest(string address)
     {
         var guest = PortalClient.Anonymous(BaseAddress);
@@ -53,9 +53,20 @@ public sealed class GuestCommentWorld : PortalFixture
     }
 }
 
-public sealed class GuestCommentTests(GuestCommentWorld world) : IClassFixture<GuestCommentWorld>
+/// <summary>The same on PostgreSQL.</summary>
+public sealed class PostgresGuestCommentWorld : GuestCommentWorld
 {
-    /// <summary>The form's antiforgery token on the share page, in this session (the page sets its cookie).</summary>
+    protected override bool OnPostgres => true;
+}
+
+public sealed class GuestCommentTests(GuestCommentWorld world) : GuestCommentCases(world), IClassFixture<GuestCommentWorld>;
+
+public sealed class PostgresGuestCommentTests(PostgresGuestCommentWorld world) : GuestCommentCases(world), IClassFixture<PostgresGuestCommentWorld>;
+
+/// <summary>Guests commenting through share links, on either database.</summary>
+public abstract class GuestCommentCases(GuestCommentWorld world)
+{
+    /// <summary>The form's antiforgery token on the share page, for this client's cookies (the page sets them).</summary>
     private static async Task<string> FormTokenAsync(PortalClient guest, string shareUrl)
     {
         using var page = await guest.Http.GetAsync(shareUrl);
@@ -172,7 +183,7 @@ public sealed class GuestCommentTests(GuestCommentWorld world) : IClassFixture<G
             Assert.Contains("data-testid=\"guest-comment-refused\"", body);
             Assert.Contains(reason, body);
         }
-        // (A page without the form has no token: the session's token from another page serves.)
+        // (A page without the form has no token: this client's token from another page serves.)
         await RefusedAsync(world.NoGuestsUrl, await FormTokenAsync(guest, world.GuestsUrl), "does not take comments from guests");
         await RefusedAsync(revokedUrl, revokedToken, "revoked");
         await RefusedAsync(expiredUrl, expiredToken, "expired");
