@@ -134,6 +134,10 @@ namespace CamReview.Migrations.Postgres
                         .HasMaxLength(65536)
                         .HasColumnType("character varying(65536)");
 
+                    b.Property<string>("GuestName")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
                     b.Property<int>("PairId")
                         .HasColumnType("integer");
 
@@ -145,6 +149,9 @@ namespace CamReview.Migrations.Postgres
 
                     b.Property<DateTime?>("ResolvedUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ShareLinkId")
+                        .HasColumnType("integer");
 
                     b.Property<double>("TimeSeconds")
                         .HasColumnType("double precision");
@@ -158,6 +165,8 @@ namespace CamReview.Migrations.Postgres
                     b.HasIndex("ParentCommentId");
 
                     b.HasIndex("ResolvedByUserId");
+
+                    b.HasIndex("ShareLinkId");
 
                     b.HasIndex("PairId", "TimeSeconds");
 
@@ -417,6 +426,9 @@ namespace CamReview.Migrations.Postgres
 
                     b.Property<DateTime>("ExpiresUtc")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("GuestsMayComment")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Label")
                         .IsRequired()
@@ -1119,6 +1131,11 @@ namespace CamReview.Migrations.Postgres
                         .HasForeignKey("ResolvedByUserId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("CamReview.Data.Entities.ShareLink", "ShareLink")
+                        .WithMany()
+                        .HasForeignKey("ShareLinkId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Asset");
 
                     b.Navigation("Author");
@@ -1128,6 +1145,8 @@ namespace CamReview.Migrations.Postgres
                     b.Navigation("Parent");
 
                     b.Navigation("ResolvedBy");
+
+                    b.Navigation("ShareLink");
                 });
 
             modelBuilder.Entity("CamReview.Data.Entities.Job", b =>

@@ -125,6 +125,10 @@ namespace CamReview.Migrations
                         .HasMaxLength(65536)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("GuestName")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PairId")
                         .HasColumnType("INTEGER");
 
@@ -136,6 +140,9 @@ namespace CamReview.Migrations
 
                     b.Property<DateTime?>("ResolvedUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ShareLinkId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<double>("TimeSeconds")
                         .HasColumnType("REAL");
@@ -149,6 +156,8 @@ namespace CamReview.Migrations
                     b.HasIndex("ParentCommentId");
 
                     b.HasIndex("ResolvedByUserId");
+
+                    b.HasIndex("ShareLinkId");
 
                     b.HasIndex("PairId", "TimeSeconds");
 
@@ -400,6 +409,9 @@ namespace CamReview.Migrations
 
                     b.Property<DateTime>("ExpiresUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("GuestsMayComment")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Label")
                         .IsRequired()
@@ -1080,6 +1092,11 @@ namespace CamReview.Migrations
                         .HasForeignKey("ResolvedByUserId")
                         .OnDelete(DeleteBehavior.SetNull);
 
+                    b.HasOne("CamReview.Data.Entities.ShareLink", "ShareLink")
+                        .WithMany()
+                        .HasForeignKey("ShareLinkId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Asset");
 
                     b.Navigation("Author");
@@ -1089,6 +1106,8 @@ namespace CamReview.Migrations
                     b.Navigation("Parent");
 
                     b.Navigation("ResolvedBy");
+
+                    b.Navigation("ShareLink");
                 });
 
             modelBuilder.Entity("CamReview.Data.Entities.Job", b =>

@@ -14,6 +14,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int ErrorMaxLength = 2000;
     public const int CommentMaxLength = 2000;
 
+    /// <summary>The longest name a guest may comment under.</summary>
+    public const int GuestNameMaxLength = 60;
+
     /// <summary>Characters of a comment's drawing as stored (50 shapes of short lines, or a few long freehand ones).</summary>
     public const int DrawingMaxLength = 65536;
     public const int StudyTextMaxLength = 4000;
@@ -182,6 +185,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
         {
             e.Property(c => c.Body).HasMaxLength(CommentMaxLength);
             e.Property(c => c.DrawingJson).HasMaxLength(DrawingMaxLength);
+            e.Property(c => c.GuestName).HasMaxLength(GuestNameMaxLength);
+            e.HasOne(c => c.ShareLink).WithMany().HasForeignKey(c => c.ShareLinkId).OnDelete(DeleteBehavior.SetNull);
             e.HasOne(c => c.Pair).WithMany().HasForeignKey(c => c.PairId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(c => c.Asset).WithMany().HasForeignKey(c => c.AssetId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(c => c.Author).WithMany().HasForeignKey(c => c.AuthorUserId).OnDelete(DeleteBehavior.SetNull);

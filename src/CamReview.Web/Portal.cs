@@ -100,6 +100,7 @@ public static class Portal
         builder.Services.AddSingleton<CollaborationService>();
         builder.Services.AddSingleton<IPasswordHasher<ShareLink>, PasswordHasher<ShareLink>>();
         builder.Services.AddSingleton<ShareLinkService>();
+        builder.Services.AddGuestCommentLimits();
 
         // Jobs: renders, analyses and scores on a bounded background service, live progress to every viewer.
         builder.Services.AddSingleton<JobEvents>();
@@ -168,6 +169,9 @@ public static class Portal
         app.UseAntiforgery();
         app.UseFormTokenRefusal();
         app.UseApiAntiforgery();
+        // The rate limits (the studies' policies, guest comments): after the token checks, so that a forged form is
+        // refused before it counts against a guest's allowance.
+        app.UseRateLimiter();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(endpoint =>
         {

@@ -231,6 +231,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
     {
         ["POST /account/logout"] = "a form post with the antiforgery token: SecurityTests and the sign-out tests",
         ["POST /share/{token}/unlock"] = "the passphrase form: CompareBrowserTests and the share-link guess-limit tests",
+        ["POST /share/{token}/comments"] = "the guest comment form (antiforgery, 403 unless the link allows guests, 429): GuestCommentTests",
         ["* /hubs/review"] = "any account; joining a project's group checks membership: AuthorizationMatrixTests.OnlyMembersJoinAProjectsLiveUpdates",
         ["* /hubs/review/negotiate"] = "as /hubs/review",
         ["* /health"] = "anyone; what it tells whom: the health tests",

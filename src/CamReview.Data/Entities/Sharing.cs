@@ -27,10 +27,16 @@ public sealed class ShareLink
 
     public int OpenCount { get; set; }
     public DateTime? LastOpenedUtc { get; set; }
+
+    /// <summary>Whether people who open the link may comment on the comparison under a name of their choosing
+    /// (guest comments); off unless whoever made the link turned it on.</summary>
+    public bool GuestsMayComment { get; set; }
 }
 
 /// <summary>A remark on a comparison at a time code, optionally about one output; a reply belongs to the thread of
-/// the comment it answers (one level: a reply to a reply joins the same thread), and a thread is resolved as a whole.</summary>
+/// the comment it answers (one level: a reply to a reply joins the same thread), and a thread is resolved as a whole.
+/// A member's comment has <see cref="AuthorUserId"/>; a guest's, posted through a share link, has no user but
+/// <see cref="GuestName"/> and <see cref="ShareLinkId"/>.</summary>
 public sealed class Comment
 {
     public int Id { get; set; }
@@ -53,6 +59,13 @@ public sealed class Comment
     public int? AuthorUserId { get; set; }
     public User? Author { get; set; }
     public DateTime CreatedUtc { get; set; }
+
+    /// <summary>The name a guest gave, for a comment posted through a share link; null for a member's.</summary>
+    public string? GuestName { get; set; }
+
+    /// <summary>The share link a guest's comment came through; null for a member's.</summary>
+    public int? ShareLinkId { get; set; }
+    public ShareLink? ShareLink { get; set; }
 
     /// <summary>A drawing on the frame at <see cref="TimeSeconds"/>, over the output's picture (the reference's when the
     /// comment is about the comparison), as JSON (the portal's <c>Drawing</c>); null without one.</summary>

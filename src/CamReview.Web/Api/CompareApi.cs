@@ -17,6 +17,26 @@ public static class CompareApi
     /// <summary>A comment thread resolved (true) or open again (false).</summary>
     public sealed record ResolvedRequest(bool Resolved);
 
+    /// <summary>The share page's guest comment form, as posted: the fields are read as text and parsed here, so that an
+    /// empty choice ("about the comparison", "a new comment") is not a binding error. <see cref="Time"/> is the players'
+    /// time in seconds (set by the page's script; 0 without it).</summary>
+    public sealed class GuestCommentForm
+    {
+        public const string NameCookie = "CamReview.GuestName";
+
+        public string? Name { get; set; }
+        public string? Body { get; set; }
+        public string? Time { get; set; }
+        public string? About { get; set; }
+        public string? ReplyTo { get; set; }
+
+        public NewComment Comment() => new(
+            double.TryParse(Time, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var time) ? time : 0,
+            Body, Number(About), Number(ReplyTo));
+
+        private static int? Number(string? text) => int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
     public static void MapCompareApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
@@ -75,7 +95,8 @@ public static class CompareApi
             if (unlock.Refused is { } refused)
             {
                 http.Response.Headers.RetryAfter = refused.RetryAfterSeconds;
-                return Results.Content(TooManyGuessesPage(token, refused.Message, PortalTheme.IsDark(http)), "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
+                return Results.Content(MessagePage("Too many tries", refused.Message, ShareAddress(token), "Back to the passphrase", "passphrase-throttled", PortalTheme.IsDark(http)),
+                    "text/html; charset=utf-8", statusCode: StatusCodes.Status429TooManyRequests);
             }
             if (unlock.Cookie is { } cookie)
                 http.Response.Cookies.Append(ShareLinkService.UnlockCookieName(shared.LinkId), cookie, new CookieOptions
@@ -86,6 +107,30 @@ public static class CompareApi
             var query = unlock.Error is null ? "" : "?error=" + Uri.EscapeDataString(unlock.Error);
             return Results.Redirect(ShareLinkService.PathPrefix + token + query);
         });
+        // A guest's comment from the share page's form (antiforgery-checked, as every form): stored and shown to the
+        // comparison's open pages, then back to the share page; a link that does not take guest comments, or is closed,
+        // answers 403 and stores nothing; too many posts answer 429 (GuestCommentLimits).
+        share.MapPost("/{token}/comments", async (string token, [FromForm] GuestCommentForm form, HttpContext http, ShareLinkService links,
+            CollaborationService collaboration, CancellationToken ct) =>
+        {
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            IResult Refused(int status, string message) => Results.Content(MessagePage("Comment not posted", message, ShareAddress(token), "Back to the comparison",
+                "guest-comment-refused", PortalTheme.IsDark(http)), "text/html; charset=utf-8", statusCode: status);
+            var shared = await links.ResolveAsync(token, countOpen: false, ct);
+            if (shared is null) return Refused(StatusCodes.Status404NotFound, "This share link does not exist. Check that the address was copied whole.");
+            if (shared.Refusal is null && !links.IsOpen(shared, http)) return Refused(StatusCodes.Status403Forbidden, "Open the share link with its passphrase first.");
+            var result = await collaboration.AddGuestCommentAsync(shared, form.Name, form.Comment(), ct);
+            if (result.Status == ResultStatus.Forbidden) return Refused(StatusCodes.Status403Forbidden, result.Error!);
+            if (!result.Succeeded)
+                return Results.Redirect($"{ShareLinkService.PathPrefix}{token}?commentError={Uri.EscapeDataString(result.Error!)}#guest-comment");
+            // The name is offered again next time, in this browser and on this link only.
+            http.Response.Cookies.Append(GuestCommentForm.NameCookie, form.Name!.Trim(), new CookieOptions
+            {
+                HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true,
+                Path = ShareLinkService.PathPrefix + token, Expires = shared.ExpiresUtc,
+            });
+            return Results.Redirect($"{ShareLinkService.PathPrefix}{token}?commented={result.Value!.Id}#guest-comment");
+        }).WithMetadata(GuestCommentLimits.Limited.Instance);
     }
 
     private static async Task<SharedAccess?> OpenAsync(string token, HttpContext http, ShareLinkService links, CancellationToken ct)
@@ -96,21 +141,24 @@ public static class CompareApi
         return shared is not null && links.IsOpen(shared, http) ? shared : null;
     }
 
-    /// <summary>The answer to a passphrase guess that was not checked: a page of its own (the share page's form posts
-    /// here), with the message and the way back to the form.</summary>
-    private static string TooManyGuessesPage(string token, string message, bool dark)
+    /// <summary>An answer of its own to a form of the share page that was not taken (a passphrase guess not checked, a
+    /// guest comment refused): a small page with the message and the way back (<paramref name="back"/>, relative).</summary>
+    internal static string MessagePage(string title, string message, string back, string backLabel, string testId, bool dark)
     {
-        var back = System.Net.WebUtility.HtmlEncode(ShareLinkService.PathPrefix.TrimStart('/') + Uri.EscapeDataString(token));
+        static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);
         return $"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex"><base href="/"><title>Too many tries · CamReview</title>
+            <meta name="robots" content="noindex"><base href="/"><title>{Html(title)} · CamReview</title>
             {PortalTheme.StaticHead(dark)}</head>
-            <body><main class="static-main"><div class="static-alert static-alert-warning" role="alert" data-testid="passphrase-throttled">
-            <h1>Too many tries</h1><p>{System.Net.WebUtility.HtmlEncode(message)}</p>
-            <a class="static-button" href="{back}">Back to the passphrase</a></div></main></body></html>
+            <body><main class="static-main"><div class="static-alert static-alert-warning" role="alert" data-testid="{Html(testId)}">
+            <h1>{Html(title)}</h1><p>{Html(message)}</p>
+            <a class="static-button" href="{Html(back)}">{Html(backLabel)}</a></div></main></body></html>
             """;
     }
+
+    /// <summary>The share page of a token, relative to the portal (for a link back to it).</summary>
+    internal static string ShareAddress(string token) => ShareLinkService.PathPrefix.TrimStart('/') + Uri.EscapeDataString(token);
 
     private static IResult Closed() =>
         ApiResults.Error(ResultStatus.NotFound, "This share link does not exist, was revoked, has expired, or needs its passphrase.");

@@ -42,6 +42,30 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
     {
         var allowed = await access.PairAsync(user, pairId, Permission.Comment, ct);
         if (!allowed.Allowed) return allowed.Deny<CommentView>();
+        return await StoreCommentAsync(pairId, request, new Authorship(user.UserId(), null, null), ct);
+    }
+
+    /// <summary>A guest's comment (or reply) through a share link that allows it, under the name they give: 1 to
+    /// <see cref="CamReviewDb.GuestNameMaxLength"/> characters once trimmed, no control characters. A closed link
+    /// (revoked, expired) or one without guest comments is refused (403) and nothing is stored; guests do not draw. How
+    /// often guests may post is limited before this is called (<see cref="GuestCommentLimits"/>).</summary>
+    public async Task<Result<CommentView>> AddGuestCommentAsync(SharedAccess shared, string? name, NewComment request, CancellationToken ct = default)
+    {
+        if (shared.Refusal is not null) return Result<CommentView>.Fail(shared.Refusal, ResultStatus.Forbidden);
+        if (!shared.GuestsMayComment) return Result<CommentView>.Fail("This share link does not take comments from guests.", ResultStatus.Forbidden);
+        var guest = name?.Trim() ?? "";
+        if (guest.Length == 0) return Result<CommentView>.Fail("Give your name: guests comment under a name.");
+        if (guest.Length > CamReviewDb.GuestNameMaxLength || guest.Any(char.IsControl))
+            return Result<CommentView>.Fail($"A name has at most {CamReviewDb.GuestNameMaxLength} characters and no control characters.");
+        if (request.Drawing is not null) return Result<CommentView>.Fail("Guests cannot draw on a frame: write what you see instead.");
+        return await StoreCommentAsync(shared.PairId, request, new Authorship(null, guest, shared.LinkId), ct);
+    }
+
+    /// <summary>Who wrote a comment: a member (<see cref="UserId"/>), or a guest by name through a share link.</summary>
+    private sealed record Authorship(int? UserId, string? GuestName, int? ShareLinkId);
+
+    private async Task<Result<CommentView>> StoreCommentAsync(int pairId, NewComment request, Authorship author, CancellationToken ct)
+    {
         var body = request.Body?.Trim() ?? "";
         if (body.Length == 0) return Result<CommentView>.Fail("Write something first: the comment is empty.");
         if (body.Length > CamReviewDb.CommentMaxLength) return Result<CommentView>.Fail($"A comment has at most {CamReviewDb.CommentMaxLength} characters.");
@@ -57,17 +81,19 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
         }
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        Comment comment;
+        var comment = new Comment
+        {
+            PairId = pairId, Body = body, AuthorUserId = author.UserId, GuestName = author.GuestName, ShareLinkId = author.ShareLinkId,
+            CreatedUtc = _clock.GetUtcNow().UtcDateTime,
+        };
         if (request.ReplyTo is { } replyTo)
         {
             var answered = await db.Comments.AsNoTracking().Where(c => c.Id == replyTo && c.PairId == pairId)
                 .Select(c => new { c.Id, c.ParentCommentId, c.TimeSeconds, c.AssetId }).SingleOrDefaultAsync(ct);
             if (answered is null) return Result<CommentView>.Fail("The reply answers a comment that is not on this comparison.");
-            comment = new Comment
-            {
-                PairId = pairId, ParentCommentId = answered.ParentCommentId ?? answered.Id, AssetId = answered.AssetId, TimeSeconds = answered.TimeSeconds,
-                Body = body, AuthorUserId = user.UserId(), CreatedUtc = _clock.GetUtcNow().UtcDateTime,
-            };
+            comment.ParentCommentId = answered.ParentCommentId ?? answered.Id;
+            comment.AssetId = answered.AssetId;
+            comment.TimeSeconds = answered.TimeSeconds;
         }
         else
         {
@@ -75,11 +101,9 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
                 return Result<CommentView>.Fail("The time code must be a number of seconds from the start.");
             if (request.AssetId is { } assetId && !await db.Assets.AnyAsync(a => a.Id == assetId && a.PairId == pairId && a.Kind == AssetKind.Output, ct))
                 return Result<CommentView>.Fail("The comment is about an output that is not part of this comparison.");
-            comment = new Comment
-            {
-                PairId = pairId, AssetId = request.AssetId, TimeSeconds = Math.Round(request.TimeSeconds, 3), Body = body, DrawingJson = drawing,
-                AuthorUserId = user.UserId(), CreatedUtc = _clock.GetUtcNow().UtcDateTime,
-            };
+            comment.AssetId = request.AssetId;
+            comment.TimeSeconds = Math.Round(request.TimeSeconds, 3);
+            comment.DrawingJson = drawing;
         }
         db.Comments.Add(comment);
         await db.SaveChangesAsync(ct);
@@ -107,7 +131,8 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
         return Result<CommentView>.Ok(await ComparisonService.CommentQuery(db, comment.PairId, comment.Id).SingleAsync(ct));
     }
 
-    /// <summary>Deletes a comment (a thread's first comment with its replies): its author, or an Owner of the team.</summary>
+    /// <summary>Deletes a comment (a thread's first comment with its replies): its author or an Owner of the team, and a
+    /// guest's comment anyone who may comment (guests cannot delete, so members keep the comparison clean).</summary>
     public async Task<Result<bool>> DeleteCommentAsync(ClaimsPrincipal user, int commentId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -115,7 +140,7 @@ public sealed class CollaborationService(IDbContextFactory<CamReviewDb> dbs, Acc
         if (comment is null) return Result<bool>.NotFound();
         var allowed = await access.PairAsync(user, comment.PairId, Permission.Comment, ct);
         if (!allowed.Allowed) return allowed.Deny<bool>();
-        if (comment.AuthorUserId != user.UserId() && allowed.Membership!.Role != TeamRole.Owner)
+        if (comment.GuestName is null && comment.AuthorUserId != user.UserId() && allowed.Membership!.Role != TeamRole.Owner)
             return Result<bool>.Fail("Only the comment's author or a team Owner can delete it.", ResultStatus.Forbidden);
         db.Comments.Remove(comment);
         await db.SaveChangesAsync(ct);

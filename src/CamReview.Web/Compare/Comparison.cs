@@ -40,11 +40,15 @@ public sealed record ReviewView(ReviewStatus Status, string? Reviewer, DateTime?
 
 /// <summary>A comment as pages show it; <see cref="AuthorId"/> only decides who may delete it and is never sent out.
 /// <see cref="ReplyTo"/>: the thread's first comment, for a reply. <see cref="ResolvedBy"/>/<see cref="ResolvedUtc"/>: on
-/// a thread's first comment once the thread is resolved.</summary>
+/// a thread's first comment once the thread is resolved. <see cref="IsGuest"/>: posted through a share link by someone
+/// without an account; <see cref="Author"/> is then the name they gave, followed by " (guest)".</summary>
 public sealed record CommentView(int Id, int PairId, int? AssetId, string? MethodName, double TimeSeconds, string Body, string Author, DateTime CreatedUtc,
     [property: System.Text.Json.Serialization.JsonIgnore] int? AuthorId = null, int? ReplyTo = null, string? ResolvedBy = null, DateTime? ResolvedUtc = null,
-    Drawing? Drawing = null)
+    Drawing? Drawing = null, bool IsGuest = false)
 {
+    /// <summary>What follows a guest's name wherever their comment appears.</summary>
+    public const string GuestSuffix = " (guest)";
+
     public bool IsResolved => ResolvedUtc is not null;
 
     /// <summary>m:ss.s, as players show time.</summary>

@@ -72,9 +72,10 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
         db.Comments.AsNoTracking().Where(c => c.PairId == pairId && (commentId == null || c.Id == commentId))
             .OrderBy(c => c.TimeSeconds).ThenBy(c => c.ParentCommentId ?? c.Id).ThenBy(c => c.Id)
             .Select(c => new CommentView(c.Id, c.PairId, c.AssetId, c.Asset != null ? c.Asset.MethodName : null, c.TimeSeconds, c.Body,
-                c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc, c.AuthorUserId, c.ParentCommentId,
+                c.GuestName != null ? c.GuestName + CommentView.GuestSuffix : c.Author != null ? c.Author.DisplayName : "a former member", c.CreatedUtc,
+                c.AuthorUserId, c.ParentCommentId,
                 c.ResolvedUtc == null ? null : c.ResolvedBy != null ? c.ResolvedBy.DisplayName : "a former member", c.ResolvedUtc,
-                Drawing.Read(c.DrawingJson)));
+                Drawing.Read(c.DrawingJson), c.GuestName != null));
 
     /// <summary>The metric table as CSV: one row per output, a value and a reason column per metric (named by the
     /// catalogue's keys: "pce", "pce_reason").</summary>

@@ -12,12 +12,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CamReview.Web.Compare;
 
-public sealed record NewShareLink(string? Label, int ExpiresInDays, string? Passphrase);
+/// <summary>A share link to make; <see cref="GuestsMayComment"/>: whoever opens it may comment under a name of their own.</summary>
+public sealed record NewShareLink(string? Label, int ExpiresInDays, string? Passphrase, bool GuestsMayComment = false);
 
 /// <summary>A share link as its owners see it; <see cref="Url"/> is the address to pass on (relative to the portal).</summary>
 public sealed record ShareLinkView(
     int Id, int PairId, string Label, string Url, DateTime ExpiresUtc, DateTime? RevokedUtc, bool HasPassphrase,
-    string? CreatedBy, DateTime CreatedUtc, int OpenCount, DateTime? LastOpenedUtc)
+    string? CreatedBy, DateTime CreatedUtc, int OpenCount, DateTime? LastOpenedUtc, bool GuestsMayComment)
 {
     public string State(DateTime now) => RevokedUtc is not null ? "revoked" : ExpiresUtc <= now ? "expired" : "active";
 }
@@ -25,8 +26,8 @@ public sealed record ShareLinkView(
 /// <summary>The answer to a passphrase: the unlock cookie's value, or the guess was refused unchecked (too many), or wrong.</summary>
 public sealed record UnlockResult(string? Cookie, GuessRefusal? Refused, string? Error = null);
 
-/// <summary>What a share token opens: the pair, or why not.</summary>
-public sealed record SharedAccess(int LinkId, int PairId, string Label, bool HasPassphrase, DateTime ExpiresUtc, string? Refusal);
+/// <summary>What a share token opens: the pair, or why not; <see cref="GuestsMayComment"/>: whether its guests may comment.</summary>
+public sealed record SharedAccess(int LinkId, int PairId, string Label, bool HasPassphrase, DateTime ExpiresUtc, string? Refusal, bool GuestsMayComment);
 
 /// <summary>Read-only links to a comparison that open without an account: 256-bit random tokens (only a SHA-256 hash
 /// and an encrypted copy are stored), an expiry, revocation, and an optional passphrase (hashed with the framework's
@@ -67,17 +68,18 @@ public sealed class ShareLinkService(
         var passphrase = string.IsNullOrEmpty(request.Passphrase) ? null : request.Passphrase;
         if (passphrase is { Length: < MinPassphraseLength }) return Result<ShareLinkView>.Fail($"A passphrase has at least {MinPassphraseLength} characters (or leave it empty).");
 
-        return Result<ShareLinkView>.Ok(await AddAsync(pairId, label, request.ExpiresInDays, passphrase, user.UserId(), ct));
+        return Result<ShareLinkView>.Ok(await AddAsync(pairId, label, request.ExpiresInDays, passphrase, request.GuestsMayComment, user.UserId(), ct));
     }
 
     /// <summary>Stores a new link (arguments already checked) and tells the pair's open pages.</summary>
-    internal async Task<ShareLinkView> AddAsync(int pairId, string label, int expiresInDays, string? passphrase, int? userId, CancellationToken ct)
+    internal async Task<ShareLinkView> AddAsync(int pairId, string label, int expiresInDays, string? passphrase, bool guestsMayComment, int? userId,
+        CancellationToken ct)
     {
         var token = NewToken();
         var link = new ShareLink
         {
             PairId = pairId, Label = label, TokenHash = Secrets.Hash(token), TokenProtected = _tokens.Protect(token),
-            ExpiresUtc = Now.AddDays(expiresInDays), CreatedByUserId = userId, CreatedUtc = Now,
+            ExpiresUtc = Now.AddDays(expiresInDays), CreatedByUserId = userId, CreatedUtc = Now, GuestsMayComment = guestsMayComment,
         };
         if (passphrase is not null) link.PassphraseHash = hasher.HashPassword(link, passphrase);
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -128,7 +130,7 @@ public sealed class ShareLinkService(
             link.LastOpenedUtc = Now;
             await db.SaveChangesAsync(ct);
         }
-        return new SharedAccess(link.Id, link.PairId, link.Label, link.PassphraseHash is not null, link.ExpiresUtc, refusal);
+        return new SharedAccess(link.Id, link.PairId, link.Label, link.PassphraseHash is not null, link.ExpiresUtc, refusal, link.GuestsMayComment);
     }
 
     /// <summary>Checks a passphrase from <paramref name="client"/> (its address). On success returns the value of the
@@ -189,7 +191,7 @@ public sealed class ShareLinkService(
 
     private ShareLinkView View(ShareLink link, string? createdBy) => new(
         link.Id, link.PairId, link.Label, ShareUrl(_tokens.Unprotect(link.TokenProtected)), link.ExpiresUtc, link.RevokedUtc,
-        link.PassphraseHash is not null, createdBy, link.CreatedUtc, link.OpenCount, link.LastOpenedUtc);
+        link.PassphraseHash is not null, createdBy, link.CreatedUtc, link.OpenCount, link.LastOpenedUtc, link.GuestsMayComment);
 
     public static string ShareUrl(string token) => PathPrefix.TrimStart('/') + token;
 

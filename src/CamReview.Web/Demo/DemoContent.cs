@@ -126,7 +126,7 @@ public sealed class DemoContent(
                 await store.EnqueueAsync(JobKind.Render, projectId, pairId, null, label, request.ToJobJson(), ownerId, ct);
             }
             // A read-only link to the comparison, and a first comment at a time code, so that sharing shows at once.
-            var link = await shareLinks.AddAsync(pairId, ShareLabel, ShareLinkService.MaxDays, null, ownerId, ct);
+            var link = await shareLinks.AddAsync(pairId, ShareLabel, ShareLinkService.MaxDays, null, guestsMayComment: false, ownerId, ct);
             await using (var db = await dbs.CreateDbContextAsync(ct))
             {
                 db.Comments.Add(new Comment

@@ -74,8 +74,6 @@ public static class StudyEndpoints
 
     public static void MapStudies(this WebApplication app)
     {
-        app.UseRateLimiter();
-
         var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<SameOriginFilter>();
         api.MapGet("/studies", async (HttpContext http, StudyService studies, CancellationToken ct) => Results.Ok(await studies.ListAsync(http.User, ct)));
         api.MapGet("/projects/{projectId:int}/study-choices", async (int projectId, HttpContext http, StudyService studies, CancellationToken ct) =>
