@@ -13,6 +13,7 @@ public sealed class PostgresMigrationTests
     private const string Initial = "20261204180116_Initial";
     private const string CommentThreads = "20261205135140_CommentThreads";
     private const string CommentDrawings = "20261205151550_CommentDrawings";
+    private const string RenderWorkers = "20261207150008_RenderWorkers";
 
     private static async Task<CamReviewDb> MigratedAsync()
     {
@@ -33,7 +34,7 @@ public sealed class PostgresMigrationTests
     public async Task MigrationsApplyToAnEmptyDatabaseAndAreRepeatable()
     {
         await using var db = await MigratedAsync();
-        Assert.Equal([Initial, CommentThreads, CommentDrawings], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal([Initial, CommentThreads, CommentDrawings, RenderWorkers], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         var created = new DateTime(2026, 11, 21, 9, 30, 0, DateTimeKind.Utc);
         db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = created, Team = new Team { Name = "Lab", CreatedUtc = created } });
