@@ -202,4 +202,32 @@ public sealed class WorkerApiTests(WorkerPortalFixture portal) : IClassFixture<W
         Assert.Null(job.AssetId);
         Assert.Equal("loading\nstep 3\nCUDA out of memory", await rita.Http.GetStringAsync($"api/jobs/{id}/log"));
     }
+
+    [Fact]
+    public async Task TheWorkersPageRegistersAWorkerShowsItsTokenOnceAndRevokesIt()
+    {
+        var page = await portal.SignedInPageAsync();
+        await page.GotoAsync("workers");
+        // Typed once the page is interactive (what is typed into the prerendered page is not kept).
+        await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("register-worker")).ToBeEnabledAsync();
+        await page.Locator("#worker-name").FillAsync("page-box");
+        await page.GetByTestId("register-worker").ClickAsync();
+        var token = await page.GetByTestId("worker-token").TextContentAsync();
+        Assert.StartsWith("crw_", token);
+        // The token works, and only its hash is stored.
+        using (var worker = portal.WorkerClient(token!, "page"))
+        using (var lease = await worker.PostAsJsonAsync("api/workers/lease", new { kinds = new[] { "homography" } }))
+            Assert.True(lease.IsSuccessStatusCode, $"{(int)lease.StatusCode}");
+        await using (var db = portal.OpenDb())
+            Assert.Equal(Jobs.WorkerRegistry.Hash(token!), (await db.RenderWorkers.SingleAsync(w => w.Name == "page-box")).TokenHash);
+        await page.ReloadAsync();
+        Assert.Equal(0, await page.GetByTestId("worker-token").CountAsync()); // shown once
+        var row = page.Locator("[data-testid=worker-row][data-worker=page-box]");
+        await row.GetByTestId("revoke-worker").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(row.GetByTestId("worker-revoked")).ToBeVisibleAsync();
+        using (var revoked = portal.WorkerClient(token!, "page"))
+        using (var lease = await revoked.PostAsJsonAsync("api/workers/lease", new { }))
+            Assert.Equal(HttpStatusCode.Unauthorized, lease.StatusCode);
+        await CancelQueuedAsync();
+    }
 }
