@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         return root;
     }
 

@@ -12,6 +12,9 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public const int EmailMaxLength = 256;
     public const int MethodNameMaxLength = 100;
     public const int ErrorMaxLength = 2000;
+    public const int JobLogMaxLength = 16_000;
+    public const int WorkerNameMaxLength = 100;
+    public const int CommandTemplateMaxLength = 2000;
     public const int CommentMaxLength = 2000;
 
     /// <summary>The longest name a guest may comment under.</summary>
@@ -35,6 +38,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<Pair> Pairs => Set<Pair>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<RenderWorker> RenderWorkers => Set<RenderWorker>();
+    public DbSet<ExternalMethod> ExternalMethods => Set<ExternalMethod>();
     public DbSet<OutputScore> OutputScores => Set<OutputScore>();
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
     public DbSet<Comment> Comments => Set<Comment>();
@@ -146,6 +151,24 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.HasIndex(p => new { p.ProjectId, p.Name }).IsUnique();
         });
 
+        model.Entity<RenderWorker>(e =>
+        {
+            e.Property(w => w.Name).HasMaxLength(WorkerNameMaxLength);
+            e.Property(w => w.Kinds).HasMaxLength(CommandTemplateMaxLength);
+            e.Property(w => w.TokenHash).HasMaxLength(64);
+            e.HasIndex(w => w.TokenHash).IsUnique();
+            e.HasOne(w => w.Team).WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne(w => w.CreatedBy).WithMany().HasForeignKey(w => w.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        model.Entity<ExternalMethod>(e =>
+        {
+            e.Property(m => m.Name).HasMaxLength(MethodNameMaxLength);
+            e.Property(m => m.CommandTemplate).HasMaxLength(CommandTemplateMaxLength);
+            e.Property(m => m.Description).HasMaxLength(ErrorMaxLength);
+            e.HasIndex(m => m.Name).IsUnique();
+        });
+
         model.Entity<Job>(e =>
         {
             e.Property(j => j.Kind).HasConversion<string>().HasMaxLength(24);
@@ -155,6 +178,8 @@ public sealed class CamReviewDb(DbContextOptions<CamReviewDb> options) : DbConte
             e.Property(j => j.ProgressStage).HasMaxLength(32);
             e.Property(j => j.Error).HasMaxLength(ErrorMaxLength);
             e.Property(j => j.Device).HasMaxLength(128);
+            e.Property(j => j.Method).HasMaxLength(MethodNameMaxLength);
+            e.Property(j => j.Log).HasMaxLength(JobLogMaxLength);
             e.HasOne(j => j.Project).WithMany().HasForeignKey(j => j.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(j => j.Pair).WithMany().HasForeignKey(j => j.PairId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne(j => j.Asset).WithMany().HasForeignKey(j => j.AssetId).OnDelete(DeleteBehavior.SetNull);

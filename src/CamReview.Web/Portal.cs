@@ -107,6 +107,8 @@ public static class Portal
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<OutputScoring>();
+        builder.Services.AddSingleton<RenderOutputStore>();
+        builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<PortalAnalysisCache>();
         builder.Services.AddSingleton<IJobExecutor, RenderJobExecutor>();
         builder.Services.AddSingleton<IJobExecutor, ScoreJobExecutor>();
@@ -181,6 +183,7 @@ public static class Portal
         });
         app.MapPortalApi();
         app.MapCompareApi();
+        app.MapWorkerApi();
         app.MapStudies();
         app.MapHub<ReviewHub>(ReviewHub.Path).RequireAuthorization();
         app.MapHealthChecks("/health", HealthReportWriter.Options).AllowAnonymous();

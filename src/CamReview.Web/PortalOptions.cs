@@ -147,6 +147,14 @@ public sealed class JobOptions
     /// queues them, for another process to run).</summary>
     public int MaxConcurrency { get; set; } = Environment.ProcessorCount <= 4 ? 1 : 2;
 
+    /// <summary>Whether this process runs render jobs itself (<c>CamReview:Jobs:LocalRenders</c>, default true). False:
+    /// renders wait for a render worker (<c>camreview worker</c>); analyses, scores and study media still run here.
+    /// Renders of external methods run on workers only, whatever this says.</summary>
+    public bool LocalRenders { get; set; } = true;
+
+    /// <summary>Largest result a render worker may upload, in bytes (<c>CamReview:Jobs:MaxResultBytes</c>; 413 past it).</summary>
+    public long MaxResultBytes { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>How long a claimed job stays leased without a heartbeat; after that another worker (or this one after
     /// a restart) takes it over.</summary>
     public double LeaseSeconds { get; set; } = 30;
@@ -173,7 +181,7 @@ public sealed class JobOptions
     internal void Validate()
     {
         if (MaxConcurrency < 0 || !(LeaseSeconds > 0) || !(HeartbeatSeconds > 0) || HeartbeatSeconds >= LeaseSeconds || !(PollSeconds > 0) ||
-            MaxAttempts < 1 || MaxRenderFrames < 2 || FrameDelayMs < 0)
+            MaxAttempts < 1 || MaxRenderFrames < 2 || FrameDelayMs < 0 || MaxResultBytes <= 0)
             throw new InvalidOperationException(
                 "CamReview:Jobs: MaxConcurrency must be 0 or more, LeaseSeconds, HeartbeatSeconds and PollSeconds positive with HeartbeatSeconds below LeaseSeconds, MaxAttempts at least 1.");
     }

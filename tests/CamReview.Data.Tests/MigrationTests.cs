@@ -22,6 +22,7 @@ public sealed class MigrationTests : IDisposable
     private const string CommentThreads = "20261205135138_CommentThreads";
     private const string CommentDrawings = "20261205151547_CommentDrawings";
     private const string GuestComments = "20261207145957_GuestComments";
+    private const string RenderWorkers = "20261207150002_RenderWorkers";
 
     private readonly TempDataDir _data = new();
 
@@ -65,7 +66,7 @@ public sealed class MigrationTests : IDisposable
             await Database.MigrateAsync(db);
             Assert.Equal("wal", await Database.JournalModeAsync(db));
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies, UserSessions, TeamInvitations, PlaybackProxies, StudyTargetImages, StudyAdmission, StudyMediaPreparation, CommentThreads, CommentDrawings, GuestComments], await db.Database.GetAppliedMigrationsAsync());
+            Assert.Equal([Initial, AccountsAndAssets, Jobs, Sharing, Studies, UserSessions, TeamInvitations, PlaybackProxies, StudyTargetImages, StudyAdmission, StudyMediaPreparation, CommentThreads, CommentDrawings, GuestComments, RenderWorkers], await db.Database.GetAppliedMigrationsAsync());
             db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = DateTime.UtcNow, Team = new Team { Name = "Lab" } });
             await db.SaveChangesAsync();
         }

@@ -14,6 +14,7 @@ public sealed class PostgresMigrationTests
     private const string CommentThreads = "20261205135140_CommentThreads";
     private const string CommentDrawings = "20261205151550_CommentDrawings";
     private const string GuestComments = "20261207150004_GuestComments";
+    private const string RenderWorkers = "20261207150008_RenderWorkers";
 
     private static async Task<CamReviewDb> MigratedAsync()
     {
@@ -34,7 +35,7 @@ public sealed class PostgresMigrationTests
     public async Task MigrationsApplyToAnEmptyDatabaseAndAreRepeatable()
     {
         await using var db = await MigratedAsync();
-        Assert.Equal([Initial, CommentThreads, CommentDrawings, GuestComments], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal([Initial, CommentThreads, CommentDrawings, GuestComments, RenderWorkers], await db.Database.GetAppliedMigrationsAsync());
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         var created = new DateTime(2026, 11, 21, 9, 30, 0, DateTimeKind.Utc);
         db.Projects.Add(new Project { Name = "Dolly shots", CreatedUtc = created, Team = new Team { Name = "Lab", CreatedUtc = created } });

@@ -50,6 +50,10 @@ public sealed class Job
     /// <summary>Render: the method label the output gets (e.g. "homography (black)").</summary>
     public string? MethodName { get; set; }
 
+    /// <summary>Render: the renderer that runs it ("homography", "parallax" or an external method's name): what workers
+    /// lease by. Null for other kinds.</summary>
+    public string? Method { get; set; }
+
     /// <summary>The job's parameters as JSON (render: {"method": ..., "parameters": {...}}).</summary>
     public required string ParametersJson { get; set; }
 
@@ -69,6 +73,9 @@ public sealed class Job
     public double? EtaSeconds { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>The end of the log of the run that last reported one (a worker's external command), size-limited.</summary>
+    public string? Log { get; set; }
 
     /// <summary>Seconds per stage, as a JSON object.</summary>
     public string? TimingsJson { get; set; }

@@ -17,6 +17,8 @@ public static class PortalApi
     public sealed record NewProjectRequest(int TeamId, string? Name, string? Description);
     public sealed record NewTeamRequest(string? Name);
     public sealed record RoleRequest(TeamRole Role);
+    public sealed record NewWorkerRequest(string? Name, string[]? Kinds, int? TeamId);
+    public sealed record NewExternalMethodRequest(string? Name, string? CommandTemplate, string? Description, int? TimeoutSeconds);
     public sealed record NewAccountRequest(string? Email, string? DisplayName, string? TemporaryPassword);
 
     public static void MapPortalApi(this WebApplication app)
@@ -48,18 +50,33 @@ public static class PortalApi
             ApiResults.From(await pairs.GetDetailsAsync(http.User, pairId, ct)));
 
         // Jobs: renders of a pair (Reviewer+), and every job's progress, cancel and retry.
-        api.MapGet("/render-methods", () =>
-            Results.Ok(Enum.GetValues<RenderMethod>().Select(m => new { name = m.ToLabel(), description = m.Description() }).OrderBy(m => m.name)));
+        // Built-in methods, then the external ones (those run on render workers only).
+        api.MapGet("/render-methods", async (Jobs.WorkerRegistry workers, CancellationToken ct) =>
+            Results.Ok(Enum.GetValues<RenderMethod>().Select(m => new { name = m.ToLabel(), description = (string?)m.Description(), external = false })
+                .OrderBy(m => m.name).Concat((await workers.ListMethodsAsync(ct)).Select(m => new { name = m.Name, description = m.Description, external = true }))));
         api.MapPost("/pairs/{pairId:int}/renders", async (int pairId, Jobs.RenderJobRequest body, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.StartRenderAsync(http.User, pairId, body, ct), j => Results.Created($"/api/jobs/{j.Id}", j)));
         api.MapGet("/projects/{projectId:int}/jobs", async (int projectId, int? pairId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.ListAsync(http.User, projectId, pairId, ct)));
         api.MapGet("/jobs/{jobId:int}", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.GetAsync(http.User, jobId, ct)));
+        api.MapGet("/jobs/{jobId:int}/log", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
+            ApiResults.From(await jobs.GetLogAsync(http.User, jobId, ct), log => Results.Text(log, "text/plain; charset=utf-8")));
         api.MapPost("/jobs/{jobId:int}/cancel", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.CancelAsync(http.User, jobId, ct)));
         api.MapPost("/jobs/{jobId:int}/retry", async (int jobId, HttpContext http, Jobs.JobService jobs, CancellationToken ct) =>
             ApiResults.From(await jobs.RetryAsync(http.User, jobId, ct)));
+
+        // Render workers (Owners for their team, the administrator for all) and external methods (the administrator).
+        api.MapGet("/render-workers", async (HttpContext http, Jobs.WorkerRegistry workers, CancellationToken ct) => Results.Ok(await workers.ListAsync(http.User, ct)));
+        api.MapPost("/render-workers", async (NewWorkerRequest body, HttpContext http, Jobs.WorkerRegistry workers, CancellationToken ct) =>
+            ApiResults.From(await workers.RegisterAsync(http.User, body.Name, body.Kinds, body.TeamId, ct), w => Results.Created($"/api/render-workers/{w.Worker.Id}", w)));
+        api.MapPost("/render-workers/{workerId:int}/revoke", async (int workerId, HttpContext http, Jobs.WorkerRegistry workers, CancellationToken ct) =>
+            ApiResults.From(await workers.RevokeAsync(http.User, workerId, ct)));
+        api.MapGet("/external-methods", async (Jobs.WorkerRegistry workers, CancellationToken ct) => Results.Ok(await workers.ListMethodsAsync(ct)));
+        api.MapPost("/external-methods", async (NewExternalMethodRequest body, HttpContext http, Jobs.WorkerRegistry workers, CancellationToken ct) =>
+            ApiResults.From(await workers.AddMethodAsync(http.User, body.Name, body.CommandTemplate, body.Description, body.TimeoutSeconds, ct),
+                m => Results.Created($"/api/external-methods/{m.Id}", m)));
 
         // Accounts: the administrator creates them (with a temporary password their user replaces).
         api.MapPost("/accounts", async (NewAccountRequest body, HttpContext http, AccountService accounts, CancellationToken ct) =>

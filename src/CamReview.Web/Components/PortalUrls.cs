@@ -11,6 +11,7 @@ public static class PortalUrls
     public const string CompareIndex = "compare";
     public const string Studies = "studies";
     public const string Teams = "teams";
+    public const string Workers = "workers";
     public const string MetricReference = "help/metrics";
     public const string ChangePassword = "account/password";
     public const string SignOut = "account/logout";

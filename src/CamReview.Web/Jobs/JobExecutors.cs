@@ -18,10 +18,11 @@ public sealed class PortalAnalysisCache(PortalOptions options)
     public IAnalysisCache Cache { get; } = new FolderAnalysisCache(Path.Combine(options.DataDir, "cache", "analysis"));
 }
 
-/// <summary>Render jobs: the stored request run by <see cref="RenderService"/> into a temporary file, then the file
-/// stored by content hash as an Output of the pair (never a half-written file in media/), then its score queued.</summary>
+/// <summary>Render jobs: the stored request run by <see cref="RenderJobRun"/> into a temporary file, then the file
+/// stored by <see cref="RenderOutputStore"/> as an Output of the pair (never a half-written file in media/), then its
+/// score queued. Jobs of external methods never come here: only workers run them.</summary>
 public sealed class RenderJobExecutor(
-    IDbContextFactory<CamReviewDb> dbs, MediaStore store, AssetService assets, PortalAnalysisCache cache, OutputScoring scoring, PortalOptions portal)
+    IDbContextFactory<CamReviewDb> dbs, MediaStore store, RenderOutputStore outputs, PortalAnalysisCache cache, PortalOptions portal)
     : IJobExecutor
 {
     public JobKind Kind => JobKind.Render;
@@ -40,24 +41,18 @@ public sealed class RenderJobExecutor(
         context.ExpectedFrames = pair.ReferenceAsset.FrameCount ?? 2;
         var output = store.NewTempPath(".render.mp4");
         context.TempFiles.Add(output);
-        var parallax = request.Method == RenderMethod.Parallax;
         // Parallax depth: the pair's depth map, else the configured model, else planar.
-        var depthMap = parallax && pair.DepthAsset is { } d ? MediaFiles.Original(store.DataDir, d.Sha256, d.MediaType) : null;
-        var model = parallax && depthMap is null ? portal.Models.Depth : null;
-        if (model is not null && !File.Exists(model))
-            throw new JobFailedException($"The configured depth model (CamReview:Models:Depth) is not there: '{model}'.");
-        request = request with
-        {
-            ReferencePath = MediaFiles.Original(store.DataDir, pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
-            TargetPath = MediaFiles.Original(store.DataDir, pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
-            OutputPath = output, DepthPath = depthMap, DepthModelPath = model,
-        };
+        var depthMap = pair.DepthAsset is { } d ? MediaFiles.Original(store.DataDir, d.Sha256, d.MediaType) : null;
+        var files = new RenderJobFiles(
+            MediaFiles.Original(store.DataDir, pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
+            MediaFiles.Original(store.DataDir, pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
+            depthMap, portal.Models.Depth, output);
         RenderOutcome outcome;
         try
         {
-            outcome = await new RenderService().RenderAsync(request, new RenderRunOptions { Cache = cache.Cache, Progress = Progress(context, request) }, ct);
+            outcome = await RenderJobRun.RenderAsync(request, files, cache.Cache, context.Report, context.ExpectedFrames, context.FrameDelayMs, ct);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or InvalidOperationException or FileNotFoundException or MediaInputException)
+        catch (Exception e) when (RenderJobRun.IsInputError(e))
         {
             throw new JobFailedException(e.Message, e);
         }
@@ -65,36 +60,86 @@ public sealed class RenderJobExecutor(
         ct.ThrowIfCancellationRequested();
         context.Report("store", 98);
         var clock = Stopwatch.StartNew();
-        var methodName = job.MethodName ?? request.Label;
-        var name = $"{methodName} · {pair.Name}";
-        var added = await assets.AddGeneratedAsync(pair.ProjectId, AssetKind.Output, output, name,
-            methodName, pair.Id, job.CreatedByUserId, ct);
-        if (!added.Succeeded && added.Status != ResultStatus.Conflict) throw new JobFailedException($"The rendered file was not stored: {added.Error}");
-        var asset = added.Value!;
+        var stored = await outputs.StoreAsync(job, output, ct);
+        if (!stored.Succeeded) throw new JobFailedException(stored.Error!);
         var timings = new Dictionary<string, double>(outcome.Timings) { ["store"] = clock.Elapsed.TotalSeconds };
-        await scoring.QueueAsync(asset.Id, job.CreatedByUserId, CancellationToken.None);
-        return new JobResult(asset.Id, JobLabels.Fit(outcome.Device), timings);
+        return new JobResult(stored.Value!.Id, JobLabels.Fit(outcome.Device), timings);
+    }
+}
+
+/// <summary>The files a render job reads and writes, wherever it runs (the portal's media folder, or a worker's
+/// downloads).</summary>
+public sealed record RenderJobFiles(string Reference, string Target, string? DepthMap, string? DepthModel, string Output);
+
+/// <summary>How a stored render request runs, for the portal's <see cref="RenderJobExecutor"/> and for
+/// <c>camreview worker</c> alike: the pair's files attached, rendered by <see cref="RenderService"/>, its steps
+/// mapped onto the job's stage and percent.</summary>
+public static class RenderJobRun
+{
+    /// <summary>Renders <paramref name="request"/> (parsed from the job's parameters) with <paramref name="files"/>. The
+    /// depth map and model are used by parallax only: the map when the pair has one, else the model, else planar.</summary>
+    /// <param name="report">Stage, overall percent, and for rendered frames the frames done and total.</param>
+    /// <param name="expectedFrames">The reference's frame count, for the analysis's share of the percent.</param>
+    /// <param name="frameDelayMs">A delay per rendered frame (tests and demonstrations of progress); 0 = none.</param>
+    public static Task<RenderOutcome> RenderAsync(RenderRequest request, RenderJobFiles files, IAnalysisCache? cache,
+        Action<string, double, int, int> report, int expectedFrames, int frameDelayMs, CancellationToken ct)
+    {
+        var parallax = request.Method == RenderMethod.Parallax;
+        var depthMap = parallax ? files.DepthMap : null;
+        var model = parallax && depthMap is null ? files.DepthModel : null;
+        if (model is not null && !File.Exists(model))
+            throw new FileNotFoundException($"The configured depth model is not there: '{model}'.", model);
+        request = request with
+        {
+            ReferencePath = files.Reference, TargetPath = files.Target, OutputPath = files.Output, DepthPath = depthMap, DepthModelPath = model,
+        };
+        return new RenderService().RenderAsync(request, new RenderRunOptions { Cache = cache, Progress = Progress(report, request, expectedFrames, frameDelayMs) }, ct);
     }
 
+    /// <summary>A failure the same request would meet again (bad input, a missing file): the job fails with its message.</summary>
+    public static bool IsInputError(Exception e) =>
+        e is ArgumentException or InvalidDataException or InvalidOperationException or FileNotFoundException or MediaInputException;
+
     /// <summary>Render steps mapped onto the job's percent: analysis (from a reference) takes 0-29%, rendering runs up to
-    /// 97%, encoding finishes. Applies the configured per-frame delay (tests, demos).</summary>
-    private static SyncProgress<RenderStepProgress> Progress(JobContext context, RenderRequest request)
+    /// 97%, encoding finishes.</summary>
+    private static SyncProgress<RenderStepProgress> Progress(Action<string, double, int, int> report, RenderRequest request, int expectedFrames, int delay)
     {
         var renderStart = request.Motion.Kind == RenderMotionKind.Reference ? 30.0 : 2.0;
-        var delay = context.FrameDelayMs;
         return new SyncProgress<RenderStepProgress>(r =>
         {
             switch (r.Step)
             {
-                case RenderStep.Analyze: context.Report("analyze", Math.Min(29, 29.0 * r.Done / Math.Max(1, context.ExpectedFrames - 1))); break;
-                case RenderStep.Prepare: context.Report("prepare", renderStart); break;
+                case RenderStep.Analyze: report("analyze", Math.Min(29, 29.0 * r.Done / Math.Max(1, expectedFrames - 1)), 0, 0); break;
+                case RenderStep.Prepare: report("prepare", renderStart, 0, 0); break;
                 case RenderStep.Render:
                     if (r.Done > 0 && delay > 0) Thread.Sleep(delay);
-                    context.Report("render", renderStart + (97 - renderStart) * r.Fraction, r.Done, r.Total);
+                    report("render", renderStart + (97 - renderStart) * r.Fraction, r.Done, r.Total);
                     break;
-                case RenderStep.Encode: context.Report("encode", 97); break;
+                case RenderStep.Encode: report("encode", 97, 0, 0); break;
             }
         });
+    }
+}
+
+/// <summary>Where a rendered video goes, whoever rendered it (this portal or a worker): validated and stored by
+/// <see cref="AssetService.AddGeneratedAsync"/> as an Output of the job's pair, named by its method, then scored.</summary>
+public sealed class RenderOutputStore(IDbContextFactory<CamReviewDb> dbs, AssetService assets, OutputScoring scoring)
+{
+    /// <summary>Stores <paramref name="file"/> (moved or deleted); the output (an identical one already stored counts).</summary>
+    public async Task<Result<AssetView>> StoreAsync(Job job, string file, CancellationToken ct)
+    {
+        Pair? pair;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            pair = await db.Pairs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == job.PairId, ct);
+        }
+        if (pair is null) return Result<AssetView>.Fail("The pair was deleted.", ResultStatus.NotFound);
+        var methodName = job.MethodName ?? job.Method ?? "render";
+        var added = await assets.AddGeneratedAsync(pair.ProjectId, AssetKind.Output, file, $"{methodName} · {pair.Name}", methodName, pair.Id, job.CreatedByUserId, ct);
+        if (!added.Succeeded && added.Status != ResultStatus.Conflict)
+            return Result<AssetView>.Fail($"The rendered file was not stored: {added.Error}", added.Status);
+        await scoring.QueueAsync(added.Value!.Id, job.CreatedByUserId, CancellationToken.None);
+        return Result<AssetView>.Ok(added.Value!);
     }
 }
 

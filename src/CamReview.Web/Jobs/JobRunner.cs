@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
+using CamReview.Pipeline.Render;
 using CamReview.Data.Entities;
 
 namespace CamReview.Web.Jobs;
@@ -74,6 +76,10 @@ public sealed class JobRunner(JobStore store, JobEvents events, IEnumerable<IJob
     : BackgroundService
 {
     private readonly Dictionary<JobKind, IJobExecutor> _executors = executors.ToDictionary(e => e.Kind);
+
+    /// <summary>What this process takes from the queue: every kind, but renders only with a built-in method and only
+    /// while <see cref="JobOptions.LocalRenders"/> is on (external methods run on workers only).</summary>
+    private readonly Expression<Func<Job, bool>> _takes = LocalFilter(options.Jobs.LocalRenders);
     private int _running;
 
     /// <summary>This process's name on the leases it holds.</summary>
@@ -93,7 +99,8 @@ public sealed class JobRunner(JobStore store, JobEvents events, IEnumerable<IJob
             log.LogInformation("Jobs: MaxConcurrency is 0, this process queues jobs but runs none");
             return;
         }
-        log.LogInformation("Jobs: up to {Max} at once, worker {Owner}", max, Owner);
+        log.LogInformation("Jobs: up to {Max} at once, worker {Owner}{Renders}", max, Owner,
+            options.Jobs.LocalRenders ? "" : "; renders are left to workers (CamReview:Jobs:LocalRenders=false)");
         await Task.Yield();
         var running = new List<Task>();
         while (!stopping.IsCancellationRequested)
@@ -105,7 +112,7 @@ public sealed class JobRunner(JobStore store, JobEvents events, IEnumerable<IJob
                 Job? job = null;
                 try
                 {
-                    job = await store.TryClaimAsync(Owner, stopping);
+                    job = await store.TryClaimAsync(Owner, stopping, _takes);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested) { break; }
                 catch (Exception e)
@@ -122,6 +129,13 @@ public sealed class JobRunner(JobStore store, JobEvents events, IEnumerable<IJob
             catch (OperationCanceledException) { }
         }
         await Task.WhenAll(running);
+    }
+
+    private static Expression<Func<Job, bool>> LocalFilter(bool renders)
+    {
+        if (!renders) return j => j.Kind != JobKind.Render;
+        var builtIn = RenderMethodLabels.All.ToArray();
+        return j => j.Kind != JobKind.Render || j.Method == null || builtIn.Contains(j.Method);
     }
 
     private async Task RunAsync(Job job, CancellationToken stopping)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -28,13 +29,14 @@ public sealed class JobStore(IDbContextFactory<CamReviewDb> dbs, JobEvents event
 
     private void Wake() => Interlocked.Exchange(ref _signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
+    /// <param name="method">Render jobs: the renderer (a built-in method's label or an external method's name).</param>
     public async Task<JobView> EnqueueAsync(JobKind kind, int projectId, int? pairId, int? assetId, string? methodName, string parametersJson, int? userId,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? method = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var job = new Job
         {
-            Kind = kind, State = JobState.Queued, ProjectId = projectId, PairId = pairId, AssetId = assetId, MethodName = methodName,
+            Kind = kind, State = JobState.Queued, ProjectId = projectId, PairId = pairId, AssetId = assetId, MethodName = methodName, Method = method,
             ParametersJson = parametersJson, MaxAttempts = options.Jobs.MaxAttempts, CreatedByUserId = userId, CreatedUtc = DateTime.UtcNow,
             ProgressStage = "queued",
         };
@@ -47,20 +49,22 @@ public sealed class JobStore(IDbContextFactory<CamReviewDb> dbs, JobEvents event
         return view!;
     }
 
-    /// <summary>Claims the oldest job that is queued or whose lease expired, for <paramref name="owner"/>.</summary>
-    public async Task<Job?> TryClaimAsync(string owner, CancellationToken ct)
+    /// <summary>Claims the oldest job that is queued or whose lease expired, for <paramref name="owner"/>; with a
+    /// <paramref name="filter"/>, only among the jobs it accepts (the kinds and methods the claimer runs).</summary>
+    public async Task<Job?> TryClaimAsync(string owner, CancellationToken ct, Expression<Func<Job, bool>>? filter = null)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        var jobs = filter is null ? db.Jobs : db.Jobs.Where(filter);
         for (var tries = 0; tries < 5; tries++)
         {
             var now = DateTime.UtcNow;
-            var candidate = await db.Jobs.AsNoTracking()
+            var candidate = await jobs.AsNoTracking()
                 .Where(j => j.State == JobState.Queued || (j.State == JobState.Running && j.LeaseExpiresUtc < now))
                 .OrderBy(j => j.Id).Select(j => (int?)j.Id).FirstOrDefaultAsync(ct);
             if (candidate is not { } id) return null;
             var expires = now.AddSeconds(options.Jobs.LeaseSeconds);
             // Compare-and-set: only one worker's UPDATE matches.
-            var won = await db.Jobs
+            var won = await jobs
                 .Where(j => j.Id == id && (j.State == JobState.Queued || (j.State == JobState.Running && j.LeaseExpiresUtc < now)))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(j => j.State, JobState.Running)
@@ -92,30 +96,32 @@ public sealed class JobStore(IDbContextFactory<CamReviewDb> dbs, JobEvents event
     }
 
     /// <summary>Ends a running job this worker holds: succeeded, failed or canceled. False when the lease was lost.</summary>
+    /// <param name="log">The end of the run's log (kept with the job, cut to its last <see cref="CamReviewDb.JobLogMaxLength"/> characters).</param>
     public async Task<bool> FinishAsync(int jobId, string owner, JobState state, string? error, int? assetId, string? device,
-        IReadOnlyDictionary<string, double>? timings)
+        IReadOnlyDictionary<string, double>? timings, string? log = null)
     {
         await using var db = await dbs.CreateDbContextAsync();
         var now = DateTime.UtcNow;
         var timingsJson = timings is null || timings.Count == 0 ? null : JsonSerializer.Serialize(timings);
         if (error is { Length: > CamReviewDb.ErrorMaxLength }) error = error[..(CamReviewDb.ErrorMaxLength - 1)] + "…";
+        if (log is { Length: > CamReviewDb.JobLogMaxLength }) log = "…" + log[^(CamReviewDb.JobLogMaxLength - 1)..];
         var stage = state switch { JobState.Succeeded => "done", JobState.Failed => "failed", _ => "canceled" };
         if (assetId is { } id && !await db.Assets.AnyAsync(a => a.Id == id)) assetId = null; // deleted meanwhile
         int updated;
         try
         {
-            updated = await Finish(db, jobId, owner, state, error, assetId, device, timingsJson, stage, now);
+            updated = await Finish(db, jobId, owner, state, error, assetId, device, timingsJson, log, stage, now);
         }
         catch (Exception e) when (assetId is not null && DatabaseErrors.IsForeignKeyViolation(e))
         {
-            updated = await Finish(db, jobId, owner, state, error, null, device, timingsJson, stage, now); // deleted just now
+            updated = await Finish(db, jobId, owner, state, error, null, device, timingsJson, log, stage, now); // deleted just now
         }
         await PublishAsync(db, jobId);
         return updated == 1;
     }
 
     private static Task<int> Finish(CamReviewDb db, int jobId, string owner, JobState state, string? error, int? assetId, string? device,
-        string? timingsJson, string stage, DateTime now) =>
+        string? timingsJson, string? log, string stage, DateTime now) =>
         db.Jobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.State == JobState.Running)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.State, state)
@@ -123,6 +129,7 @@ public sealed class JobStore(IDbContextFactory<CamReviewDb> dbs, JobEvents event
                 .SetProperty(j => j.AssetId, j => assetId ?? j.AssetId)
                 .SetProperty(j => j.Device, j => device ?? j.Device)
                 .SetProperty(j => j.TimingsJson, j => timingsJson ?? j.TimingsJson)
+                .SetProperty(j => j.Log, j => log ?? j.Log)
                 .SetProperty(j => j.ProgressStage, stage)
                 .SetProperty(j => j.ProgressPercent, j => state == JobState.Succeeded ? 100 : j.ProgressPercent)
                 .SetProperty(j => j.EtaSeconds, (double?)null)
@@ -130,15 +137,39 @@ public sealed class JobStore(IDbContextFactory<CamReviewDb> dbs, JobEvents event
                 .SetProperty(j => j.LeaseExpiresUtc, (DateTime?)null)
                 .SetProperty(j => j.FinishedUtc, now));
 
+    /// <summary>Keeps the end of a running job's log (a worker's external command). False when the lease was lost.</summary>
+    public async Task<bool> SaveLogAsync(int jobId, string owner, string log, CancellationToken ct)
+    {
+        if (log.Length > CamReviewDb.JobLogMaxLength) log = "…" + log[^(CamReviewDb.JobLogMaxLength - 1)..];
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Jobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.State == JobState.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Log, log), ct) == 1;
+    }
+
+    /// <summary>Sends a running job's progress to its viewers (a remote worker's heartbeat; local jobs report through
+    /// their <see cref="JobContext"/>).</summary>
+    public async Task PublishRunningAsync(int jobId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await ViewAsync(db, jobId, ct) is { State: JobState.Running } view) events.Publish(view);
+    }
+
     /// <summary>Gives a running job back to the queue (this process is stopping): the next worker, here after a
-    /// restart or elsewhere, starts it again. The interrupted attempt is not counted.</summary>
-    public async Task ReleaseAsync(int jobId, string owner)
+    /// restart or elsewhere, starts it again. The interrupted attempt is not counted.
+    /// False when <paramref name="owner"/> no longer held it.</summary>
+    public async Task<bool> ReleaseAsync(int jobId, string owner)
     {
         await using var db = await dbs.CreateDbContextAsync();
-        await db.Jobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.State == JobState.Running)
+        var released = await db.Jobs.Where(j => j.Id == jobId && j.LeaseOwner == owner && j.State == JobState.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, JobState.Queued).SetProperty(j => j.LeaseOwner, (string?)null)
                 .SetProperty(j => j.LeaseExpiresUtc, (DateTime?)null).SetProperty(j => j.Attempts, j => j.Attempts - 1)
                 .SetProperty(j => j.ProgressStage, "interrupted").SetProperty(j => j.EtaSeconds, (double?)null));
+        if (released == 1)
+        {
+            await PublishAsync(db, jobId);
+            Wake();
+        }
+        return released == 1;
     }
 
     /// <summary>Asks a job to stop: a queued one is canceled at once; a running one is told (in this process at once,

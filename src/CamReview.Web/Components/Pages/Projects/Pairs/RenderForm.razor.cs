@@ -28,6 +28,7 @@ public sealed partial class RenderForm
 
     [Inject] private JobService Jobs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private WorkerRegistry Workers { get; set; } = default!;
 
     [Parameter, EditorRequired] public int PairId { get; set; }
     [Parameter, EditorRequired] public AssetView Reference { get; set; } = default!;
@@ -39,6 +40,12 @@ public sealed partial class RenderForm
     private readonly Fields _form = new();
     private bool _busy;
     private string? _error;
+
+    private IReadOnlyList<ExternalMethodView> _external = [];
+
+    protected override async Task OnInitializedAsync() => _external = await Workers.ListMethodsAsync();
+
+    private bool IsExternal => _external.Any(m => m.Name == _form.Method);
 
     private bool IsParallax => RenderMethodLabels.TryParse(_form.Method, out var m) && m == RenderMethod.Parallax;
 
@@ -65,7 +72,7 @@ public sealed partial class RenderForm
     {
         _busy = true;
         _error = null;
-        var parameters = JsonSerializer.SerializeToElement(new RenderParameters
+        JsonElement? parameters = IsExternal ? null : JsonSerializer.SerializeToElement(new RenderParameters
         {
             Motion = _form.Motion, Border = _form.Border, Frames = _form.Frames, Width = _form.Width, Height = _form.Height, Fps = _form.Fps,
             Speed = _form.Motion == RenderMotion.ReferenceLabel ? null : _form.Speed,
