@@ -18,7 +18,7 @@ namespace CamReview.Web.Tests;
 /// <summary>Everything the endpoint walk needs a concrete address for: the study world's Lab (Olga owns it besides the
 /// administrator, Rita reviews, Vic views; Otto is in another team), a render job, a comment, two share links (an
 /// open one to revoke, one with a passphrase that only the guest has unlocked), and an open study whose participant
-/// has joined.</summary>
+/// has joined, and a render worker of the Lab.</summary>
 public sealed class EndpointWalkWorld : StudyWorld
 {
     public const string Passphrase = "the guest knows this";
@@ -43,6 +43,8 @@ public sealed class EndpointWalkWorld : StudyWorld
         Ids["pair"] = PairId.ToString();
         Ids["spare"] = Id(await admin.UploadOkAsync(ProjectId, "target-image", TestMedia.DepthMap, "spare.png"));
         Ids["job"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/renders", new { method = "homography", parameters = new { motion = "pan-left", frames = 12 } }));
+        Ids["worker"] = (await admin.PostJsonOkAsync("api/render-workers", new { name = "walked worker", kinds = new[] { "homography" }, teamId = LabId }))
+            .GetProperty("worker").GetProperty("id").GetInt32().ToString();
         Ids["comment"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/comments", new { timeSeconds = 0.1, body = "first look" }));
         Ids["invitation"] = Id((await admin.PostJsonOkAsync($"api/teams/{LabId}/invitations", new { email = "invitee@camreview.test", role = "viewer" }))
             .GetProperty("invitation"));
@@ -110,6 +112,9 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         ParticipantMedia,
         /// <summary>Whoever unlocked the share link with its passphrase in this browser.</summary>
         UnlockedShare,
+        /// <summary>A render worker with its bearer token: no account, guest or participant holds one, so every
+        /// caller here gets 401 (a worker's own jobs only: WorkerApiTests).</summary>
+        WorkerToken,
     }
 
     /// <summary>An endpoint (method and route as mapped) with its rule and a real address to try it at; {name}
@@ -136,6 +141,8 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/studies/{StudyId:int}", Access.Viewer, "studies/{study}"),
         new("GET", "/studies/new/{ProjectId:int}", Access.Reviewer, "studies/new/{project}"),
         new("GET", "/studies/{StudyId:int}/edit", Access.Reviewer, "studies/{study}/edit"),
+        // Lists the workers of the caller's own teams (all for the administrator).
+        new("GET", "/workers", Access.SignedIn, "workers"),
         new("GET", "/account/password", Access.SignedIn, "account/password"),
         new("GET", "/account/login", Access.Public, "account/login"),
         new("GET", "/setup", Access.NotFound, "setup"),
@@ -162,8 +169,15 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
             new { method = "homography", parameters = new { motion = "tilt-up", frames = 12 } }),
         new("GET", "/api/projects/{projectId:int}/jobs", Access.Viewer, "api/projects/{project}/jobs"),
         new("GET", "/api/jobs/{jobId:int}", Access.Viewer, "api/jobs/{job}"),
+        new("GET", "/api/jobs/{jobId:int}/log", Access.Viewer, "api/jobs/{job}/log"),
         new("POST", "/api/jobs/{jobId:int}/cancel", Access.Reviewer, "api/jobs/{job}/cancel"),
         new("POST", "/api/jobs/{jobId:int}/retry", Access.Reviewer, "api/jobs/{job}/retry"),
+        // Workers of the teams the caller owns; an Owner registers one for their team, the administrator defines methods.
+        new("GET", "/api/render-workers", Access.SignedIn, "api/render-workers"),
+        new("POST", "/api/render-workers", Access.Owner, "api/render-workers", new { name = "walked by an owner", kinds = new[] { "homography" }, teamId = "{team}" }),
+        new("GET", "/api/external-methods", Access.SignedIn, "api/external-methods"),
+        new("POST", "/api/external-methods", Access.Administrator, "api/external-methods",
+            new { name = "walked-method", commandTemplate = "cp {reference} {output}", timeoutSeconds = 60 }),
         new("GET", "/api/teams", Access.SignedIn, "api/teams"),
         new("POST", "/api/teams", Access.SignedIn, "api/teams", new { name = "walked team" }),
         new("GET", "/api/teams/{teamId:int}", Access.Viewer, "api/teams/{team}"),
@@ -210,12 +224,22 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
         new("GET", "/api/studies/{studyId:int}/invitations.csv", Access.Reviewer, "api/studies/{study}/invitations.csv"),
         new("POST", "/api/studies/{studyId:int}/inclusions", Access.Reviewer, "api/studies/{study}/inclusions", new { participant = "{participant}" }),
 
+        // The render workers' API (bearer token only).
+        new("POST", "/api/workers/lease", Access.WorkerToken, "api/workers/lease", new { kinds = new[] { "homography" } }),
+        new("GET", "/api/workers/jobs/{jobId:int}/inputs/{input}", Access.WorkerToken, "api/workers/jobs/{job}/inputs/reference"),
+        new("POST", "/api/workers/jobs/{jobId:int}/heartbeat", Access.WorkerToken, "api/workers/jobs/{job}/heartbeat", new { stage = "walked", percent = 10 }),
+        new("PUT", "/api/workers/jobs/{jobId:int}/log", Access.WorkerToken, "api/workers/jobs/{job}/log"),
+        new("POST", "/api/workers/jobs/{jobId:int}/result", Access.WorkerToken, "api/workers/jobs/{job}/result"),
+        new("POST", "/api/workers/jobs/{jobId:int}/failure", Access.WorkerToken, "api/workers/jobs/{job}/failure", new { error = "walked" }),
+        new("POST", "/api/workers/jobs/{jobId:int}/release", Access.WorkerToken, "api/workers/jobs/{job}/release"),
+
         // Changes and removals, last.
         new("PUT", "/api/studies/{studyId:int}", Access.Reviewer, "api/studies/{study}", "{draft}"),
         new("POST", "/api/studies/{studyId:int}/state", Access.Reviewer, "api/studies/{study}/state", new { state = "paused" }),
         new("DELETE", "/api/studies/{studyId:int}/invitations/{code}", Access.Reviewer, "api/studies/{study}/invitations/{code}"),
         new("POST", "/api/studies/{studyId:int}/invitations/revoke-unused", Access.Reviewer, "api/studies/{study}/invitations/revoke-unused"),
         new("DELETE", "/api/studies/{studyId:int}/inclusions/{inclusionId:int}", Access.Reviewer, "api/studies/{study}/inclusions/{inclusion}"),
+        new("POST", "/api/render-workers/{workerId:int}/revoke", Access.Owner, "api/render-workers/{worker}/revoke"),
         new("POST", "/api/share-links/{linkId:int}/revoke", Access.Reviewer, "api/share-links/{link}/revoke"),
         // A comment is deleted by its author or an Owner; this one is the administrator's.
         new("DELETE", "/api/comments/{commentId:int}", Access.Owner, "api/comments/{comment}"),
@@ -321,6 +345,7 @@ public sealed class EndpointWalkTests(EndpointWalkWorld world) : IClassFixture<E
             Access.ParticipantKey or Access.ParticipantMedia => caller == Caller.Participant ? Result.Allowed : Result.Refused,
             Access.UnlockedShare => caller == Caller.Guest ? Result.Allowed : Result.Refused,
             Access.Administrator => account ? Result.Forbidden : Result.SignIn,
+            Access.WorkerToken => Result.SignIn,
             Access.Invitee => account ? Result.NotFound : Result.SignIn,
             _ when !account => Result.SignIn,
             _ when caller == Caller.OtherTeam => Result.NotFound,
