@@ -168,8 +168,8 @@ public sealed class CameraPathPosedClipTests(PosedClipFixture clips, ITestOutput
     /// <summary>
     /// The noise floor is 0.02 degrees per frame and a PCE of 0.02: the rotation clip meets it; the arc, where
     /// every frame's pose carries its own tracking noise, is held near what it measures today: 0.028 degrees per frame,
-    /// and a PCE of 0.054-0.066 with the x264 of earlier builds but 0.109 with Debian's FFmpeg 5.1.9 (the same clip, another encode),
-    /// which is how much the arc's PCE still depends on the encoder.
+    /// and a PCE of 0.054-0.066 with the x264 of earlier builds but 0.109 with Debian's FFmpeg 5.1.9 (the same clip,
+    /// another encode), which is how much the arc's PCE still depends on the encoder.
     /// </summary>
     [Theory]
     [InlineData("rotation", 0.02, 0.02)]

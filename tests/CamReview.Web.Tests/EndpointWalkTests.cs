@@ -43,8 +43,8 @@ public sealed class EndpointWalkWorld : StudyWorld
         Ids["pair"] = PairId.ToString();
         Ids["spare"] = Id(await admin.UploadOkAsync(ProjectId, "target-image", TestMedia.DepthMap, "spare.png"));
         Ids["job"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/renders", new { method = "homography", parameters = new { motion = "pan-left", frames = 12 } }));
-        Ids["worker"] = (await admin.PostJsonOkAsync("api/render-workers", new { name = "walked worker", kinds = new[] { "homography" }, teamId = LabId }))
-            .GetProperty("worker").GetProperty("id").GetInt32().ToString();
+        Ids["worker"] = Id((await admin.PostJsonOkAsync("api/render-workers", new { name = "walked worker", kinds = new[] { "homography" }, teamId = LabId }))
+            .GetProperty("worker"));
         Ids["comment"] = Id(await admin.PostJsonOkAsync($"api/pairs/{PairId}/comments", new { timeSeconds = 0.1, body = "first look" }));
         Ids["invitation"] = Id((await admin.PostJsonOkAsync($"api/teams/{LabId}/invitations", new { email = "invitee@camreview.test", role = "viewer" }))
             .GetProperty("invitation"));
