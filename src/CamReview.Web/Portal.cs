@@ -84,7 +84,7 @@ public static class Portal
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
-        builder.Services.AddSingleton<MediaStore>();
+        builder.Services.AddSingleton<IMediaStore, FolderMediaStore>();
         builder.Services.AddSingleton<PlaybackProxies>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PlaybackProxies>());
         builder.Services.AddSingleton<ProjectService>();
@@ -149,7 +149,7 @@ public static class Portal
                 $"The PostgreSQL database {options.DatabaseTarget.Describe()} cannot be used: {e.Message}. The portal did not start and changed nothing. " +
                 "Check ConnectionStrings:CamReview, and that the server runs and lets this user in.");
         }
-        app.Services.GetRequiredService<MediaStore>().CleanTemp();
+        app.Services.GetRequiredService<IMediaStore>().CleanTemp();
 
         app.UseSecurityHeaders(options);
         app.UseErrorPages();

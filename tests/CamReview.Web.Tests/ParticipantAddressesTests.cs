@@ -1,7 +1,5 @@
 using System.Net;
-using CamReview.Web.Media;
 using CamReview.Web.Studies;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CamReview.Web.Tests;
 
@@ -14,7 +12,7 @@ public sealed class ParticipantAddressesTests : IDisposable
         if (Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true);
     }
 
-    private ParticipantAddresses New() => new(new MediaStore(new PortalOptions { DataDir = _dataDir }, NullLogger<MediaStore>.Instance));
+    private ParticipantAddresses New() => new(new PortalOptions { DataDir = _dataDir });
 
     [Fact]
     public void AnIpv6AddressCountsByItsSlash64AndAMappedIpv4AddressAsItself()

@@ -135,11 +135,17 @@ public class PortalFixture : IAsyncLifetime
 
     private static bool IsPlayback(string file) => Path.GetFileName(file).Contains(".playback.mp4", StringComparison.Ordinal);
 
+    /// <summary>The temporary files in the data folder (uploads and renders in progress or left behind), relative.</summary>
+    public IReadOnlyList<string> TempFiles() => AllFiles().Where(f => f.StartsWith(MediaFiles.TempFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)).ToList();
+
+    /// <summary>The data folder's files without the database, keys, caches and the media store's lock files (which
+    /// mark live instances and are not data).</summary>
     private IEnumerable<string> AllFiles() =>
         Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(DataDir, f))
             .Where(f => !f.StartsWith(Database.FileName, StringComparison.Ordinal) && !f.StartsWith("keys" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                        && !f.StartsWith("cache" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                        && !f.StartsWith("cache" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                        && !(f.StartsWith(MediaFiles.TempFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal) && f.EndsWith(".lock", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal);
 
     private async Task<IBrowser> BrowserAsync()

@@ -41,7 +41,7 @@ public sealed class UploadValidationTests(PortalFixture portal) : IClassFixture<
         Assert.True(response.StatusCode == status, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.Contains(message, await PortalClient.ErrorOf(response));
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(portal.DataDir, MediaFiles.TempFolder), "*", SearchOption.AllDirectories));
+        Assert.Empty(portal.TempFiles());
     }
 
     private static byte[] Content(string what) => what switch
@@ -99,7 +99,7 @@ public sealed class UploadValidationTests(PortalFixture portal) : IClassFixture<
         // Refused from the container header, not after decoding 240 frames of 9.4 megapixels.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"refused after {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(portal.DataDir, MediaFiles.TempFolder), "*", SearchOption.AllDirectories));
+        Assert.Empty(portal.TempFiles());
     }
 
     [Fact]

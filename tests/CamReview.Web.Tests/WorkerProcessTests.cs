@@ -218,6 +218,60 @@ public sealed class WorkerScaleOutTests : IDisposable
         Assert.Equal(pair, output.PairId);
     }
 
+    [Fact]
+    public async Task OneDataFolderServesBothInstances()
+    {
+        var database = await CamReview.Tests.TestServers.NewPostgresDatabaseAsync();
+        var data = Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName;
+        await using var a = await PortalProcess.StartAsync(data, PortalFixture.PostgresArgs(database));
+        await using var b = await PortalProcess.StartAsync(data, PortalFixture.PostgresArgs(database));
+        Uri OnB(string path) => new(b.BaseAddress, path);
+
+        // Signed in on A only: the cookie, and the antiforgery token of A's page that the client sends, work on B
+        // (cookies are kept per host, so this client sends A's cookies to B's port).
+        using var onA = await PortalClient.SignInAsync(a.BaseAddress, PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        using var stranger = PortalClient.Anonymous(b.BaseAddress);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.Http.GetAsync("api/teams")).StatusCode);
+        var teams = await onA.Http.GetFromJsonAsync<JsonElement>(OnB("api/teams"));
+        var teamId = teams.EnumerateArray().First().GetProperty("id").GetInt32();
+        using (var created = await onA.Http.PostAsJsonAsync(OnB("api/projects"), new { teamId, name = "Made on B" }))
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var noToken = new HttpRequestMessage(HttpMethod.Post, OnB("api/projects")) { Content = JsonContent.Create(new { teamId, name = "No token" }) })
+        {
+            noToken.Options.Set(PortalClient.WithoutToken, true);
+            using var refused = await onA.Http.SendAsync(noToken);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        // Media uploaded through A are served by B, and the same content uploaded on both at once is stored once, as one file.
+        var (_, reference, _, pair) = await JobPortalFixture.MakePairAsync(onA, teamId, "Shared folder");
+        Assert.Equal(TestMedia.TexturedReference, await onA.Http.GetByteArrayAsync(OnB($"media/{reference}/original")));
+        var first = (await onA.PostJsonOkAsync("api/projects", new { teamId, name = "First" })).GetProperty("id").GetInt32();
+        var second = (await onA.PostJsonOkAsync("api/projects", new { teamId, name = "Second" })).GetProperty("id").GetInt32();
+        using var onB = await PortalClient.SignInAsync(b.BaseAddress, PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        var image = TestMedia.UniqueImage(seed: 41);
+        var both = await Task.WhenAll(onA.UploadOkAsync(first, "target-image", image, "a.png"), onB.UploadOkAsync(second, "target-image", image, "b.png"));
+        var sha = both[0].GetProperty("sha256").GetString()!;
+        Assert.Equal(sha, both[1].GetProperty("sha256").GetString());
+        Assert.Equal([$"{sha}.png", $"{sha}.poster.jpg", $"{sha}.thumb.jpg"],
+            Directory.EnumerateFiles(Path.Combine(data, "media", sha[..2]), $"{sha}*").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // A passphrase link made on A, unlocked on B with the form A served: B's unlock cookie opens it on A too.
+        var url = (await onA.PostJsonOkAsync($"api/pairs/{pair}/share-links", new { label = "both", expiresInDays = 1, passphrase = "open sesame" }))
+            .GetProperty("url").GetString()!;
+        using var guest = PortalClient.Anonymous(a.BaseAddress);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await guest.Http.GetAsync(url)).StatusCode);
+        using (var unlocked = await guest.PostFormAsync(url, "", new() { ["passphrase"] = "open sesame" }, action: OnB($"{url}/unlock").ToString()))
+            Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await guest.Http.GetAsync(url)).StatusCode);
+        Assert.Equal(TestMedia.TexturedReference, await guest.Http.GetByteArrayAsync(OnB($"{url}/media/{reference}/original")));
+
+        // Each instance has its own temporary folder, held while it runs.
+        var instances = Directory.GetDirectories(Path.Combine(data, "tmp", "uploads"));
+        Assert.Equal(2, instances.Length);
+        Assert.All(instances, folder => Assert.True(File.Exists(Path.Combine(folder, "owner.lock"))));
+    }
+
     private static async Task NextProgressAsync(HubClient hub, int jobId, double above, CancellationToken ct)
     {
         while (true)

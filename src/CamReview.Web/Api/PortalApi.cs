@@ -136,7 +136,7 @@ public static class PortalApi
     /// only: looking for it in the form would buffer the whole body). Access, token and fields are checked
     /// before the file's bytes are read; the file is streamed to a temporary file, validated, then stored.</summary>
     private static async Task<IResult> UploadAsync(
-        int projectId, HttpContext http, AccessService access, AssetService assets, MediaStore store, PortalOptions options, CancellationToken ct)
+        int projectId, HttpContext http, AccessService access, AssetService assets, IMediaStore store, PortalOptions options, CancellationToken ct)
     {
         var allowed = await access.ProjectAsync(http.User, projectId, Permission.UploadAsset, ct);
         if (!allowed.Allowed) return ApiResults.From(allowed.Deny<object>());

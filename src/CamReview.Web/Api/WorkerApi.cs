@@ -119,7 +119,7 @@ public static partial class WorkerApi
     private static IResult LeaseLost() =>
         ApiResults.Error(ResultStatus.Conflict, "This worker does not hold the job's lease (it expired and went to another worker, or the job ended).");
 
-    private static async Task<IResult> InputAsync(int jobId, string input, HttpContext http, MediaStore store, CancellationToken ct)
+    private static async Task<IResult> InputAsync(int jobId, string input, HttpContext http, IMediaStore store, CancellationToken ct)
     {
         var (job, refusal) = await HeldAsync(http, jobId, ct);
         if (refusal is not null) return refusal;
@@ -134,7 +134,7 @@ public static partial class WorkerApi
             _ => null,
         };
         if (asset is null) return ApiResults.Error(ResultStatus.NotFound, "The job has no such input.");
-        var path = MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType);
+        var path = store.Original(asset.Sha256, asset.MediaType);
         return File.Exists(path) ? Results.File(path, asset.MediaType, $"{input}{Path.GetExtension(path)}") : ApiResults.Error(ResultStatus.NotFound, "The input's file is missing.");
     }
 
@@ -161,7 +161,7 @@ public static partial class WorkerApi
     /// <summary>The rendered video as the request body (streamed to a temporary file, at most
     /// <see cref="JobOptions.MaxResultBytes"/>), validated and stored like the portal's own renders, then scored. The
     /// device that ran it is given as <c>?device=</c>, the timings (a JSON object of seconds) in <see cref="TimingsHeader"/>.</summary>
-    private static async Task<IResult> ResultAsync(int jobId, string? device, HttpContext http, JobStore jobs, MediaStore store, RenderOutputStore outputs,
+    private static async Task<IResult> ResultAsync(int jobId, string? device, HttpContext http, JobStore jobs, IMediaStore store, RenderOutputStore outputs,
         PortalOptions options, CancellationToken ct)
     {
         var (job, refusal) = await HeldAsync(http, jobId, ct);

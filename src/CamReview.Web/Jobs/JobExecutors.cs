@@ -22,7 +22,7 @@ public sealed class PortalAnalysisCache(PortalOptions options)
 /// stored by <see cref="RenderOutputStore"/> as an Output of the pair (never a half-written file in media/), then its
 /// score queued. Jobs of external methods never come here: only workers run them.</summary>
 public sealed class RenderJobExecutor(
-    IDbContextFactory<CamReviewDb> dbs, MediaStore store, RenderOutputStore outputs, PortalAnalysisCache cache, PortalOptions portal)
+    IDbContextFactory<CamReviewDb> dbs, IMediaStore store, RenderOutputStore outputs, PortalAnalysisCache cache, PortalOptions portal)
     : IJobExecutor
 {
     public JobKind Kind => JobKind.Render;
@@ -42,10 +42,10 @@ public sealed class RenderJobExecutor(
         var output = store.NewTempPath(".render.mp4");
         context.TempFiles.Add(output);
         // Parallax depth: the pair's depth map, else the configured model, else planar.
-        var depthMap = pair.DepthAsset is { } d ? MediaFiles.Original(store.DataDir, d.Sha256, d.MediaType) : null;
+        var depthMap = pair.DepthAsset is { } d ? store.Original(d.Sha256, d.MediaType) : null;
         var files = new RenderJobFiles(
-            MediaFiles.Original(store.DataDir, pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
-            MediaFiles.Original(store.DataDir, pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
+            store.Original(pair.ReferenceAsset.Sha256, pair.ReferenceAsset.MediaType),
+            store.Original(pair.TargetAsset.Sha256, pair.TargetAsset.MediaType),
             depthMap, portal.Models.Depth, output);
         RenderOutcome outcome;
         try
@@ -161,7 +161,7 @@ public sealed class OutputScoring(IDbContextFactory<CamReviewDb> dbs, JobStore j
 
 /// <summary>Score jobs: the output analysed and scored against its pair's reference (ClipScorer, through the analysis
 /// cache); the whole score kept as JSON, CameraScore also as a column.</summary>
-public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaStore store, PortalAnalysisCache cache, PortalOptions portal) : IJobExecutor
+public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, IMediaStore store, PortalAnalysisCache cache, PortalOptions portal) : IJobExecutor
 {
     public JobKind Kind => JobKind.ScoreOutput;
 
@@ -180,7 +180,7 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
         // Scene metrics: similarity to the pair's target image (the configured encoder, else the classical fallback) and flicker.
         var scene = new SceneMetricsOptions
         {
-            TargetPath = MediaFiles.Original(store.DataDir, target.Sha256, target.MediaType),
+            TargetPath = store.Original(target.Sha256, target.MediaType),
             EncoderPath = portal.Models.SceneEncoder,
         };
         context.Report("analyze", 5);
@@ -190,8 +190,8 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
         try
         {
             result = await Task.Run(() => scorer.Score(
-                MediaFiles.Original(store.DataDir, reference.Sha256, reference.MediaType),
-                MediaFiles.Original(store.DataDir, output.Sha256, output.MediaType), new ScoreOptions { Scene = scene }, ct), ct);
+                store.Original(reference.Sha256, reference.MediaType),
+                store.Original(output.Sha256, output.MediaType), new ScoreOptions { Scene = scene }, ct), ct);
         }
         catch (Exception e) when (e is MediaInputException or ArgumentException or FileNotFoundException or InvalidDataException)
         {
@@ -238,7 +238,7 @@ public sealed class ScoreJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaSt
 }
 
 /// <summary>Analyze jobs: a reference video's camera motion into the analysis cache (renders and scores then find it there).</summary>
-public sealed class AnalyzeJobExecutor(IDbContextFactory<CamReviewDb> dbs, MediaStore store, PortalAnalysisCache cache) : IJobExecutor
+public sealed class AnalyzeJobExecutor(IDbContextFactory<CamReviewDb> dbs, IMediaStore store, PortalAnalysisCache cache) : IJobExecutor
 {
     public JobKind Kind => JobKind.Analyze;
 
@@ -254,7 +254,7 @@ public sealed class AnalyzeJobExecutor(IDbContextFactory<CamReviewDb> dbs, Media
         context.Report("analyze", 0);
         try
         {
-            await Task.Run(() => cache.Cache.GetOrAnalyze(new ClipAnalyzer(), MediaFiles.Original(store.DataDir, clip.Sha256, clip.MediaType), out _,
+            await Task.Run(() => cache.Cache.GetOrAnalyze(new ClipAnalyzer(), store.Original(clip.Sha256, clip.MediaType), out _,
                 new SyncProgress<AnalysisProgress>(p => context.Report("analyze", 99.0 * p.PairsDone / (frames - 1), p.PairsDone, frames - 1)), ct), ct);
         }
         catch (MediaInputException e)

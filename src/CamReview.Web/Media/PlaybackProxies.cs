@@ -18,7 +18,7 @@ namespace CamReview.Web.Media;
 /// uploaded before). A request for a proxy that is not there yet (not made, or its file was lost) makes it then, or
 /// waits for the run already making it. A video whose proxy cannot be made keeps ffmpeg's reason
 /// (<see cref="Data.Entities.Asset.PlaybackError"/>) and is not tried again at start.</para></summary>
-public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, MediaStore store, ILogger<PlaybackProxies> log) : BackgroundService
+public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, IMediaStore store, ILogger<PlaybackProxies> log) : BackgroundService
 {
     /// <summary>x264 settings of the proxies: visually close to the original (CRF 20) at a speed that keeps a 1080p
     /// clip to seconds (BENCHMARKS.md).</summary>
@@ -42,7 +42,7 @@ public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, MediaSto
     /// null when the video has no asset any more or ffmpeg could not make it.</summary>
     public async Task<string?> PathAsync(string sha256, CancellationToken ct)
     {
-        var path = MediaFiles.Playback(store.DataDir, sha256);
+        var path = store.Playback(sha256);
         if (File.Exists(path)) return path;
         // The request may go away; the run goes on for the next one.
         return await EnsureAsync(sha256).WaitAsync(ct) ? path : null;
@@ -57,7 +57,7 @@ public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, MediaSto
 
     private async Task<bool> MakeAsync(string sha256)
     {
-        var path = MediaFiles.Playback(store.DataDir, sha256);
+        var path = store.Playback(sha256);
         await using var db = await dbs.CreateDbContextAsync();
         var video = await db.Assets.AsNoTracking().Where(a => a.Sha256 == sha256 && a.MediaType.StartsWith("video/"))
             .OrderBy(a => a.Id).Select(a => new { a.MediaType, a.Fps, a.PlaybackFps }).FirstOrDefaultAsync();
@@ -69,7 +69,7 @@ public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, MediaSto
             await RecordAsync(db, sha256, video.PlaybackFps ?? fps, new FileInfo(path).Length, null);
             return true;
         }
-        var original = MediaFiles.Original(store.DataDir, sha256, video.MediaType);
+        var original = store.Original(sha256, video.MediaType);
         if (!File.Exists(original)) return false;
 
         var temp = store.NewTempPath(".playback.mp4");
@@ -147,7 +147,7 @@ public sealed class PlaybackProxies(IDbContextFactory<CamReviewDb> dbs, MediaSto
             {
                 try
                 {
-                    if (!File.Exists(MediaFiles.Playback(store.DataDir, sha)) || await UnrecordedAsync(sha, stoppingToken))
+                    if (!File.Exists(store.Playback(sha)) || await UnrecordedAsync(sha, stoppingToken))
                         await EnsureAsync(sha).WaitAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -12,7 +12,7 @@ namespace CamReview.Web.Services;
 /// <summary>Assets of a project: accepting uploads (sniffed, decoded, stored by content hash), listing them, their
 /// media files, and deleting them with what depends on them.</summary>
 public sealed class AssetService(
-    IDbContextFactory<CamReviewDb> dbs, AccessService access, MediaStore store, PortalOptions options, ILogger<AssetService> log,
+    IDbContextFactory<CamReviewDb> dbs, AccessService access, IMediaStore store, PortalOptions options, ILogger<AssetService> log,
     Jobs.OutputScoring scoring, Jobs.JobStore jobs, PlaybackProxies proxies, TimeProvider? clock = null)
 {
     // Decoding is CPU-bound native work: at most one per core, the rest wait.
@@ -285,9 +285,9 @@ public sealed class AssetService(
         }
         (string Path, string ContentType)? file = variant switch
         {
-            "original" => (MediaFiles.Original(store.DataDir, asset.Sha256, asset.MediaType), asset.MediaType),
-            "poster" => (MediaFiles.Poster(store.DataDir, asset.Sha256), "image/jpeg"),
-            "thumb" => (MediaFiles.Thumb(store.DataDir, asset.Sha256), "image/jpeg"),
+            "original" => (store.Original(asset.Sha256, asset.MediaType), asset.MediaType),
+            "poster" => (store.Poster(asset.Sha256), "image/jpeg"),
+            "thumb" => (store.Thumb(asset.Sha256), "image/jpeg"),
             _ => null,
         };
         if (file is not { } found || !File.Exists(found.Path)) return Result<MediaFile>.NotFound();

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CamReview.Web.Services;
 
 /// <summary>Projects of the user's teams: listing, creating (team owners), deleting (team owners).</summary>
-public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessService access, MediaStore store, TimeProvider? clock = null)
+public sealed class ProjectService(IDbContextFactory<CamReviewDb> dbs, AccessService access, IMediaStore store, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using CamReview.Web.Media;
 
 namespace CamReview.Web.Studies;
 
@@ -10,9 +9,9 @@ namespace CamReview.Web.Studies;
 /// the /64 network of an IPv6 one (a home or phone gets a whole /64), salted with the study, never the address itself.
 /// The key is the portal's own (<c>keys/participant-addresses.key</c> in the data folder), so the hashes cannot be
 /// reversed by trying every address without it, and the same address gives different hashes in different studies.</summary>
-public sealed class ParticipantAddresses(MediaStore store)
+public sealed class ParticipantAddresses(PortalOptions options)
 {
-    private readonly Lazy<byte[]> _key = new(() => LoadOrCreate(Path.Combine(store.DataDir, "keys", "participant-addresses.key")));
+    private readonly Lazy<byte[]> _key = new(() => LoadOrCreate(Path.Combine(options.DataDir, "keys", "participant-addresses.key")));
 
     /// <summary>The hash of an address within a study; null when the address is unknown.</summary>
     public string? Hash(int studyId, IPAddress? address) => Network(address) is { } network

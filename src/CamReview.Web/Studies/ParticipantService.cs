@@ -46,7 +46,7 @@ public sealed record VoteReceipt(int Trial, string Question, string Choice, bool
 
 /// <summary>The anonymous side of a study: joining through the link, the session (resumable), votes and media.</summary>
 public sealed class ParticipantService(
-    IDbContextFactory<CamReviewDb> dbs, MediaStore store, StudyWriter writer, StudyWriteLock writeLock, ParticipantAddresses addresses,
+    IDbContextFactory<CamReviewDb> dbs, IMediaStore store, StudyWriter writer, StudyWriteLock writeLock, ParticipantAddresses addresses,
     ILogger<ParticipantService> log, TimeProvider? clock = null) : IDisposable
 {
     public const string KeyHeader = "X-Participant-Key";
@@ -173,7 +173,7 @@ public sealed class ParticipantService(
                 reference.Key, 0));
             if (reference.PairId is { } pair && targets.TryGetValue(pair, out var target))
                 places.Add(new Place(t.Position, StudyMediaKeys.TargetSlot, StudyMediaKeys.Key(secret, participantId, t.Position, StudyMediaKeys.TargetSlot),
-                    target.Key, 0, MediaFiles.Poster(store.DataDir, target.Sha256!)));
+                    target.Key, 0, store.Poster(target.Sha256!)));
             var check = t.Kind == TrialKind.AttentionCheck;
             var candidates = StudyDesigner.Split(t.CandidateMediaIds);
             for (int slot = 0; slot < candidates.Length; slot++)
@@ -272,7 +272,7 @@ public sealed class ParticipantService(
             _mediaKeys.Set(cacheKey, keys, VoterEntry);
         }
         if (!keys!.Places.TryGetValue(key, out var place)) return Result<StudyMediaFile>.NotFound();
-        var path = place.TargetPoster ?? StudyMediaPreparation.FileOf(store.DataDir, keys.StudyId, place.MediaKey, place.Variant, poster);
+        var path = place.TargetPoster ?? StudyMediaPreparation.FileOf(store, keys.StudyId, place.MediaKey, place.Variant, poster);
         return File.Exists(path) ? Result<StudyMediaFile>.Ok(new StudyMediaFile(path, poster || place.TargetPoster is not null ? "image/jpeg" : "video/mp4"))
             : Result<StudyMediaFile>.NotFound();
     }

@@ -26,8 +26,8 @@ public sealed class StudyMediaPreparation(IDbContextFactory<CamReviewDb> dbs, Jo
     public static int OutputVariants(Study study) => study.AttentionChecks > 0 ? study.CandidatesPerTrial : 1;
 
     /// <summary>The encoded video (or its poster) of one study video.</summary>
-    public static string FileOf(string dataDir, int studyId, string mediaKey, int variant, bool poster) =>
-        Path.Combine(MediaFiles.StudyFolder(dataDir, studyId), $"{mediaKey}-{variant.ToString(CultureInfo.InvariantCulture)}.{(poster ? "jpg" : "mp4")}");
+    public static string FileOf(IMediaStore store, int studyId, string mediaKey, int variant, bool poster) =>
+        Path.Combine(store.StudyFolder(studyId), $"{mediaKey}-{variant.ToString(CultureInfo.InvariantCulture)}.{(poster ? "jpg" : "mp4")}");
 
     /// <summary>Queues a new encoding of the study's videos and records the job with the study.</summary>
     public async Task<JobView> QueueAsync(int studyId, int? userId, CancellationToken ct)
@@ -70,7 +70,7 @@ public sealed class StudyMediaPreparation(IDbContextFactory<CamReviewDb> dbs, Jo
 /// first frame) to the largest poster, so all files participants fetch have one size per kind. The files are made in a
 /// folder of their own and moved into place together; the study takes participants from then on.</summary>
 public sealed class StudyMediaJobExecutor(
-    IDbContextFactory<CamReviewDb> dbs, MediaStore store, IOptions<StudyOptions> options, StudyEvents events, ILogger<StudyMediaJobExecutor> log) : IJobExecutor
+    IDbContextFactory<CamReviewDb> dbs, IMediaStore store, IOptions<StudyOptions> options, StudyEvents events, ILogger<StudyMediaJobExecutor> log) : IJobExecutor
 {
     /// <summary>The highest frame rate of participants' videos: faster sources lose frames.</summary>
     public const double MaxFps = 60;
@@ -97,7 +97,7 @@ public sealed class StudyMediaJobExecutor(
         var secret = study.MediaSecret ?? throw new JobFailedException("The study has no media secret: it was never opened.");
         var outputVariants = StudyMediaPreparation.OutputVariants(study);
         sources = study.Media.Where(m => m.Asset is { } a && a.MediaType.StartsWith("video/", StringComparison.Ordinal))
-            .Select(m => new Source(m.Key, m.MethodName is null ? 1 : outputVariants, MediaFiles.Original(store.DataDir, m.Asset!.Sha256, m.Asset.MediaType),
+            .Select(m => new Source(m.Key, m.MethodName is null ? 1 : outputVariants, store.Original(m.Asset!.Sha256, m.Asset.MediaType),
                 PlaybackProxies.RateOf(m.Asset.Fps), m.Asset.Width, m.Asset.Height))
             .ToList();
         if (sources.Count == 0) throw new JobFailedException("The study shows no videos.");
@@ -106,7 +106,7 @@ public sealed class StudyMediaJobExecutor(
 
         var profile = ProfileOf(sources.Select(s => (s.Width, s.Height, s.Fps)), options.Value);
         var clock = Stopwatch.StartNew();
-        var studies = Path.GetDirectoryName(MediaFiles.StudyFolder(store.DataDir, studyId))!;
+        var studies = Path.GetDirectoryName(store.StudyFolder(studyId))!;
         Directory.CreateDirectory(studies);
         var work = Path.Combine(studies, $".{studyId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.partial");
         Directory.CreateDirectory(work);
@@ -147,7 +147,7 @@ public sealed class StudyMediaJobExecutor(
             foreach (var v in videos) UniformFiles.PadMp4(v, videoSize);
             foreach (var p in posters) UniformFiles.PadJpeg(p, posterSize);
 
-            var final = MediaFiles.StudyFolder(store.DataDir, studyId);
+            var final = store.StudyFolder(studyId);
             if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
             Directory.Move(work, final);
             var description = string.Create(CultureInfo.InvariantCulture,

@@ -13,7 +13,7 @@ public sealed partial class PairPage : IDisposable
     [Inject] private JobService Jobs { get; set; } = default!;
     [Inject] private JobEvents Events { get; set; } = default!;
     [Inject] private PlaybackProxies Proxies { get; set; } = default!;
-    [Inject] private MediaStore Store { get; set; } = default!;
+    [Inject] private IMediaStore Store { get; set; } = default!;
 
     [Parameter] public int ProjectId { get; set; }
     [Parameter] public int PairId { get; set; }
