@@ -37,6 +37,24 @@ public sealed class DatabaseCopyRefusalTests : IAsyncLifetime
         var port = CamReview.Tests.TestServers.FreePort();
         await RefusedAsync($"sqlite:{_source}", $"postgres:Host=127.0.0.1;Port={port};Database=nowhere;Username=postgres",
             $"cannot reach the PostgreSQL server of the target (127.0.0.1:{port}/nowhere): Connection refused");
+
+        var (server, name) = await AbsentDatabaseAsync();
+        var stranger = new NpgsqlConnectionStringBuilder(server) { Username = "nobody", Database = name };
+        await RefusedAsync($"sqlite:{_source}", $"postgres:{stranger}", "the PostgreSQL server of the target", "refused the connection: role \"nobody\" does not exist");
+        Assert.False(await ExistsAsync(server, name));
+    }
+
+    [Fact]
+    public async Task ARowTheTargetCannotHoldRollsTheWholeCopyBack()
+    {
+        // SQLite does not enforce lengths; PostgreSQL's varchar(200) does.
+        await using (var db = new CamReviewDb(Database.Options(_source)))
+            await db.Database.ExecuteSqlAsync($"INSERT INTO \"Teams\" (\"Name\", \"CreatedUtc\") VALUES ({new string('x', CamReviewDb.NameMaxLength + 1)}, '2026-12-01 10:00:00')");
+        var target = await CamReview.Tests.TestServers.NewPostgresDatabaseAsync();
+        await RefusedAsync($"sqlite:{_source}", $"postgres:{target}", "the copy failed at table Teams and was rolled back, the target holds no copied row", "character varying(200)");
+        var tables = await TablesAsync(target);
+        Assert.Contains("Users: 0", tables);
+        Assert.All(tables.Where(t => !t.StartsWith("__EFMigrations", StringComparison.Ordinal)), t => Assert.EndsWith(": 0", t));
     }
 
     [Fact]
