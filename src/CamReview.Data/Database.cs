@@ -40,7 +40,25 @@ public sealed record DatabaseTarget(DatabaseProvider Provider, string Connection
         var colon = spec.IndexOf(':');
         var rest = colon < 0 ? "" : spec[(colon + 1)..];
         if (rest.Length == 0) throw new FormatException($"\"{spec}\" names no database: use sqlite:DATA_DIR or postgres:CONNECTION_STRING");
-        return ParseProvider(spec[..colon]) == DatabaseProvider.Sqlite ? Sqlite(Path.GetFullPath(rest)) : Postgres(rest);
+        return ParseProvider(spec[..colon]) == DatabaseProvider.Sqlite ? Sqlite(Path.GetFullPath(rest)) : Postgres(CheckedPostgres(rest));
+    }
+
+    /// <summary>A PostgreSQL connection string that names a host, else a <see cref="FormatException"/> that does not
+    /// repeat it (it may hold a password).</summary>
+    private static string CheckedPostgres(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new FormatException($"the PostgreSQL connection string cannot be read ({e.Message}): use postgres:Host=HOST;Database=NAME;Username=USER");
+        }
+        if (string.IsNullOrWhiteSpace(builder.Host))
+            throw new FormatException("the PostgreSQL connection string names no server: use postgres:Host=HOST;Database=NAME;Username=USER");
+        return connectionString;
     }
 
     /// <summary>Reads <c>sqlite</c> (or empty) and <c>postgres</c>; anything else is refused with the accepted names.</summary>

@@ -1,99 +1,276 @@
 using System.Data.Common;
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 
 namespace CamReview.Data;
 
-/// <summary>A copy cannot be made (the source is missing or at another schema, the target holds data).</summary>
+/// <summary>A copy cannot be made (the source is missing or at another schema, the target is unreachable or holds
+/// data, ...). Thrown before anything is written to the target, or after the copy's transaction was rolled back.</summary>
 public sealed class DatabaseCopyException(string message) : Exception(message);
 
 /// <summary>The rows of one table, copied.</summary>
 public sealed record CopiedTable(string Table, long Rows);
 
+/// <summary>The order a copy inserts in: every table after the tables it refers to, except through
+/// <see cref="Deferred"/>, the nullable foreign keys that close a cycle (an asset's pair, whose reference and target
+/// are assets) or refer to their own table (a reply's thread). Those are inserted as NULL and set once every row is in.</summary>
+public sealed record CopyOrder(IReadOnlyList<IEntityType> Tables, IReadOnlyList<IForeignKey> Deferred);
+
 /// <summary><c>camreview db copy</c>: every row of a portal's database into another database (e.g. SQLite to
-/// PostgreSQL), in one transaction on the target. The target is migrated first and must then be empty; tables are
-/// copied parents before children (the foreign keys hold at every insert), ids are kept, and PostgreSQL's identity
+/// PostgreSQL), in one transaction on the target. The source must be at this release's schema; the target must hold
+/// no row (an empty one at an older schema is migrated) and is migrated first. Ids are kept, and PostgreSQL's identity
 /// sequences are moved past the copied ids. Media files are not in the database: they stay in the data folder.</summary>
 public static class DatabaseCopy
 {
+    private const string HistoryTable = "__EFMigrationsHistory";
+
+    /// <summary>EF's own tables: the applied migrations and (SQLite) the migration lock.</summary>
+    private static bool IsMigrationsTable(string table) => table.StartsWith("__EFMigrations", StringComparison.Ordinal);
+
     public static async Task<IReadOnlyList<CopiedTable>> CopyAsync(DatabaseTarget from, DatabaseTarget to, CancellationToken ct = default)
     {
+        if (SameDatabase(from, to)) throw new DatabaseCopyException($"the source and the target are the same database ({from.Describe()}): copy into a new database");
         if (from.Provider == DatabaseProvider.Sqlite && !File.Exists(from.Describe()))
-            throw new DatabaseCopyException($"there is no database at {from.Describe()}");
+            throw new DatabaseCopyException(Directory.Exists(Path.GetDirectoryName(from.Describe()))
+                ? $"there is no portal database in {Path.GetDirectoryName(from.Describe())} ({Database.FileName} not found): name the portal's data folder"
+                : $"there is no data folder {Path.GetDirectoryName(from.Describe())}");
+
         await using var source = new CamReviewDb(Database.Options(from));
-        if ((await source.Database.GetPendingMigrationsAsync(ct)).ToList() is { Count: > 0 } pending)
-            throw new DatabaseCopyException($"the source database lacks {pending.Count} migration(s) of this release ({pending[^1]}): start the portal on it once (it migrates on start), then copy");
+        var sourceConnection = await ConnectAsync(source, from, "source", ct)
+                               ?? throw new DatabaseCopyException($"the source database {from.Describe()} does not exist");
+        await CheckSourceSchemaAsync(source, from, ct);
+
         await using var target = new CamReviewDb(Database.Options(to));
+        // Read before anything is written: a target that does not exist yet is created by the migration.
+        if (await ConnectAsync(target, to, "target", ct) is { } existing) await CheckTargetAsync(target, existing, to, ct);
         await Database.MigrateAsync(target, ct);
 
-        var tables = ParentsFirst(target.Model);
-        var sourceConnection = await OpenAsync(source, ct);
+        var order = Order(target.Model);
         var targetConnection = await OpenAsync(target, ct);
-        foreach (var table in tables)
-            if (await ScalarAsync(targetConnection, null, $"SELECT COUNT(*) FROM \"{table.GetTableName()}\"", ct) > 0)
-                throw new DatabaseCopyException($"the target database is not empty (table {table.GetTableName()} has rows): copy only into a new database");
-
         var copied = new List<CopiedTable>();
+        var table = "";
+        // Every table read in one snapshot of the source, so that a portal still writing cannot tear the copy (SQLite:
+        // a deferred transaction that only reads, taking no write lock).
+        await using var snapshot = sourceConnection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await sourceConnection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await using var tx = await targetConnection.BeginTransactionAsync(ct);
-        foreach (var table in tables)
+        try
         {
-            var name = table.GetTableName()!;
-            var store = StoreObjectIdentifier.Table(name, table.GetSchema());
-            var columns = table.GetProperties().Select(p => (Name: p.GetColumnName(store)!, Type: ProviderType(p))).ToList();
-            var list = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
-            var key = string.Join(", ", table.FindPrimaryKey()!.Properties.Select(p => $"\"{p.GetColumnName(store)}\""));
-
-            await using var insert = targetConnection.CreateCommand();
-            insert.Transaction = tx;
-            insert.CommandText = $"INSERT INTO \"{name}\" ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-            for (var i = 0; i < columns.Count; i++)
+            foreach (var entity in order.Tables)
             {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = $"@p{i}";
-                insert.Parameters.Add(parameter);
+                table = entity.GetTableName()!;
+                copied.Add(new CopiedTable(table, await CopyTableAsync(entity, order.Deferred, snapshot, tx, to, ct)));
             }
-
-            await using var select = sourceConnection.CreateCommand();
-            // By key: rows that refer to earlier rows of their own table come after them.
-            select.CommandText = $"SELECT {list} FROM \"{name}\" ORDER BY {key}";
-            long rows = 0;
-            await using (var reader = await select.ExecuteReaderAsync(ct))
+            foreach (var group in order.Deferred.GroupBy(fk => fk.DeclaringEntityType))
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    for (var i = 0; i < columns.Count; i++) insert.Parameters[i].Value = Read(reader, i, columns[i].Type);
-                    await insert.ExecuteNonQueryAsync(ct);
-                    rows++;
-                }
+                table = group.Key.GetTableName()!;
+                await FillDeferredAsync(group.Key, [.. group], snapshot, tx, ct);
             }
-            if (to.Provider == DatabaseProvider.Postgres && table.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } id] && rows > 0)
-            {
-                // Identity columns given explicit ids do not move their sequence: the next new row continues after the copied ones.
-                var column = id.GetColumnName(store);
-                await ScalarAsync(targetConnection, tx,
-                    $"SELECT setval(pg_get_serial_sequence('\"{name}\"', '{column}'), (SELECT MAX(\"{column}\") FROM \"{name}\"))", ct);
-            }
-            copied.Add(new CopiedTable(name, rows));
+            await tx.CommitAsync(ct);
         }
-        await tx.CommitAsync(ct);
+        catch (DbException e)
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            throw new DatabaseCopyException($"the copy failed at table {table} and was rolled back, the target holds no copied row: {e.Message}");
+        }
         return copied;
     }
 
-    /// <summary>The model's tables, each after every table it refers to.</summary>
-    public static IReadOnlyList<IEntityType> ParentsFirst(IModel model)
+    /// <summary>The model's tables, each after every table it refers to through a foreign key that is not deferred;
+    /// the deferred keys are the nullable ones to the table itself and, where tables refer to each other, as few
+    /// nullable ones as break every cycle. A cycle of required keys cannot be copied.</summary>
+    public static CopyOrder Order(IModel model)
     {
-        var ordered = new List<IEntityType>();
-        var placed = new HashSet<IEntityType>();
         var remaining = model.GetEntityTypes().Where(e => e.GetTableName() is not null).OrderBy(e => e.GetTableName(), StringComparer.Ordinal).ToList();
+        // A required key to its own table holds when rows are inserted by key (a parent is older than its children).
+        var deferred = remaining.SelectMany(e => e.GetForeignKeys()).Where(fk => fk.PrincipalEntityType == fk.DeclaringEntityType && !fk.IsRequired).ToList();
+        var ordered = new List<IEntityType>();
+        bool Waits(IForeignKey fk) => fk.PrincipalEntityType != fk.DeclaringEntityType && !deferred.Contains(fk) && remaining.Contains(fk.PrincipalEntityType);
         while (remaining.Count > 0)
         {
-            var next = remaining.FirstOrDefault(e => e.GetForeignKeys().All(fk => fk.PrincipalEntityType == e || placed.Contains(fk.PrincipalEntityType)))
-                       ?? throw new InvalidOperationException("The model's foreign keys form a cycle: no table can be copied first.");
-            ordered.Add(next);
-            placed.Add(next);
-            remaining.Remove(next);
+            if (remaining.FirstOrDefault(e => !e.GetForeignKeys().Any(Waits)) is { } next)
+            {
+                ordered.Add(next);
+                remaining.Remove(next);
+                continue;
+            }
+            // Every remaining table waits: defer a nullable key whose table is (through others) referred to by its principal.
+            var closing = remaining.SelectMany(e => e.GetForeignKeys()).Where(Waits)
+                              .FirstOrDefault(fk => !fk.IsRequired && Reaches(fk.PrincipalEntityType, fk.DeclaringEntityType, Waits))
+                          ?? throw new InvalidOperationException(
+                              $"The model's required foreign keys form a cycle among {string.Join(", ", remaining.Select(e => e.GetTableName()))}: no table can be copied first.");
+            deferred.Add(closing);
         }
-        return ordered;
+        return new CopyOrder(ordered, deferred);
+    }
+
+    /// <summary>Whether <paramref name="to"/> can be reached from <paramref name="from"/> through the keys that <paramref name="follows"/>.</summary>
+    private static bool Reaches(IEntityType from, IEntityType to, Func<IForeignKey, bool> follows)
+    {
+        var seen = new HashSet<IEntityType>();
+        var stack = new Stack<IEntityType>([from]);
+        while (stack.TryPop(out var entity))
+        {
+            if (entity == to) return true;
+            if (!seen.Add(entity)) continue;
+            foreach (var fk in entity.GetForeignKeys().Where(follows)) stack.Push(fk.PrincipalEntityType);
+        }
+        return false;
+    }
+
+    private static async Task<long> CopyTableAsync(IEntityType entity, IReadOnlyList<IForeignKey> deferred, DbTransaction snapshot, DbTransaction tx,
+        DatabaseTarget to, CancellationToken ct)
+    {
+        var name = entity.GetTableName()!;
+        var columns = Columns(entity, entity.GetProperties());
+        var later = deferred.Where(fk => fk.DeclaringEntityType == entity).SelectMany(fk => fk.Properties).Select(p => Column(entity, p).Name).ToHashSet();
+        var list = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+
+        await using var insert = Command(tx,
+            $"INSERT INTO \"{name}\" ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})", columns.Count);
+        await using var select = Command(snapshot, "", 0);
+        // By key: rows that refer to earlier rows of their own table come after them.
+        select.CommandText = $"SELECT {list} FROM \"{name}\" ORDER BY {KeyList(entity)}";
+        long rows = 0;
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                for (var i = 0; i < columns.Count; i++)
+                    insert.Parameters[i].Value = later.Contains(columns[i].Name) ? DBNull.Value : Read(reader, i, columns[i].Type);
+                await insert.ExecuteNonQueryAsync(ct);
+                rows++;
+            }
+        }
+        if (to.Provider == DatabaseProvider.Postgres && entity.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } id] && rows > 0)
+        {
+            // Identity columns given explicit ids do not move their sequence: the next new row continues after the copied ones.
+            var column = Column(entity, id).Name;
+            await using var move = Command(tx,
+                $"SELECT setval(pg_get_serial_sequence('\"{name}\"', '{column}'), (SELECT MAX(\"{column}\") FROM \"{name}\"))", 0);
+            await move.ExecuteScalarAsync(ct);
+        }
+        return rows;
+    }
+
+    /// <summary>The deferred keys' values, set on the rows copied without them.</summary>
+    private static async Task FillDeferredAsync(IEntityType entity, IReadOnlyList<IForeignKey> keys, DbTransaction snapshot, DbTransaction tx, CancellationToken ct)
+    {
+        var values = Columns(entity, keys.SelectMany(fk => fk.Properties).Distinct());
+        var key = Columns(entity, entity.FindPrimaryKey()!.Properties);
+        var name = entity.GetTableName()!;
+        await using var update = Command(tx,
+            $"UPDATE \"{name}\" SET {string.Join(", ", values.Select((c, i) => $"\"{c.Name}\" = @p{i}"))} " +
+            $"WHERE {string.Join(" AND ", key.Select((c, i) => $"\"{c.Name}\" = @p{values.Count + i}"))}", values.Count + key.Count);
+        await using var select = Command(snapshot, "", 0);
+        select.CommandText = $"SELECT {string.Join(", ", values.Concat(key).Select(c => $"\"{c.Name}\""))} FROM \"{name}\" " +
+                             $"WHERE {string.Join(" OR ", values.Select(c => $"\"{c.Name}\" IS NOT NULL"))}";
+        var all = values.Concat(key).ToList();
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            for (var i = 0; i < all.Count; i++) update.Parameters[i].Value = Read(reader, i, all[i].Type);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static bool SameDatabase(DatabaseTarget a, DatabaseTarget b)
+    {
+        if (a.Provider != b.Provider) return false;
+        if (a.Provider == DatabaseProvider.Sqlite) return string.Equals(Path.GetFullPath(a.Describe()), Path.GetFullPath(b.Describe()), StringComparison.Ordinal);
+        var (x, y) = (new NpgsqlConnectionStringBuilder(a.ConnectionString), new NpgsqlConnectionStringBuilder(b.ConnectionString));
+        return string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase) && x.Port == y.Port
+               && string.Equals(x.Database ?? x.Username, y.Database ?? y.Username, StringComparison.Ordinal);
+    }
+
+    /// <summary>The database's connection, open; null when a PostgreSQL server has no database of that name. A server
+    /// that cannot be reached or refuses the sign-in is refused in words.</summary>
+    private static async Task<DbConnection?> ConnectAsync(CamReviewDb db, DatabaseTarget target, string role, CancellationToken ct)
+    {
+        if (target.Provider == DatabaseProvider.Sqlite && !File.Exists(target.Describe())) return null;
+        try
+        {
+            return await OpenAsync(db, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            throw new DatabaseCopyException($"the PostgreSQL server of the {role} ({target.Describe()}) refused the connection: {e.MessageText}");
+        }
+        catch (NpgsqlException e)
+        {
+            var reason = e.InnerException is SocketException socket ? socket.Message : e.Message;
+            throw new DatabaseCopyException($"cannot reach the PostgreSQL server of the {role} ({target.Describe()}): {reason}");
+        }
+        catch (SqliteException e)
+        {
+            throw new DatabaseCopyException($"the {role} database {target.Describe()} cannot be opened: {e.Message}");
+        }
+    }
+
+    private static async Task CheckSourceSchemaAsync(CamReviewDb source, DatabaseTarget from, CancellationToken ct)
+    {
+        var applied = (await source.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        var known = source.Database.GetMigrations().ToList();
+        if (applied.Except(known).ToList() is { Count: > 0 } newer)
+            throw new DatabaseCopyException($"the source database {from.Describe()} has migration(s) this release does not know ({newer[^1]}): copy with the release that made them");
+        if (known.Except(applied).ToList() is { Count: > 0 } pending)
+            throw new DatabaseCopyException($"the source database {from.Describe()} lacks {pending.Count} migration(s) of this release ({pending[^1]}): start the portal on it once (it migrates on start), then copy");
+    }
+
+    /// <summary>Refuses a target that holds any row, in any table, or that another release or application made.
+    /// An empty one at an older schema of this portal is fine: the copy migrates it.</summary>
+    private static async Task CheckTargetAsync(CamReviewDb target, DbConnection connection, DatabaseTarget to, CancellationToken ct)
+    {
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = to.Provider == DatabaseProvider.Sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name";
+            await using var reader = await list.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) tables.Add(reader.GetString(0));
+        }
+        foreach (var table in tables.Where(t => !IsMigrationsTable(t)))
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+            if (Convert.ToInt64(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) is var rows and > 0)
+                throw new DatabaseCopyException($"the target database {to.Describe()} is not empty (table {table} has {rows} row(s)): copy only into a new database; it was not changed");
+        }
+        var applied = tables.Contains(HistoryTable) ? (await target.Database.GetAppliedMigrationsAsync(ct)).ToList() : [];
+        if (applied.Except(target.Database.GetMigrations()).ToList() is { Count: > 0 } other)
+            throw new DatabaseCopyException($"the target database {to.Describe()} has migration(s) this release does not know ({other[^1]}): copy with the release that made them, or into a new database; it was not changed");
+        if (applied.Count == 0 && tables.FirstOrDefault(t => !IsMigrationsTable(t)) is { } foreign)
+            throw new DatabaseCopyException($"the target database {to.Describe()} holds tables that are not a CamReview portal's ({foreign}, ...): copy only into a new database; it was not changed");
+    }
+
+    private static (string Name, Type Type) Column(IEntityType entity, IProperty property) =>
+        (property.GetColumnName(StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()))!, ProviderType(property));
+
+    private static List<(string Name, Type Type)> Columns(IEntityType entity, IEnumerable<IProperty> properties) => properties.Select(p => Column(entity, p)).ToList();
+
+    private static string KeyList(IEntityType entity) => string.Join(", ", Columns(entity, entity.FindPrimaryKey()!.Properties).Select(c => $"\"{c.Name}\""));
+
+    private static DbCommand Command(DbTransaction tx, string sql, int parameters)
+    {
+        var command = tx.Connection!.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        for (var i = 0; i < parameters; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = $"@p{i}";
+            command.Parameters.Add(parameter);
+        }
+        return command;
     }
 
     /// <summary>The type the column holds, as both providers store it (enums by name, times as UTC).</summary>
@@ -121,13 +298,5 @@ public static class DatabaseCopy
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(ct);
         return connection;
-    }
-
-    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

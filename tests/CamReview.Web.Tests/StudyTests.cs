@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CamReview.Core.Statistics;
@@ -278,7 +276,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
 
         var file = Path.Combine(world.DataDir, "exported-votes.csv");
         await File.WriteAllTextAsync(file, csv);
-        var stats = await RunCliAsync("stats", file, "--json", "--exclude", string.Join(",", excluded));
+        var stats = await CliProcess.RunOkAsync("stats", file, "--json", "--exclude", string.Join(",", excluded));
         var cli = JsonDocument.Parse(stats).RootElement;
         var portal = results.GetProperty("analysis");
         Assert.Equal(portal.GetProperty("votes").GetInt32(), cli.GetProperty("votes").GetInt32());
@@ -473,7 +471,7 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
 
         var file = Path.Combine(world.DataDir, "formula-votes.csv");
         await File.WriteAllTextAsync(file, exports["votes"]);
-        var cli = JsonDocument.Parse(await RunCliAsync("stats", file, "--json")).RootElement;
+        var cli = JsonDocument.Parse(await CliProcess.RunOkAsync("stats", file, "--json")).RootElement;
         var results = await admin.Http.GetFromJsonAsync<JsonElement>($"api/studies/{pairwise}/results");
         var portalScores = results.GetProperty("analysis").GetProperty("questions")[0].GetProperty("bradleyTerry").EnumerateArray().ToList();
         var cliScores = cli.GetProperty("questions")[0].GetProperty("bradleyTerry").EnumerateArray().ToList();
@@ -510,25 +508,6 @@ public sealed class StudyTests(StudyWorld world) : IClassFixture<StudyWorld>
     }
 
     private static string Text(JsonElement e, string field) => e.TryGetProperty(field, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : "null";
-
-    /// <summary>Runs the built <c>camreview</c> executable of this configuration.</summary>
-    private static async Task<string> RunCliAsync(params string[] args)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CamReview.sln"))) root = Path.GetDirectoryName(root)!;
-        var configuration = typeof(StudyTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var info = new ProcessStartInfo(Path.Combine(root, "src", "CamReview.Cli", "bin", configuration, "net10.0", "camreview"))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await stderr);
-        return await stdout;
-    }
 
     [Fact]
     public async Task StudiesAreSeenByTheTeamAndChangedByReviewersOnly()

@@ -87,7 +87,8 @@ public static class TestServers
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (now).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

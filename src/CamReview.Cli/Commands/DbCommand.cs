@@ -99,7 +99,8 @@ internal static class DbCommand
             }
             catch (System.Data.Common.DbException e)
             {
-                throw new CliException($"the copy failed and was rolled back: {e.Message}");
+                // Failures inside the copy's transaction are DatabaseCopyExceptions: this one came before it (e.g. migrating the target).
+                throw new CliException($"the copy failed before any row was copied: {e.Message}");
             }
             finally
             {
