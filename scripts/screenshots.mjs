@@ -108,7 +108,10 @@ if (flag === "--walk") {
   await shoot(await open(ctx, "projects"), "portal.png");
   await shoot(await open(ctx, `projects/${d.project}/pairs/${d.pair}`), "pair.png", { fullPage: true });
   await shoot(await open(ctx, `projects/${d.project}/leaderboard`), "leaderboard.png", { fullPage: true });
-  await shoot(await open(ctx, `studies/${d.study}`), "study-results.png", { fullPage: true });
+  // The study page down to the end of its first question's results (the page holds one such block per question).
+  const study = await open(ctx, `studies/${d.study}`);
+  const firstQuestion = await study.locator("[data-testid=question-results]").first().boundingBox();
+  await shoot(study, "study-results.png", { fullPage: true, clip: { x: 0, y: 0, width: 1440, height: Math.ceil(firstQuestion.y + firstQuestion.height + 24) } });
 
   // The compare page with its review tools in use: an in/out range, a zoomed player, a rectangle drawn on the
   // second output and posted with a comment, and a reply in the demo's comment thread.

@@ -153,12 +153,20 @@ public sealed partial class DemoContentTests
 
         var csv = await page.APIRequest.GetAsync($"api/pairs/{pairId}/metrics.csv");
         var lines = (await csv.TextAsync()).TrimEnd('\n').Split('\n');
-        Assert.StartsWith("pair,output_id,method,review_status,pairs_used,pairs_flagged,cameraScore,cameraScore_reason,pce,", lines[0]);
+        Assert.StartsWith("pair,output_id,method,review_status,pairs_used,pairs_flagged,cameraScore,cameraScore_low95,cameraScore_high95,cameraScore_reason,pce,", lines[0]);
+        Assert.Contains(",rotErr,rotErr_low95,rotErr_high95,rotErr_per_frame,rotErr_reason,", lines[0]);
         Assert.Equal(1 + DemoContent.Renders.Length, lines.Length);
         var json = JsonDocument.Parse(await (await page.APIRequest.GetAsync($"api/pairs/{pairId}/metrics.json")).TextAsync()).RootElement;
         var outputs = json.GetProperty("outputs").EnumerateArray().ToList();
         Assert.Equal(DemoContent.Renders.Length, outputs.Count);
-        Assert.All(outputs, o => Assert.True(o.GetProperty("metrics").GetProperty("cameraScore").GetProperty("value").GetDouble() >= 0));
+        Assert.All(outputs, o =>
+        {
+            // Every CameraScore with its 95% interval around it, as the table shows them.
+            var cameraScore = o.GetProperty("metrics").GetProperty("cameraScore");
+            var (value, interval) = (cameraScore.GetProperty("value").GetDouble(), cameraScore.GetProperty("interval95"));
+            Assert.True(value >= 0);
+            Assert.True(interval[0].GetDouble() <= value && value <= interval[1].GetDouble(), cameraScore.ToString());
+        });
         await page.Context.CloseAsync();
     }
 

@@ -1,3 +1,4 @@
+using CamReview.Core.Text;
 using CamReview.Data.Entities;
 using CamReview.Web.Compare;
 using CamReview.Web.Jobs;
@@ -89,7 +90,9 @@ public sealed class MetricTableTests
         var lines = ComparisonService.MetricsCsv(comparison).TrimEnd('\n').Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("dolly,1,\"'=HYPERLINK(\"\"x\"\")\",approved,9,1,0.25,,", lines[1]);
-        Assert.StartsWith("dolly,2,\"plain, with comma\",pending,,,,no usable pair,", lines[2]);
-        Assert.Equal(lines[0].Split(',').Length, 6 + 2 * MetricTable.AllColumns.Length);
+        Assert.StartsWith("dolly,2,\"plain, with comma\",pending,,,,,,no usable pair,", lines[2]);
+        // Per metric: value, interval bounds, reason, and the per-frame value of summed metrics.
+        Assert.Equal(lines[0].Split(',').Length, 6 + MetricTable.AllColumns.Sum(c => c.PerFrame is null ? 4 : 5));
+        Assert.All(CsvField.Records(ComparisonService.MetricsCsv(comparison), "metrics.csv"), r => Assert.Equal(lines[0].Split(',').Length, r.Fields.Count));
     }
 }

@@ -83,7 +83,14 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
     {
         var csv = new StringBuilder();
         csv.Append("pair,output_id,method,review_status,pairs_used,pairs_flagged");
-        foreach (var c in MetricTable.AllColumns) csv.Append(',').Append(c.Key).Append(',').Append(c.Key).Append("_reason");
+        // Per metric: its value, the 95% interval's bounds, the value per compared frame for summed metrics, and the
+        // reason it has no value.
+        foreach (var c in MetricTable.AllColumns)
+        {
+            csv.Append(',').Append(c.Key).Append(',').Append(c.Key).Append("_low95,").Append(c.Key).Append("_high95");
+            if (c.PerFrame is not null) csv.Append(',').Append(c.Key).Append("_per_frame");
+            csv.Append(',').Append(c.Key).Append("_reason");
+        }
         csv.Append('\n');
         foreach (var row in comparison.Metrics.Rows)
         {
@@ -91,11 +98,17 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             csv.Append(CsvField.Write(comparison.Pair.Name)).Append(',').Append(o.Asset.Id).Append(',').Append(CsvField.Write(o.Method)).Append(',')
                 .Append(o.Review.Status.ToString().ToLowerInvariant()).Append(',')
                 .Append(o.Score?.Stored.PairsUsed).Append(',').Append(o.Score?.Stored.PairsFlagged);
-            foreach (var cell in row.Cells)
-                csv.Append(',').Append(cell.Value?.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(CsvField.Write(cell.Value is null ? cell.Reason : null));
+            foreach (var (cell, column) in row.Cells.Zip(MetricTable.AllColumns))
+            {
+                csv.Append(',').Append(Number(cell.Value)).Append(',').Append(Number(cell.Interval?.Low)).Append(',').Append(Number(cell.Interval?.High));
+                if (column.PerFrame is not null) csv.Append(',').Append(Number(cell.PerFrame));
+                csv.Append(',').Append(CsvField.Write(cell.Value is null ? cell.Reason : null));
+            }
             csv.Append('\n');
         }
         return csv.ToString();
+
+        static string? Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The metric table as JSON: the pair, and per output its metrics, each a value or null with a reason.</summary>
@@ -112,6 +125,8 @@ public sealed class ComparisonService(IDbContextFactory<CamReviewDb> dbs, Access
             metrics = MetricTable.AllColumns.Zip(row.Cells).ToDictionary(x => x.First.Key, x => new
             {
                 value = x.Second.Value,
+                interval95 = x.Second.Interval is { } ci ? new[] { ci.Low, ci.High } : null,
+                perFrame = x.Second.PerFrame,
                 reason = x.Second.Value is null ? x.Second.Reason : null,
                 note = x.Second.Note,
                 best = x.Second.IsBest,
