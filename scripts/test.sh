@@ -22,24 +22,13 @@ done
 
 # A private PostgreSQL and Redis on free loopback ports for the scale-out tests (tests/Shared/TestServers.cs reads
 # their addresses; without them the tests start their own), stopped when this script ends, whatever ends it.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-servers=$(mktemp -d /tmp/camreview-test-servers-XXXXXX)
-pg_port=$(free_port); redis_port=$(free_port)
-as_pg=(); if [[ $(id -u) -eq 0 ]]; then chown postgres: "$servers"; as_pg=(runuser -u postgres --); fi
-stop_servers() {
-  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$servers/pg" -m fast stop >/dev/null 2>&1
-  [[ -n ${redis_pid:-} ]] && kill "$redis_pid" 2>/dev/null
-  rm -rf "$servers"
-}
-trap stop_servers EXIT
-"${as_pg[@]}" "$pg_bin/initdb" -D "$servers/pg" --auth=trust -U postgres >"$servers/initdb.log" 2>&1 || { cat "$servers/initdb.log" >&2; exit 1; }
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$servers/pg" -l "$servers/pg.log" -w -o "-k /tmp -h 127.0.0.1 -p $pg_port" start >/dev/null || { cat "$servers/pg.log" >&2; exit 1; }
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$servers/redis.log" 2>&1 &
-redis_pid=$!
-export CAMREVIEW_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
-export CAMREVIEW_TEST_REDIS="127.0.0.1:$redis_port"
-echo "[test] PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
+# shellcheck source=bench/servers.sh
+source bench/servers.sh
+trap servers_stop EXIT
+servers_start || exit 1
+export CAMREVIEW_TEST_POSTGRES=$pg_server
+export CAMREVIEW_TEST_REDIS=$redis
+echo "[test] PostgreSQL on 127.0.0.1:$pg_port, Redis on $redis"
 
 # One project at a time: the browser and video tests are heavy for small machines.
 for proj in tests/*/*.csproj; do

@@ -7,29 +7,54 @@
 // Prints one tab-separated line per render, times in ms from the request: the API's answer, the "queued" update, the
 // first "running" update (the worker's "starting"), the first update past 0 % (and its stage), the "succeeded"
 // update (100 %), and the job's own total from its timings (s).
+// Or: FirstProgress --watch BASE_URL PROJECT_ID JOBS (same variables) starts nothing and only watches, for
+// bench/scale-out-benchmark.sh, whose renders are started elsewhere and leased by workers that log their own times:
+// prints a header line once it has joined the project's group, then one line for each of the next JOBS render jobs
+// to report progress past 0 %: the job, when that update arrived (wall clock, Unix ms, to compare with other
+// processes' logs), and its stage.
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-if (args.Length != 5 || Environment.GetEnvironmentVariable("PORTAL_COOKIE") is not { Length: > 0 } cookie
+var watch = args is ["--watch", _, _, _];
+if (!watch && args.Length != 5 || Environment.GetEnvironmentVariable("PORTAL_COOKIE") is not { Length: > 0 } cookie
     || Environment.GetEnvironmentVariable("PORTAL_ANTIFORGERY") is not { Length: > 0 } antiforgery)
 {
-    Console.Error.WriteLine("usage: FirstProgress BASE_URL PROJECT_ID PAIR_ID RENDERS PARAMETERS_JSON (cookies in PORTAL_COOKIE, token in PORTAL_ANTIFORGERY)");
+    Console.Error.WriteLine("usage: FirstProgress BASE_URL PROJECT_ID PAIR_ID RENDERS PARAMETERS_JSON, or FirstProgress --watch BASE_URL PROJECT_ID JOBS"
+        + " (cookies in PORTAL_COOKIE, token in PORTAL_ANTIFORGERY)");
     return 2;
 }
+if (watch) args = args[1..];
 var baseAddress = new Uri(args[0].TrimEnd('/') + "/");
-var (projectId, pairId, renders) = (int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]));
-var body = $$"""{"method": "homography", "parameters": {{args[4]}}}""";
+var projectId = int.Parse(args[1]);
 
 var clock = Stopwatch.StartNew();
+var clockStartUnixMs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 using var http = new HttpClient { BaseAddress = baseAddress };
 http.DefaultRequestHeaders.Add("Cookie", cookie);
 http.DefaultRequestHeaders.Add("RequestVerificationToken", antiforgery);
 await using var hub = await ReviewHub.ConnectAsync(http, baseAddress, cookie, clock);
 await hub.InvokeAsync("JoinProject", projectId);
 
+if (watch)
+{
+    var jobs = int.Parse(args[2]);
+    var seen = new HashSet<int>();
+    Console.WriteLine("job\tfirst_percent_unix_ms\tfirst_percent_stage");
+    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+    while (seen.Count < jobs)
+    {
+        var (at, job) = await hub.Updates.ReadAsync(timeout.Token);
+        if (job.GetProperty("state").GetString() != "running" || job.GetProperty("percent").GetDouble() <= 0 || !seen.Add(job.GetProperty("id").GetInt32())) continue;
+        Console.WriteLine(string.Join('\t', job.GetProperty("id").GetInt32(), Ms(clockStartUnixMs + at.TotalMilliseconds), job.GetProperty("stage").GetString()));
+    }
+    return 0;
+}
+
+var (pairId, renders) = (int.Parse(args[2]), int.Parse(args[3]));
+var body = $$"""{"method": "homography", "parameters": {{args[4]}}}""";
 Console.WriteLine("render\tanswer\tqueued\trunning\tfirst_percent\tfirst_percent_stage\tsucceeded\tjob_total_s");
 for (var i = 1; i <= renders; i++)
 {
