@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Time from a render worker's lease to the first progress a viewer on the other portal instance sees. Two portals
-# (A and B, `camreview serve`) on one private PostgreSQL and one Redis (bench/servers.sh; CamReview:Redis turns on
+# (A and B, `camreview serve`) on one private PostgreSQL and one Redis (scripts/servers.sh; CamReview:Redis turns on
 # SignalR's Redis backplane) with one data folder, neither running jobs itself (as in bench/worker-benchmark.sh);
 # WORKERS `camreview worker` processes against A; one viewer connected to B and one to A (bench/FirstProgress --watch:
 # the review hub over SignalR, each update timestamped on arrival). N renders queued at once through A, the render
@@ -16,8 +16,8 @@ workers=${2:-1}
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=bench/portal.sh
 source "$root/bench/portal.sh"
-# shellcheck source=bench/servers.sh
-source "$root/bench/servers.sh"
+# shellcheck source=scripts/servers.sh
+source "$root/scripts/servers.sh"
 work=$(mktemp -d)
 a_pid= b_pid= worker_pids=() watcher_pids=()
 cleanup() {

@@ -13,7 +13,7 @@
 # The portal logs as configured by default (Information, with ASP.NET Core's per-request entries and each SQL
 # statement only at Warning); run it under e.g. env 'Logging__LogLevel__Microsoft.AspNetCore=Information' to
 # measure with every request logged.
-# --provider postgres runs the portal on a private PostgreSQL instead (bench/servers.sh: a new server on a free
+# --provider postgres runs the portal on a private PostgreSQL instead (scripts/servers.sh: a new server on a free
 # loopback port, durable settings, in a temporary folder on the same disk), and its floor is pgbench (from Debian's
 # postgresql) on that server right after the load, the portal stopped: CLIENTS clients doing single-row insert
 # transactions into a table shaped like StudyVotes, for 15 s; votes/s as a ratio of its transactions/s.
@@ -27,8 +27,8 @@ clients=${2:-50}
 bench_media=no
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=bench/servers.sh
-source "$root/bench/servers.sh"
+# shellcheck source=scripts/servers.sh
+source "$root/scripts/servers.sh"
 work=$(mktemp -d)
 portal=
 cleanup() { [[ -n $portal ]] && kill "$portal" 2>/dev/null && wait "$portal" 2>/dev/null; servers_stop; rm -rf "$work"; }

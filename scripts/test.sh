@@ -22,8 +22,8 @@ done
 
 # A private PostgreSQL and Redis on free loopback ports for the scale-out tests (tests/Shared/TestServers.cs reads
 # their addresses; without them the tests start their own), stopped when this script ends, whatever ends it.
-# shellcheck source=bench/servers.sh
-source bench/servers.sh
+# shellcheck source=scripts/servers.sh
+source scripts/servers.sh
 trap servers_stop EXIT
 servers_start || exit 1
 export CAMREVIEW_TEST_POSTGRES=$pg_server
