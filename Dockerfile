@@ -2,6 +2,7 @@
 # the same steps as scripts/setup.sh and the published layout that the README describes.
 # Build: docker compose build      Run: docker compose up
 
+ARG RUNTIME_BASE=debian:bookworm-slim
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ENV DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # OpenCV and ONNX Runtime arrive as NuGet packages; the front end (MudBlazor, Plotly.Blazor) too.
@@ -13,8 +14,10 @@ RUN dotnet publish src/CamReview.Web -c Release -o /app \
     && dotnet publish src/CamReview.Cli -c Release -o /app \
     && cp -r wwwroot/. /app/wwwroot/
 
-# Debian 12, as on the machines the project is tested on, with the ASP.NET Core 10 runtime beside it.
-FROM debian:bookworm-slim
+# Debian 12, as on the machines the project is tested on, with the ASP.NET Core 10 runtime beside it. A GPU render
+# worker's image is built on a CUDA 13 runtime image instead (RUNTIME_BASE, see docker-compose.scale.yml): ONNX
+# Runtime's CUDA provider needs libcudart.so.13, cuBLAS and cuRAND, and falls back to the CPU without them.
+FROM ${RUNTIME_BASE}
 ENV DEBIAN_FRONTEND=noninteractive DOTNET_ROOT=/usr/share/dotnet
 # ffmpeg encodes H.264; libgtk-3-0 is linked by OpenCvSharp's native OpenCV library.
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates ffmpeg libgtk-3-0 \
