@@ -77,3 +77,16 @@ portal_wait_idle() {
     sleep 0.2
   done
 }
+
+# portal_worker_pair NAME  the render of the worker benchmarks in a new project NAME (the Megamind reference's move onto
+# graf1.png; $work/reference-1280x720.mp4 and $data/graf1.png must exist) and a registered homography worker: sets
+# project, pair, token (the worker's) and cookie (the signed-in session, as a Cookie header).
+portal_worker_pair() {
+  local reference target
+  project=$(portal_project "$1")
+  reference=$(portal_upload "$project" reference-video "$work/reference-1280x720.mp4" video/mp4 | json_field '["id"]')
+  target=$(portal_upload "$project" target-image "$data/graf1.png" image/png | json_field '["id"]')
+  pair=$(api POST "projects/$project/pairs" "{\"referenceAssetId\": $reference, \"targetAssetId\": $target, \"name\": \"Megamind -> graf1\"}" | json_field '["id"]')
+  token=$(api POST render-workers '{"name": "bench", "kinds": ["homography"]}' | json_field '["token"]')
+  cookie=$(awk -F'\t' 'NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")
+}

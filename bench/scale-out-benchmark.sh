@@ -43,14 +43,8 @@ portal_start "$work/data" "$work/portal-a.log"; a_pid=$portal_pid a_url=$portal_
 portal_start "$work/data" "$work/portal-b.log"; b_pid=$portal_pid b_url=$portal_url
 portal_url=$a_url
 portal_sign_in
-project=$(portal_project "Scale-out")
-reference=$(portal_upload "$project" reference-video "$work/reference-1280x720.mp4" video/mp4 | json_field '["id"]')
-target=$(portal_upload "$project" target-image "$data/graf1.png" image/png | json_field '["id"]')
-pair=$(api POST "projects/$project/pairs" "{\"referenceAssetId\": $reference, \"targetAssetId\": $target, \"name\": \"Megamind -> graf1\"}" | json_field '["id"]')
-token=$(api POST render-workers '{"name": "bench", "kinds": ["homography"]}' | json_field '["token"]')
-
 # The sign-in cookie and antiforgery token made on A work on B: the instances share the data folder's keys.
-cookie=$(awk -F'\t' 'NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")
+portal_worker_pair "Scale-out"
 
 # watch_renders LABEL URL...  a viewer on each URL (seen-LABEL-K.tsv, K = 0, 1, ...), N renders queued through
 # $portal_url and WORKERS workers against it (worker-LABEL-I.log); returns once the renders succeeded, workers stopped.

@@ -22,12 +22,7 @@ export CAMREVIEW__JOBS__MAXCONCURRENCY=0 CAMREVIEW__JOBS__LOCALRENDERS=false
 machine
 portal_start "$work/data" "$work/portal.log"
 portal_sign_in
-project=$(portal_project "Workers")
-reference=$(portal_upload "$project" reference-video "$work/reference-1280x720.mp4" video/mp4 | json_field '["id"]')
-target=$(portal_upload "$project" target-image "$data/graf1.png" image/png | json_field '["id"]')
-pair=$(api POST "projects/$project/pairs" "{\"referenceAssetId\": $reference, \"targetAssetId\": $target, \"name\": \"Megamind -> graf1\"}" | json_field '["id"]')
-token=$(api POST render-workers '{"name": "bench", "kinds": ["homography"]}' | json_field '["token"]')
-cookie=$(awk -F'\t' 'NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")
+portal_worker_pair "Workers"
 python3 "$root/bench/worker_benchmark.py" "$portal_url" "$cookie" "$antiforgery" "$pair" "$token" "$cli" "$n" '{"motion": "reference", "width": 640, "height": 360}' "$work"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
