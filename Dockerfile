@@ -19,8 +19,10 @@ RUN dotnet publish src/CamReview.Web -c Release -o /app \
 # Runtime's CUDA provider needs libcudart.so.13, cuBLAS and cuRAND, and falls back to the CPU without them.
 FROM ${RUNTIME_BASE}
 ENV DEBIAN_FRONTEND=noninteractive DOTNET_ROOT=/usr/share/dotnet
-# ffmpeg encodes H.264; libgtk-3-0 is linked by OpenCvSharp's native OpenCV library.
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates ffmpeg libgtk-3-0 \
+# ffmpeg encodes H.264; GTK 3 is linked by OpenCvSharp's native OpenCV library (libgtk-3-0 on Debian 12; renamed
+# libgtk-3-0t64 on the Ubuntu 24.04 of CUDA images).
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates ffmpeg \
+        $(apt-cache show libgtk-3-0t64 > /dev/null 2>&1 && echo libgtk-3-0t64 || echo libgtk-3-0) \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=mcr.microsoft.com/dotnet/aspnet:10.0 /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/local/bin/dotnet
