@@ -44,6 +44,19 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool Said(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>Whether the worker says <paramref name="text"/> within <paramref name="seconds"/>: a line it printed may
+    /// still be on its way through the pipe when the portal already shows what the line reports.</summary>
+    public async Task<bool> SaysAsync(string text, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Said(text))
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(50);
+        }
+        return true;
+    }
+
     /// <summary>SIGKILL: gone at once, its leases left to expire.</summary>
     public void Kill() => _process.Kill();
 
@@ -208,7 +221,7 @@ public sealed class WorkerScaleOutTests : IDisposable
         var job = await onB.Http.GetFromJsonAsync<JsonElement>($"api/jobs/{id}");
         Assert.True(job.GetProperty("state").GetString() == "succeeded", $"{job}\n{string.Join('\n', other.Lines)}");
         Assert.Equal(2, job.GetProperty("attempts").GetInt32());
-        Assert.True(other.Said($"job {id} leased") && other.Said($"job {id} done"), string.Join('\n', other.Lines));
+        Assert.True(other.Said($"job {id} leased") && await other.SaysAsync($"job {id} done"), string.Join('\n', other.Lines));
 
         var options = new DbContextOptionsBuilder<CamReviewDb>();
         options.UseCamReview(DatabaseTarget.Postgres(database));
