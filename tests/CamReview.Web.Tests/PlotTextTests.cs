@@ -75,6 +75,31 @@ public sealed class PlotTextTests
     }
 
     [Fact]
+    public void TheTradeoffMeansCarryTheir95PercentIntervalsAsErrorBars()
+    {
+        var comparison = new Comparison(1, "project", null!, null!, null!, [],
+        [
+            new ProjectPoint(1, "one", 10, "A", 0.001, 0.80), new ProjectPoint(2, "two", 11, "A", 0.002, 0.85), new ProjectPoint(3, "three", 12, "A", 0.003, 0.90),
+            new ProjectPoint(1, "one", 13, "B", 0.004, 0.70),
+        ], []);
+        var data = JsonDocument.Parse(ComparisonFigures.Tradeoff(comparison)!.Json()).RootElement.GetProperty("data");
+        // A: 3 outputs, mean 0.002 and 0.85, standard deviations 0.001 and 0.05; t(0.975, 2 degrees of freedom) = 4.3027.
+        var a = data[1];
+        Assert.Equal(0.002, a.GetProperty("x")[0].GetDouble(), 12);
+        foreach (var (axis, sd) in new[] { ("error_x", 0.001), ("error_y", 0.05) })
+        {
+            var bars = a.GetProperty(axis);
+            Assert.Equal("data", bars.GetProperty("type").GetString());
+            Assert.False(bars.GetProperty("symmetric").GetBoolean());
+            Assert.Equal(4.302653 * sd / Math.Sqrt(3), bars.GetProperty("array")[0].GetDouble(), 6);
+            Assert.Equal(4.302653 * sd / Math.Sqrt(3), bars.GetProperty("arrayminus")[0].GetDouble(), 6);
+        }
+        // B: one output, no interval to draw.
+        Assert.False(data[3].TryGetProperty("error_x", out _));
+        Assert.False(data[3].TryGetProperty("error_y", out _));
+    }
+
+    [Fact]
     public void TheTradeoffShowsMethodAndPairNamesAsText()
     {
         var comparison = new Comparison(1, "project", null!, null!, null!, [],

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CamReview.Core.Statistics;
 using CamReview.Pipeline.Score;
 using CamReview.Web.Components.Shared;
 using Plotly.Blazor;
@@ -10,6 +11,10 @@ using AxisType = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum;
 using AutoMargin = Plotly.Blazor.LayoutLib.XAxisLib.AutoMarginFlag;
 using ExponentFormat = Plotly.Blazor.LayoutLib.XAxisLib.ExponentFormatEnum;
 using Symbol = Plotly.Blazor.Traces.ScatterLib.MarkerLib.SymbolEnum;
+using ErrorX = Plotly.Blazor.Traces.ScatterLib.ErrorX;
+using ErrorXType = Plotly.Blazor.Traces.ScatterLib.ErrorXLib.TypeEnum;
+using ErrorY = Plotly.Blazor.Traces.ScatterLib.ErrorY;
+using ErrorYType = Plotly.Blazor.Traces.ScatterLib.ErrorYLib.TypeEnum;
 
 namespace CamReview.Web.Compare;
 
@@ -112,12 +117,18 @@ public static class ComparisonFigures
                 TextArray = PlotText.Plain(mine.Select(p => p.PairName)), HoverTemplate = "%{text}" + PointHover + "%{fullData.name}</extra>",
                 Marker = new Marker { Color = colour, Size = 8, Opacity = 0.55m, Symbol = Symbol.Circle },
             });
+            // The mean with its 95% Student-t interval over the outputs, as the leaderboard gives it: bars in both
+            // directions, so a reader sees which methods the plot cannot tell apart (none from a single output).
+            var x = MetricSummary.Of([.. mine.Select(p => p.CameraScore!.Value)], 0.95);
+            var y = MetricSummary.Of([.. mine.Select(p => p.SceneSimilarity!.Value)], 0.95);
             data.Add(new Scatter
             {
                 Mode = ModeFlag.Markers, Name = label, LegendGroup = label,
-                X = [mine.Average(p => p.CameraScore!.Value)], Y = [mine.Average(p => p.SceneSimilarity!.Value)],
+                X = [x.Mean], Y = [y.Mean],
                 HoverTemplate = "mean over " + mine.Count + " output(s)" + PointHover + "%{fullData.name}</extra>",
                 Marker = new Marker { Color = colour, Size = 15, Symbol = Symbol.Diamond, Line = new Plotly.Blazor.Traces.ScatterLib.MarkerLib.Line { Color = "#000", Width = 1 } },
+                ErrorX = x.Interval is { } xi ? new ErrorX { Type = ErrorXType.Data, Symmetric = false, Array = [xi.High - x.Mean], ArrayMinus = [x.Mean - xi.Low], Color = colour, Thickness = 1.5m, Width = 6 } : null,
+                ErrorY = y.Interval is { } yi ? new ErrorY { Type = ErrorYType.Data, Symmetric = false, Array = [yi.High - y.Mean], ArrayMinus = [y.Mean - yi.Low], Color = colour, Thickness = 1.5m, Width = 6 } : null,
             });
         }
         var xs = points.Select(p => p.CameraScore!.Value).ToList();
