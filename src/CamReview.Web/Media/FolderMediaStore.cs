@@ -57,14 +57,7 @@ public sealed class FolderMediaStore : IMediaStore, IDisposable
             if (folder == _instanceTemp || DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) < AbandonedAfter) continue;
             using (var owner = Exclusive(Path.Combine(folder, OwnerFile)))
                 if (owner is null) continue; // its instance runs
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                _log.LogWarning(e, "Could not delete {Path}", folder);
-            }
+            TryDeleteFolder(folder);
         }
     }
 
@@ -108,14 +101,7 @@ public sealed class FolderMediaStore : IMediaStore, IDisposable
     public void DeleteStudyMedia(int studyId)
     {
         var folder = StudyFolder(studyId);
-        try
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _log.LogWarning(e, "Could not delete {Path}", folder);
-        }
+        if (Directory.Exists(folder)) TryDeleteFolder(folder);
     }
 
     public void TryDelete(string path)
@@ -133,13 +119,19 @@ public sealed class FolderMediaStore : IMediaStore, IDisposable
     public void Dispose()
     {
         _owner.Dispose();
+        TryDeleteFolder(_instanceTemp);
+    }
+
+    /// <summary>Deletes a folder with everything in it, logging (not throwing) when it cannot.</summary>
+    private void TryDeleteFolder(string folder)
+    {
         try
         {
-            Directory.Delete(_instanceTemp, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _log.LogWarning(e, "Could not delete {Path}", _instanceTemp);
+            _log.LogWarning(e, "Could not delete {Path}", folder);
         }
     }
 
