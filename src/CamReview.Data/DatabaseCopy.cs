@@ -132,9 +132,8 @@ public static class DatabaseCopy
 
         await using var insert = Command(tx,
             $"INSERT INTO \"{name}\" ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})", columns.Count);
-        await using var select = Command(snapshot, "", 0);
         // By key: rows that refer to earlier rows of their own table come after them.
-        select.CommandText = $"SELECT {list} FROM \"{name}\" ORDER BY {KeyList(entity)}";
+        await using var select = Command(snapshot, $"SELECT {list} FROM \"{name}\" ORDER BY {KeyList(entity)}", 0);
         long rows = 0;
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
@@ -166,9 +165,8 @@ public static class DatabaseCopy
         await using var update = Command(tx,
             $"UPDATE \"{name}\" SET {string.Join(", ", values.Select((c, i) => $"\"{c.Name}\" = @p{i}"))} " +
             $"WHERE {string.Join(" AND ", key.Select((c, i) => $"\"{c.Name}\" = @p{values.Count + i}"))}", values.Count + key.Count);
-        await using var select = Command(snapshot, "", 0);
-        select.CommandText = $"SELECT {string.Join(", ", values.Concat(key).Select(c => $"\"{c.Name}\""))} FROM \"{name}\" " +
-                             $"WHERE {string.Join(" OR ", values.Select(c => $"\"{c.Name}\" IS NOT NULL"))}";
+        await using var select = Command(snapshot, $"SELECT {string.Join(", ", values.Concat(key).Select(c => $"\"{c.Name}\""))} FROM \"{name}\" " +
+                                                   $"WHERE {string.Join(" OR ", values.Select(c => $"\"{c.Name}\" IS NOT NULL"))}", 0);
         var all = values.Concat(key).ToList();
         await using var reader = await select.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
