@@ -8,12 +8,22 @@ public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    /// <summary>The executable <paramref name="name"/> that the solution's project <paramref name="project"/> (under
+    /// src/) builds in the configuration these tests were built in.</summary>
+    public static string Built(string project, string name)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "CamReview.sln"))) root = Path.GetDirectoryName(root)!;
         var configuration = typeof(CliProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var info = new ProcessStartInfo(Path.Combine(root, "src", "CamReview.Cli", "bin", configuration, "net10.0", "camreview"))
+        return Path.Combine(root, "src", project, "bin", configuration, "net10.0", name);
+    }
+
+    /// <summary>The <c>camreview</c> executable.</summary>
+    public static string Executable => Built("CamReview.Cli", "camreview");
+
+    public static async Task<Result> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Executable)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CamReview.Data.Entities;
@@ -208,10 +207,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
 
     public static async Task<PortalProcess> StartAsync(string dataDir, IEnumerable<string>? args = null)
     {
-        var configuration = typeof(PortalProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CamReview.sln"))) root = Path.GetDirectoryName(root)!;
-        var info = new ProcessStartInfo(Path.Combine(root, "src", "CamReview.Web", "bin", configuration, "net10.0", "CamReview.Web"))
+        var info = new ProcessStartInfo(CliProcess.Built("CamReview.Web", "CamReview.Web"))
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json;
 using CamReview.Data;
 using CamReview.Data.Entities;
@@ -24,10 +23,7 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public static WorkerProcess Start(Uri portal, string token, string instance, params string[] args)
     {
-        var configuration = typeof(WorkerProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CamReview.sln"))) root = Path.GetDirectoryName(root)!;
-        var info = new ProcessStartInfo(Path.Combine(root, "src", "CamReview.Cli", "bin", configuration, "net10.0", "camreview"))
+        var info = new ProcessStartInfo(CliProcess.Executable)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
